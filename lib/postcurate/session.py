@@ -29,7 +29,6 @@ DEFAULT_CONF = {
     "spark.sql.adaptive.enabled": "true",
     # Arrow is how the PII stage's vectorised checks exchange data with Python.
     "spark.sql.execution.arrow.pyspark.enabled": "true",
-    "spark.driver.extraJavaOptions": "-Dlog4j2.level=WARN",
 }
 
 
@@ -54,6 +53,9 @@ def build_spark(
 
     >>> spark = build_spark(master="local[2]", conf={"spark.sql.shuffle.partitions": 4})
     """
+    if master and master.startswith("local"):
+        # A local run talks only to itself; binding to loopback also silences Spark's hostname warning.
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = SparkSession.builder.appName(app_name)
     if master:
         builder = builder.master(master)

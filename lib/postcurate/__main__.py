@@ -1,0 +1,3 @@
+from postcurate.cli import main
+
+main()

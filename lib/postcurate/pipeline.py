@@ -1,0 +1,107 @@
+"""The curation transform: raw post versions in, shard rows, ledger rows and quarantine rows out.
+
+Pure DataFrame functions; no storage, no session. The job (``postcurate.job``) reads the tables, calls
+``curate`` and writes what it returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from postcurate import schemas
+from postcurate.config import OutputSettings, RuleSettings
+from postcurate.pii import Detectors, strip_placeholders, with_redacted_text
+from postcurate.pseudonyms import hmac_sha256_hex
+from postcurate.rules.eligibility import latest_accounts, latest_posts, objectors, with_exclusion_reason
+from postcurate.rules.geo import GeoRules
+
+
+@dataclass(frozen=True)
+class Curated:
+    """What a run produces: every post ends in exactly one of these three frames."""
+
+    shards: DataFrame  # kept posts, in the shard schema
+    ledger: DataFrame  # excluded posts: post_pid, author_pid, reason
+    quarantine: DataFrame  # unusable posts: post_pid, author_pid, reason, detail, versions
+
+
+def with_pseudonyms(df: DataFrame, key: bytes) -> DataFrame:
+    """Add ``post_pid`` and ``author_pid``: keyed pseudonyms of the post key and the author."""
+    return df.withColumn("post_pid", hmac_sha256_hex(F.col("_post_key"), key, "post")).withColumn(
+        "author_pid", hmac_sha256_hex(F.col("author_id"), key, "author")
+    )
+
+
+def split_of(author_pid: Column, validation_fraction: float) -> Column:
+    """``train`` or ``validation``, decided by the author's pseudonym so all of an author's posts share a side."""
+    bucket = F.conv(F.substring(author_pid, 1, 8), 16, 10).cast("long") % 10_000
+    return F.when(bucket < F.lit(int(round(validation_fraction * 10_000))), "validation").otherwise("train")
+
+
+def with_empty_check(df: DataFrame, min_text_length: int) -> DataFrame:
+    """Rule 9: exclude a post as ``empty`` when, after redaction, less than ``min_text_length`` characters remain."""
+    left = F.length(strip_placeholders(F.col("text")))
+    return df.withColumn("reason", F.when(left < min_text_length, "empty").otherwise(F.col("reason")))
+
+
+def to_shard_rows(df: DataFrame, output: OutputSettings) -> DataFrame:
+    """Select and coarsen the columns that may leave the job (the shard schema); location never does."""
+    shard = schemas.load("shard")
+    columns = {
+        "post_pid": F.col("post_pid"),
+        "author_pid": F.col("author_pid"),
+        "platform": F.col("platform"),
+        "post_type": F.col("post_type"),
+        "lang": F.col("lang"),
+        "text": F.col("text"),
+        "created_period": F.to_date(F.date_trunc(output.timestamp_granularity, F.col("created_at"))),
+        "pii_counts": F.col("pii_counts"),
+        "country": F.col("country"),
+        "split": split_of(F.col("author_pid"), output.validation_fraction),
+    }
+    return df.select(*[columns[c.name].cast(c.type).alias(c.name) for c in shard.columns])
+
+
+def decide(
+    posts: DataFrame,
+    users: DataFrame,
+    objections: DataFrame,
+    *,
+    as_of: dt.datetime,
+    geo: GeoRules,
+    rules: RuleSettings,
+    key: bytes,
+) -> DataFrame:
+    """One row per post read, with its state, its author's account and ``reason`` from rules 1 to 8."""
+    accounts = latest_accounts(users, as_of)
+    objecting = objectors(objections, as_of)
+    return (
+        posts.transform(latest_posts, as_of, rules)
+        .transform(with_exclusion_reason, accounts, objecting, geo, as_of, rules)
+        .transform(with_pseudonyms, key)
+    )
+
+
+def curate(decided: DataFrame, *, detectors: Detectors, rules: RuleSettings, output: OutputSettings) -> Curated:
+    """Redact the posts that passed rules 1 to 8, apply rule 9, and split all posts into their three destinations.
+
+    Redaction runs only on the posts still in the running: the others never reach a shard.
+    """
+    candidates = (
+        decided.where(F.col("reason").isNull())
+        .transform(with_redacted_text, detectors, "text")
+        .transform(with_empty_check, rules.min_text_length)
+    )
+    ledger_cols = ["post_pid", "author_pid", "reason"]
+    ledger = decided.where(F.col("reason").isNotNull() & (F.col("reason") != "invalid")).select(*ledger_cols).unionByName(
+        candidates.where(F.col("reason") == "empty").select(*ledger_cols)
+    )
+    quarantine = decided.where(F.col("reason") == "invalid").select(
+        "post_pid", "author_pid", "reason", F.col("invalid_reason").alias("detail"), "versions"
+    )
+    shards = candidates.where(F.col("reason").isNull()).transform(to_shard_rows, output)
+    return Curated(shards=shards, ledger=ledger, quarantine=quarantine)
