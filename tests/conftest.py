@@ -23,3 +23,61 @@ def spark():
     )
     yield session
     session.stop()
+
+
+TEST_KEY = b"test-key-0123456789abcdef0123456789abcdef"
+REFERENCE_AS_OF = "2026-11-01T00:00:00+00:00"
+
+
+def write_config(folder, lake, output_root, **overrides) -> "Path":
+    """A run config for tests: the shipped geo rules and detectors, the given lake and output root."""
+    from pathlib import Path
+
+    import yaml
+
+    repo = Path(__file__).resolve().parents[1]
+    config = {
+        "environment": "test",
+        "inputs": {t: str(Path(lake) / t) for t in ("posts", "users", "objections")},
+        "output_root": str(output_root),
+        "geo_rules": str(repo / "conf" / "geo_rules.yaml"),
+        "detectors": str(repo / "conf" / "detectors.yaml"),
+        "pseudonyms": {"key_env": "POSTCURATE_TEST_KEY"},
+        "rules": {"objections_max_staleness_hours": 24},
+        "output": {"shard_target_mb": 1},
+    }
+    for dotted, value in overrides.items():
+        section, _, key = dotted.partition("__")
+        if key:
+            config.setdefault(section, {})[key] = value
+        else:
+            config[section] = value
+    path = Path(folder) / "config.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_lake(spark, tmp_path_factory):
+    """A seeded lake of 3,000 posts (and its _truth table), shared by the end-to-end tests. Read-only."""
+    from postcurate.seed import seed_lake
+
+    root = tmp_path_factory.mktemp("lake")
+    summary = seed_lake(spark, str(root), posts=3000, seed=11)
+    return summary
+
+
+@pytest.fixture(scope="session")
+def published_snapshot(spark, sample_lake, tmp_path_factory):
+    """One published snapshot of ``sample_lake`` as of the generator's reference time. Read-only."""
+    import datetime as dt
+
+    from postcurate.config import load_config
+    from postcurate.job import parse_as_of, run
+
+    folder = tmp_path_factory.mktemp("published")
+    config = load_config(write_config(folder, sample_lake.root, folder / "out"))
+    now = dt.datetime.now(dt.timezone.utc)
+    result = run(spark, config, key=TEST_KEY, as_of=parse_as_of(REFERENCE_AS_OF, now), now=now)
+    assert result.published
+    return result
