@@ -19,6 +19,8 @@ def spark():
             "spark.sql.adaptive.enabled": False,
             "spark.databricks.delta.snapshotPartitions": 2,
             "spark.sql.sources.parallelPartitionDiscovery.parallelism": 2,
+            # Test frames are tiny: compiling generated code costs more than it saves.
+            "spark.sql.codegen.wholeStage": False,
         },
     )
     yield session

@@ -12,7 +12,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from postcurate import schemas
-from postcurate.config import RuleSettings
+from postcurate.config import NEVER_ALLOWED_POST_TYPES, RuleSettings
 from postcurate.rules.geo import GeoRules
 
 REASONS = (
@@ -168,7 +168,7 @@ def with_exclusion_reason(
         F.when(F.col("invalid_reason").isNotNull(), "invalid")
         .when(F.col("is_deleted"), "deleted")
         .when(F.col("visibility") != "public", "not_public")
-        .when(~F.col("post_type").isin(*settings.allowed_post_types), "type_not_allowed")
+        .when(~F.col("post_type").isin(*settings.allowed_post_types) | F.col("post_type").isin(*NEVER_ALLOWED_POST_TYPES), "type_not_allowed")
         .when(~F.coalesce(F.col("account_eligible"), F.lit(False)), "account_not_eligible")
         .when(min_age.isNull(), "geo_blocked")
         .when(F.col("birth_date").isNull() | too_young, "age")

@@ -1,0 +1,221 @@
+"""Every rule of the contract, one behaviour per test, on hand-built rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from factories import frame, objection, post, ts, user
+
+from postcurate.config import RuleSettings
+from postcurate.pipeline import decide
+from postcurate.rules.geo import load_geo_rules
+
+GEO = load_geo_rules(Path(__file__).resolve().parents[1] / "conf" / "geo_rules.yaml")
+KEY = b"k" * 32
+AS_OF = dt.datetime(2026, 1, 1)
+
+
+def reasons(spark, posts, users=None, objections=None, as_of=AS_OF, settings=RuleSettings()) -> dict:
+    """post_id -> reason (None = kept so far) after rules 1 to 8."""
+    decided = decide(
+        frame(spark, "posts", posts),
+        frame(spark, "users", users if users is not None else [user()]),
+        frame(spark, "objections", objections or []),
+        as_of=as_of,
+        geo=GEO,
+        rules=settings,
+        key=KEY,
+    )
+    return {r["_post_key"]: r["reason"] for r in decided.select("_post_key", "reason").collect()}
+
+
+def test_a_plain_public_post_of_an_eligible_adult_is_kept(spark):
+    assert reasons(spark, [post()]) == {"p1": None}
+
+
+def test_latest_version_decides_deleted_and_visibility(spark):
+    posts = [
+        post("p1", updated_at=ts("2025-06-01")),
+        post("p1", updated_at=ts("2025-07-01"), is_deleted=True),
+        post("p2", visibility="friends", updated_at=ts("2025-06-01")),
+        post("p2", visibility="public", updated_at=ts("2025-07-01")),
+        post("p3", visibility="public", updated_at=ts("2025-06-01")),
+        post("p3", visibility="only_me", updated_at=ts("2025-07-01")),
+    ]
+    assert reasons(spark, posts) == {"p1": "deleted", "p2": None, "p3": "not_public"}
+
+
+def test_versions_after_the_cut_off_do_not_exist_for_the_run(spark):
+    posts = [post("p1", updated_at=ts("2025-06-01")), post("p1", updated_at=ts("2025-08-01"), is_deleted=True)]
+    assert reasons(spark, posts, as_of=dt.datetime(2025, 7, 1)) == {"p1": None}
+    assert reasons(spark, posts, as_of=dt.datetime(2025, 9, 1)) == {"p1": "deleted"}
+
+
+def test_posts_written_after_the_cut_off_are_not_read(spark):
+    assert reasons(spark, [post("p1", created_at=ts("2025-08-01"), updated_at=ts("2025-08-01"))], as_of=dt.datetime(2025, 7, 1)) == {}
+
+
+def test_ties_on_updated_at_resolve_to_the_most_restrictive_version(spark):
+    same = ts("2025-06-01")
+    posts = [post("p1", updated_at=same), post("p1", updated_at=same, is_deleted=True)]
+    posts += [post("p2", updated_at=same), post("p2", updated_at=same, visibility="friends")]
+    assert reasons(spark, posts) == {"p1": "deleted", "p2": "not_public"}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"author_id": None},
+        {"platform": "tiktok"},
+        {"post_type": "reel"},
+        {"visibility": "Public"},
+        {"visibility": None},
+        {"is_deleted": None},
+        {"created_at": None},
+        {"created_at": ts("2025-06-02")},  # created after this version was written
+        {"text": "x" * 20_001},
+        {"lang": "english please"},
+        {"geo_lat": 91.0},
+    ],
+)
+def test_unusable_rows_are_invalid(spark, change):
+    assert reasons(spark, [post(**change)]) == {"p1": "invalid"}
+
+
+def test_one_unusable_version_quarantines_the_whole_post(spark):
+    # The broken version might be the deletion: we cannot tell, so the post is not used.
+    posts = [post("p1", updated_at=ts("2025-06-01")), post("p1", updated_at=ts("2025-07-01"), visibility="PUBLIC")]
+    assert reasons(spark, posts) == {"p1": "invalid"}
+
+
+def test_rows_without_post_id_stand_alone_as_invalid(spark):
+    out = reasons(spark, [post(None), post(None, text="another text long enough to matter"), post("p2")])
+    assert sorted(v for v in out.values() if v) == ["invalid", "invalid"]
+    assert out["p2"] is None
+
+
+def test_invalid_comes_before_every_other_reason(spark):
+    assert reasons(spark, [post(is_deleted=True, platform="myspace")]) == {"p1": "invalid"}
+
+
+@pytest.mark.parametrize("post_type", ["message", "story"])
+def test_messages_and_stories_are_never_allowed_even_if_configured(spark, post_type):
+    settings = RuleSettings(allowed_post_types=("post", "comment", "photo_caption", "story", "message"))
+    assert reasons(spark, [post(post_type=post_type)], settings=settings) == {"p1": "type_not_allowed"}
+
+
+def test_configured_types_are_honoured(spark):
+    settings = RuleSettings(allowed_post_types=("post",))
+    assert reasons(spark, [post("p1", post_type="comment"), post("p2")], settings=settings) == {"p1": "type_not_allowed", "p2": None}
+
+
+@pytest.mark.parametrize(
+    "account",
+    [
+        None,  # no account row at all
+        user(account_status="deactivated"),
+        user(account_status="deleted"),
+        user(is_private_account=True),
+        user(account_status="suspended"),  # unknown status: fail closed
+        user(is_private_account=None),
+    ],
+)
+def test_accounts_that_are_not_active_and_public_are_not_eligible(spark, account):
+    users = [account] if account else [user("someone_else")]
+    assert reasons(spark, [post()], users=users) == {"p1": "account_not_eligible"}
+
+
+def test_latest_account_version_decides(spark):
+    users = [user(is_private_account=True, updated_at=ts("2024-01-01")), user(updated_at=ts("2025-01-01"))]
+    assert reasons(spark, [post()], users=users) == {"p1": None}
+    users = [user(updated_at=ts("2024-01-01")), user(account_status="deactivated", updated_at=ts("2025-01-01"))]
+    assert reasons(spark, [post()], users=users) == {"p1": "account_not_eligible"}
+
+
+@pytest.mark.parametrize("country", [None, "JP", "gb", "G B", "XX"])
+def test_unknown_blocked_or_malformed_countries_are_geo_blocked(spark, country):
+    assert reasons(spark, [post()], users=[user(country=country)]) == {"p1": "geo_blocked"}
+
+
+def test_geo_rule_must_be_in_effect_at_the_cut_off(spark):
+    users = [user(country="DE")]
+    # EU/EEA training started 2025-05-27.
+    assert reasons(spark, [post(created_at=ts("2025-01-10"), updated_at=ts("2025-01-10"))], users=users, as_of=dt.datetime(2025, 3, 1)) == {
+        "p1": "geo_blocked"
+    }
+    assert reasons(spark, [post(created_at=ts("2025-01-10"), updated_at=ts("2025-01-10"))], users=users, as_of=dt.datetime(2025, 6, 1)) == {
+        "p1": None
+    }
+
+
+def test_age_is_taken_when_the_post_was_created(spark):
+    users = [user(birth_date=dt.date(2007, 6, 15))]  # turns 18 on 2025-06-15
+    posts = [
+        post("before", created_at=ts("2025-06-14"), updated_at=ts("2025-06-14")),
+        post("on_birthday", created_at=ts("2025-06-15"), updated_at=ts("2025-06-15")),
+        post("after", created_at=ts("2025-07-01"), updated_at=ts("2025-07-01")),
+    ]
+    assert reasons(spark, posts, users=users) == {"before": "age", "on_birthday": None, "after": None}
+
+
+def test_unknown_birth_date_is_excluded_for_age(spark):
+    assert reasons(spark, [post()], users=[user(birth_date=None)]) == {"p1": "age"}
+
+
+def test_an_objection_removes_all_content_including_earlier_posts(spark):
+    posts = [post("old", created_at=ts("2024-03-01"), updated_at=ts("2024-03-01")), post("new")]
+    objections = [objection(objected_at=ts("2025-09-01"))]
+    assert reasons(spark, posts, objections=objections) == {"old": "objected", "new": "objected"}
+
+
+def test_objection_in_effect_only_at_the_cut_off(spark):
+    objections = [objection(objected_at=ts("2025-09-01"))]
+    assert reasons(spark, [post()], objections=objections, as_of=dt.datetime(2025, 8, 1)) == {"p1": None}
+    assert reasons(spark, [post()], objections=objections, as_of=dt.datetime(2025, 10, 1)) == {"p1": "objected"}
+
+
+def test_withdrawn_objections_no_longer_apply_but_withdrawal_after_cut_off_does_not_count(spark):
+    objections = [objection(objected_at=ts("2025-02-01"), withdrawn_at=ts("2025-03-01"))]
+    early = post(created_at=ts("2025-01-15"), updated_at=ts("2025-01-15"))
+    assert reasons(spark, [early], objections=objections, as_of=dt.datetime(2025, 12, 1)) == {"p1": None}
+    assert reasons(spark, [early], objections=objections, as_of=dt.datetime(2025, 2, 15)) == {"p1": "objected"}
+
+
+def test_objecting_again_after_a_withdrawal_applies(spark):
+    objections = [
+        objection(objected_at=ts("2025-02-01"), withdrawn_at=ts("2025-03-01")),
+        objection(objected_at=ts("2025-04-01"), scope="all", channel="settings"),
+    ]
+    assert reasons(spark, [post()], objections=objections) == {"p1": "objected"}
+
+
+@pytest.mark.parametrize(
+    "scope,expected",
+    [("ai_training", "objected"), ("all", "objected"), (" AI_Training ", "objected"), ("marketing", None), (None, None)],
+)
+def test_only_ai_training_and_all_scopes_count(spark, scope, expected):
+    assert reasons(spark, [post()], objections=[objection(scope=scope)]) == {"p1": expected}
+
+
+def test_objection_with_unknown_time_is_taken_as_in_effect(spark):
+    assert reasons(spark, [post()], objections=[objection(objected_at=None)]) == {"p1": "objected"}
+
+
+def test_reasons_follow_the_contract_order(spark):
+    users = [user("minor", birth_date=dt.date(2015, 1, 1), country="JP"), user("objector", country="US")]
+    posts = [
+        post("deleted_and_private", is_deleted=True, visibility="friends"),
+        post("private_message", visibility="friends", post_type="message"),
+        post("blocked_minor", author_id="minor"),
+        post("minor_objector", author_id="objector", created_at=ts("2025-06-01")),
+    ]
+    users.append(user("u1"))
+    out = reasons(spark, posts, users=users, objections=[objection("objector"), objection("minor")])
+    assert out == {
+        "deleted_and_private": "deleted",
+        "private_message": "not_public",
+        "blocked_minor": "geo_blocked",
+        "minor_objector": "objected",
+    }
