@@ -111,14 +111,25 @@ def demo(config_path: str | None, posts: int) -> None:
         click.echo(f"demo: {config.key_env} is not set; using a random key for this run only (pseudonyms will differ per run)")
     spark = build_spark_from_config(config, app_name="postcurate-demo")
     lake = Path(config.inputs.posts).parent
-    if not (Path(config.inputs.posts) / "_delta_log").is_dir():
+    if not _fresh_demo_lake(spark, config):
         click.echo(f"demo: seeding a sample lake of {posts} posts under {lake} ...")
         seed_lake(spark, str(lake), posts=posts)
-    else:
-        # The demo's lake is ours: touch the objections feed so the staleness rule sees a live feed.
-        pass
     result = _run(config_path, None, key=key_value.encode())
     click.echo(_summary(result))
+
+
+def _fresh_demo_lake(spark, config) -> bool:
+    """Is there a sample lake whose objections feed is fresh enough to run on? (The demo owns its lake.)"""
+    from postcurate.errors import InputError
+    from postcurate.job import utc_now
+    from postcurate.lake import check_fresh, read_pinned
+
+    try:
+        objections = read_pinned(spark, "objections", config.inputs.objections)
+        check_fresh(objections, config.rules.objections_max_staleness_hours, utc_now())
+    except InputError:
+        return False
+    return True
 
 
 def _register_optional() -> None:
