@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
+
+# Python datetimes cross into Spark through the process's local zone; pin it so tests mean the same everywhere.
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 from postcurate.session import build_spark
 

@@ -49,7 +49,7 @@ class SeedSummary:
 
 
 def _ts(value: dt.datetime) -> Column:
-    return F.lit(value).cast("timestamp")
+    return F.lit(value.strftime("%Y-%m-%d %H:%M:%S")).cast("timestamp")
 
 
 class _Dice:

@@ -34,7 +34,9 @@ _BCP47 = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 
 
 def _ts(value: dt.datetime) -> Column:
-    return F.lit(value).cast("timestamp")
+    # A string literal is read in the session's time zone (UTC); a datetime literal would go through the
+    # driver's local zone first.
+    return F.lit(value.strftime("%Y-%m-%d %H:%M:%S")).cast("timestamp")
 
 
 def invalid_reason(settings: RuleSettings) -> Column:
