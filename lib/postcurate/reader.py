@@ -145,7 +145,7 @@ class Snapshot:
         """Arrow record batches of the selected shards, in path order, with ``split`` and ``country`` filled in.
 
         Each shard is read once into memory, checked against its SHA-256 (unless ``verify=False``) and parsed from
-        those same bytes, so what you train on is what was checked.
+        those same bytes, so what you train on is what was checked (memory: about one shard at a time).
 
         >>> for batch in snap.select(split="train").batches(columns=["text"]):
         ...     print(batch.num_rows)

@@ -23,11 +23,14 @@ def _locate(snapshot: str | None, root: str | None, config_path: str | None) -> 
         return resolve_snapshot_dir(snapshot)
     from postcurate.config import load_config
 
-    output_root = load_config(config_path or _SHIPPED_CONFIG).output_root
+    config = load_config(config_path or _SHIPPED_CONFIG)
     try:
-        return resolve_snapshot_dir(output_root)
-    except SnapshotError as exc:
-        raise SnapshotError(f"{exc}. Publish one first (`postcurate demo`), or name a snapshot folder or --root") from None
+        return resolve_snapshot_dir(config.output_root)
+    except SnapshotError:
+        raise SnapshotError(
+            f"no published snapshot under {config.output_root} (the output_root of {config.path.name}); "
+            "publish one (`postcurate demo`), or give a snapshot folder or --root"
+        ) from None
 
 
 def _size(n: int) -> str:
