@@ -22,6 +22,7 @@ from pyspark.sql import functions as F
 
 import postcurate
 from postcurate import manifest as manifests
+from postcurate.card import write_card
 from postcurate.config import Config
 from postcurate.errors import ConfigError
 from postcurate.lake import PinnedTable, check_fresh, read_pinned
@@ -178,6 +179,7 @@ def run(
         # Our own invariant: a post lost or counted twice is a bug, never published.
         raise RuntimeError(f"reconciliation failed: {counts}")
     manifests.write(staging, manifest)
+    write_card(staging, manifest, config)  # the dataset card (README.md), from the manifest and the rules in force
     publish(root, staging, snapshot_id)
     return RunResult(snapshot_id, published, True, counts=counts, manifest=manifest)
 

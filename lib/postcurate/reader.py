@@ -1,0 +1,320 @@
+"""Read a published snapshot without Spark: open it by its manifest, check every shard's SHA-256, filter, split by rank.
+
+A snapshot is ``<output_root>/snapshots/<snapshot_id>/`` with a ``manifest.json`` listing every shard (path, split,
+country, rows, bytes, sha256). The manifest is the only list of shards a reader should trust: files in the folder
+that it does not name are not part of the snapshot.
+
+>>> from postcurate.reader import open_snapshot
+>>> snap = open_snapshot("var/out")                        # the output root: its LATEST snapshot
+>>> mine = snap.select(split="train").for_rank(rank, world_size)
+>>> for batch in mine.batches(columns=["text", "lang"]):    # checksums are verified before any row is yielded
+...     train_on(batch)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from postcurate.errors import PostcurateError
+
+MANIFEST = "manifest.json"
+LATEST = "LATEST"
+SPLITS = ("train", "validation")
+# Hive partition columns: in the shard schema, but stored in the folder names rather than in the Parquet files.
+PARTITION_COLUMNS = ("split", "country")
+
+
+class SnapshotError(PostcurateError):
+    """A snapshot cannot be found or opened (no LATEST, no manifest, unreadable manifest, bad selection)."""
+
+
+class ChecksumError(PostcurateError):
+    """A shard's bytes are not the bytes the manifest promised: missing, truncated or changed. Do not train on it."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One Parquet file of a snapshot, as the manifest describes it."""
+
+    path: str  # relative to the snapshot folder, e.g. "shards/split=train/country=GB/part-00000-....parquet"
+    split: str
+    country: str
+    rows: int
+    bytes: int
+    sha256: str
+    file: Path  # absolute location on disk
+
+    def read_verified(self) -> bytes:
+        """The file's bytes, after checking their size and SHA-256 against the manifest (raises ``ChecksumError``)."""
+        try:
+            data = self.file.read_bytes()
+        except FileNotFoundError:
+            raise ChecksumError(f"shard {self.path} is missing from the snapshot folder") from None
+        if len(data) != self.bytes:
+            raise ChecksumError(f"shard {self.path} is {len(data)} bytes, the manifest says {self.bytes}: the file is truncated or changed")
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != self.sha256:
+            raise ChecksumError(f"shard {self.path} fails its checksum: SHA-256 {digest}, the manifest says {self.sha256}")
+        return data
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A published snapshot (or a selection of its shards). Build one with ``open_snapshot``."""
+
+    path: Path
+    manifest: dict
+    shards: tuple[Shard, ...] = field(default=())
+
+    @property
+    def snapshot_id(self) -> str:
+        return str(self.manifest.get("snapshot_id", self.path.name))
+
+    @property
+    def as_of(self) -> str | None:
+        return self.manifest.get("as_of")
+
+    @property
+    def rows(self) -> int:
+        """Rows in the selected shards, from the manifest (no file is read)."""
+        return sum(s.rows for s in self.shards)
+
+    @property
+    def bytes(self) -> int:
+        return sum(s.bytes for s in self.shards)
+
+    def select(self, *, split: str | None = None, countries: Iterable[str] | str | None = None) -> Snapshot:
+        """The shards of one split and/or some countries (ISO alpha-2). ``None`` means all.
+
+        >>> snap.select(split="validation", countries=["GB", "IE"]).rows
+        """
+        if split is not None and split not in SPLITS:
+            raise SnapshotError(f"unknown split {split!r}; a snapshot has the splits {', '.join(SPLITS)}")
+        wanted = None
+        if countries is not None:
+            wanted = {countries.upper()} if isinstance(countries, str) else {c.upper() for c in countries}
+        kept = tuple(s for s in self.shards if (split is None or s.split == split) and (wanted is None or s.country in wanted))
+        return Snapshot(self.path, self.manifest, kept)
+
+    def assignment(self, world_size: int) -> list[tuple[Shard, ...]]:
+        """Every rank's shards: disjoint, together all of the selection, balanced by rows, the same on every machine.
+
+        Largest shard first, each to the rank with the fewest rows so far (ties: the lower rank). Balance is at
+        shard granularity: with fewer shards than ranks some ranks get none.
+        """
+        if not isinstance(world_size, int) or world_size < 1:
+            raise SnapshotError(f"world_size must be a whole number of at least 1, got {world_size!r}")
+        loads = [0] * world_size
+        ranks: list[list[Shard]] = [[] for _ in range(world_size)]
+        for shard in sorted(self.shards, key=lambda s: (-s.rows, s.path)):
+            rank = min(range(world_size), key=lambda r: (loads[r], r))
+            ranks[rank].append(shard)
+            loads[rank] += shard.rows
+        return [tuple(sorted(r, key=lambda s: s.path)) for r in ranks]
+
+    def for_rank(self, rank: int, world_size: int) -> Snapshot:
+        """This rank's part of the selection, for distributed training (see ``assignment``).
+
+        >>> snap.select(split="train").for_rank(rank=0, world_size=8).rows
+        """
+        ranks = self.assignment(world_size)
+        if not isinstance(rank, int) or not 0 <= rank < world_size:
+            raise SnapshotError(f"rank must be in 0..{world_size - 1} for world_size {world_size}, got {rank!r}")
+        return Snapshot(self.path, self.manifest, ranks[rank])
+
+    def verify(self) -> Snapshot:
+        """Check every selected shard's size and SHA-256 against the manifest; raises ``ChecksumError`` on the first mismatch."""
+        for shard in self.shards:
+            shard.read_verified()
+        return self
+
+    def batches(
+        self,
+        *,
+        columns: list[str] | None = None,
+        batch_size: int = 65_536,
+        verify: bool = True,
+    ) -> Iterator[pa.RecordBatch]:
+        """Arrow record batches of the selected shards, in path order, with ``split`` and ``country`` filled in.
+
+        Each shard is read once into memory, checked against its SHA-256 (unless ``verify=False``) and parsed from
+        those same bytes, so what you train on is what was checked (memory: about one shard at a time).
+
+        >>> for batch in snap.select(split="train").batches(columns=["text"]):
+        ...     print(batch.num_rows)
+        """
+        wanted = list(columns) if columns is not None else None
+        file_columns = None if wanted is None else [c for c in wanted if c not in PARTITION_COLUMNS]
+        for shard in sorted(self.shards, key=lambda s: s.path):
+            if verify:
+                source = pa.BufferReader(shard.read_verified())
+            elif not shard.file.is_file():
+                raise ChecksumError(f"shard {shard.path} is missing from the snapshot folder")
+            else:
+                source = str(shard.file)
+            parquet = pq.ParquetFile(source)
+            for batch in parquet.iter_batches(batch_size=batch_size, columns=file_columns):
+                yield _with_partitions(batch, shard, wanted)
+
+    def table(self, *, columns: list[str] | None = None, verify: bool = True) -> pa.Table:
+        """All selected rows as one Arrow table (fine for a selection that fits in memory)."""
+        batches = list(self.batches(columns=columns, verify=verify))
+        return pa.Table.from_batches(batches) if batches else pa.table({})
+
+
+def _with_partitions(batch: pa.RecordBatch, shard: Shard, wanted: list[str] | None) -> pa.RecordBatch:
+    values = {"split": shard.split, "country": shard.country}
+    names = list(batch.schema.names)
+    arrays = list(batch.columns)
+    for column in PARTITION_COLUMNS:
+        if (wanted is None or column in wanted) and column not in names:
+            names.append(column)
+            arrays.append(pa.array([values[column]] * batch.num_rows, pa.string()))
+    out = pa.RecordBatch.from_arrays(arrays, names=names)
+    return out.select(wanted) if wanted is not None else out
+
+
+def resolve_snapshot_dir(location: str | Path, snapshot_id: str | None = None) -> Path:
+    """The snapshot folder for ``location``: a snapshot folder itself, or an output root (its LATEST, or ``snapshot_id``)."""
+    location = Path(location)
+    if snapshot_id is not None:
+        folder = location / "snapshots" / snapshot_id
+        if not (folder / MANIFEST).is_file():
+            raise SnapshotError(f"no published snapshot {snapshot_id!r} under {location} (no {folder / MANIFEST})")
+        return folder
+    if (location / MANIFEST).is_file():
+        return location
+    pointer = location / LATEST
+    if pointer.is_file():
+        latest = pointer.read_text().strip()
+        folder = location / "snapshots" / latest
+        if not latest or not (folder / MANIFEST).is_file():
+            raise SnapshotError(f"{pointer} names snapshot {latest!r}, but {folder / MANIFEST} does not exist")
+        return folder
+    if not location.exists():
+        raise SnapshotError(f"{location} does not exist; give a snapshot folder or an output root")
+    raise SnapshotError(
+        f"{location} is neither a snapshot folder (no {MANIFEST}) nor an output root with a published snapshot (no {LATEST})"
+    )
+
+
+def open_snapshot(location: str | Path, *, snapshot_id: str | None = None) -> Snapshot:
+    """Open a published snapshot by its manifest. ``location`` is an output root (its LATEST snapshot) or a snapshot folder.
+
+    Opening reads only the manifest; shard checksums are checked when shards are read (or by ``verify()``).
+
+    >>> snap = open_snapshot("var/out")
+    >>> snap.snapshot_id, snap.rows
+    """
+    folder = resolve_snapshot_dir(location, snapshot_id).resolve()
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+    except (OSError, ValueError) as exc:
+        raise SnapshotError(f"cannot read {folder / MANIFEST}: {exc}") from None
+    entries = manifest.get("shards") if isinstance(manifest, dict) else None
+    if not isinstance(entries, list):
+        raise SnapshotError(f"{folder / MANIFEST} has no 'shards' list; is this a postcurate snapshot?")
+    shards = []
+    for i, entry in enumerate(entries):
+        try:
+            rel = str(entry["path"])
+            file = (folder / rel).resolve()
+            if folder not in file.parents:
+                # A manifest must not send a reader outside its snapshot.
+                raise SnapshotError(f"{folder / MANIFEST}: shard {i} path {rel!r} points outside the snapshot folder")
+            partition = dict(p.split("=", 1) for p in Path(rel).parts[:-1] if "=" in p)
+            shards.append(
+                Shard(
+                    path=rel,
+                    split=str(entry.get("split") or partition.get("split")),
+                    country=str(entry.get("country") or partition.get("country")),
+                    rows=int(entry["rows"]),
+                    bytes=int(entry["bytes"]),
+                    sha256=str(entry["sha256"]).lower(),
+                    file=file,
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SnapshotError(f"{folder / MANIFEST}: shard {i} is malformed ({exc!r}); expected path, rows, bytes, sha256") from None
+    return Snapshot(folder, manifest, tuple(shards))
+
+
+# A rough rule of thumb for BPE tokenizers on English text; say so wherever the estimate is shown.
+CHARS_PER_TOKEN = 4
+TOKEN_ESTIMATE = f"characters / {CHARS_PER_TOKEN}"
+_SAMPLE_COLUMNS = ["post_pid", "platform", "post_type", "lang", "created_period", "text"]
+
+
+def summarize(snapshot: Snapshot, *, samples: int = 5, verify: bool = True, text_width: int = 160) -> dict:
+    """What ``postcurate inspect`` shows: rows, estimated tokens, counts by split/country/language, shards, a few rows.
+
+    Reads the ``lang`` and ``text`` columns of every selected shard (and checks its SHA-256 unless ``verify=False``).
+    Sample rows carry redacted text only, and ids as truncated pseudonyms; they are spread over the shards and the
+    same on every call.
+
+    >>> summarize(open_snapshot("var/out"), samples=3)["approx_tokens"]
+    """
+    import pyarrow.compute as pc
+
+    shards = sorted(snapshot.shards, key=lambda s: s.path)
+    # Sample rows come from shards spread evenly over the selection, the first row of each: deterministic and cheap.
+    sample_at = {shards[int(i * len(shards) / samples)].path for i in range(min(samples, len(shards)))} if samples else set()
+    by_split: dict[str, int] = {}
+    by_country: dict[str, int] = {}
+    by_language: dict[str, int] = {}
+    rows = chars = 0
+    picked: list[dict] = []
+    for shard in shards:
+        one = Snapshot(snapshot.path, snapshot.manifest, (shard,))
+        columns = ["lang", "text"] if shard.path not in sample_at else _SAMPLE_COLUMNS
+        first = True
+        for batch in one.batches(columns=columns, verify=verify):
+            n = batch.num_rows
+            rows += n
+            by_split[shard.split] = by_split.get(shard.split, 0) + n
+            by_country[shard.country] = by_country.get(shard.country, 0) + n
+            chars += int(pc.sum(pc.utf8_length(batch.column("text"))).as_py() or 0)
+            for entry in pc.value_counts(batch.column("lang")).to_pylist():
+                lang = entry["values"] or "(unknown)"
+                by_language[lang] = by_language.get(lang, 0) + entry["counts"]
+            if first and n and shard.path in sample_at and len(picked) < samples:
+                row = batch.slice(0, 1).to_pylist()[0]
+                text = " ".join(str(row["text"] or "").split())
+                picked.append(
+                    {
+                        "post": (row["post_pid"] or "")[:8] + "…",
+                        "split": shard.split,
+                        "country": shard.country,
+                        "lang": row["lang"],
+                        "platform": row["platform"],
+                        "post_type": row["post_type"],
+                        "created_period": str(row["created_period"]),
+                        "text": text if len(text) <= text_width else text[: text_width - 1] + "…",
+                    }
+                )
+            first = first and not n
+    ordered = lambda d: dict(sorted(d.items(), key=lambda kv: (-kv[1], kv[0])))  # noqa: E731
+    return {
+        "snapshot_id": snapshot.snapshot_id,
+        "as_of": snapshot.as_of,
+        "path": str(snapshot.path),
+        "rows": rows,
+        "rows_in_manifest": snapshot.rows,
+        "characters": chars,
+        "approx_tokens": chars // CHARS_PER_TOKEN,
+        "token_estimate": TOKEN_ESTIMATE,
+        "checksums_verified": verify,
+        "by_split": ordered(by_split),
+        "by_country": ordered(by_country),
+        "by_language": ordered(by_language),
+        "shards": [{"path": s.path, "split": s.split, "country": s.country, "rows": s.rows, "bytes": s.bytes} for s in shards],
+        "bytes": snapshot.bytes,
+        "samples": picked,
+    }

@@ -1,0 +1,120 @@
+"""The dataset card written into every snapshot: HF layout, the nine rules with counts, geo rules, PII, no raw data."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import yaml
+
+from postcurate.card import RULES, render_card, size_category, write_card
+from postcurate.reader import open_snapshot
+from postcurate.rules.geo import load_geo_rules
+
+
+
+SECTIONS = [
+    "## Dataset Description",
+    "## Dataset Structure",
+    "### Data Fields",
+    "### Data Splits",
+    "## Dataset Creation",
+    "### Curation Rationale",
+    "### Source Data",
+    "#### Data Collection and Processing",
+    "#### Consent and objections",
+    "#### Geo rules in force at the cut-off",
+    "### Personal and Sensitive Information",
+    "## Considerations for Using the Data",
+    "### Known Limitations",
+]
+
+
+def _front_matter(card: str) -> dict:
+    match = re.match(r"---\n(.*?)\n---\n", card, re.S)
+    assert match, "the card must open with YAML front matter"
+    return yaml.safe_load(match.group(1))
+
+
+def test_every_published_snapshot_has_a_card(published_snapshot):
+    card = (published_snapshot.snapshot_path / "README.md").read_text()
+    m = published_snapshot.manifest
+    front = _front_matter(card)
+    assert front["license"] == "other"
+    assert front["task_categories"] == ["text-generation"]
+    assert front["size_categories"] == [size_category(m["counts"]["kept"])]
+    assert front["language"] and all(re.fullmatch(r"[a-z]{2,3}", tag) for tag in front["language"])
+    assert {s["name"]: s["num_examples"] for s in front["dataset_info"]["splits"]} == m["counts"]["by_split"]
+    positions = [card.index(section) for section in SECTIONS]
+    assert positions == sorted(positions), "sections out of the HF card order"
+    assert m["snapshot_id"] in card and m["as_of"] in card
+
+
+def test_card_lists_the_nine_rules_in_order_with_the_manifest_counts(published_snapshot):
+    card = (published_snapshot.snapshot_path / "README.md").read_text()
+    by_reason = published_snapshot.manifest["counts"]["by_reason"]
+    rows = re.findall(r"^\| (\d) \| `([a-z_]+)` \| .*? \| ([\d,]+) \|$", card, re.M)
+    assert [(int(i), code) for i, code, _ in rows] == [(i, code) for i, (code, _) in enumerate(RULES, start=1)]
+    assert {code: int(n.replace(",", "")) for _, code, n in rows} == by_reason
+    kept = published_snapshot.manifest["counts"]["kept"]
+    assert f"kept: {kept:,}" in card
+
+
+def test_card_states_the_geo_rules_in_force_at_the_cut_off(published_snapshot):
+    card = (published_snapshot.snapshot_path / "README.md").read_text()
+    geo = load_geo_rules(published_snapshot.manifest["geo_rules"]["path"])
+    section = card.split("#### Geo rules in force at the cut-off")[1].split("###")[0]
+    for rule in geo.rules:  # every shipped rule has started by the fixture's cut-off
+        assert re.search(rf"^\|[^|\n]*\b{rule.country}\b[^|\n]*\| {rule.start} \|", section, re.M), rule.country
+        assert rule.source in section
+    assert "| GB | 2024-09-13 |  | 18 | legitimate interests |" in section
+    assert geo.version in section
+
+
+def test_card_has_no_raw_text_or_ids(published_snapshot):
+    card = (published_snapshot.snapshot_path / "README.md").read_text()
+    table = open_snapshot(published_snapshot.snapshot_path).table(columns=["post_pid", "author_pid", "text"])
+    assert not any(pid in card for pid in table["post_pid"].to_pylist() + table["author_pid"].to_pylist())
+    assert not any(pid[:12] in card for pid in table["author_pid"].to_pylist())
+    assert not any(len(t) > 25 and t in card for t in table["text"].to_pylist())
+    assert not re.search(r"[0-9a-f]{32}", card)  # no full hash or pseudonym of any kind
+    assert "not measured for this snapshot" in card  # the fixture's config has no eval results beside it
+
+
+def _manifest_and_geo(published_snapshot):
+    m = published_snapshot.manifest
+    return m, load_geo_rules(m["geo_rules"]["path"])
+
+
+def test_pii_recall_comes_from_eval_results_when_present(published_snapshot):
+    m, geo = _manifest_and_geo(published_snapshot)
+    results = {
+        "detectors_sha256": m["detectors_sha256"],
+        "recall": 0.9731,
+        "by_type": {"email": {"recall": 0.995, "support": 400}, "phone": {"recall": 0.951, "support": 380}},
+    }
+    card = render_card(m, geo=geo, detector_types=["email", "phone"], eval_results=results)
+    assert "**0.973** overall" in card and "| email | 0.995 | 400 |" in card and "| phone | 0.951 | 380 |" in card
+    assert "not measured" not in card
+    stale = render_card(m, geo=geo, eval_results=results | {"detectors_sha256": "f" * 64})
+    assert "not measured for this snapshot" in stale and "another detector configuration" in stale
+    empty = render_card(m, geo=geo, eval_results={"note": "nothing here"})
+    assert "not measured for this snapshot" in empty
+
+
+def test_write_card_reads_an_eval_results_file(published_snapshot, tmp_path):
+    import shutil
+
+    copy = tmp_path / "snap"
+    shutil.copytree(published_snapshot.snapshot_path, copy)
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps({"overall": {"recall": 0.9}, "detectors_sha256": published_snapshot.manifest["detectors_sha256"]}))
+    path = write_card(copy, published_snapshot.manifest, eval_results=results)
+    card = path.read_text()
+    assert path == copy / "README.md" and "**0.900** overall" in card
+    # Without a config the card still states the rules, from the path recorded in the manifest.
+    assert "| GB | 2024-09-13 |" in card
+
+
+def test_size_categories():
+    assert [size_category(n) for n in (0, 999, 1000, 54_321, 2_000_000_000)] == ["n<1K", "n<1K", "1K<n<10K", "10K<n<100K", "1B<n<10B"]
