@@ -1,4 +1,4 @@
-"""Every recipe in docs/reading.md (and the README's "Reading a snapshot" section) runs against a published snapshot.
+"""Every recipe in docs/reading.md and in the README's "Reading a snapshot" section runs against a published snapshot.
 
 The recipes are extracted from the Markdown (each fenced block after a ``<!-- recipe: NAME -->`` marker) and run
 verbatim, in a folder where ``var/out`` is the snapshot's output root, so the docs and the tests cannot drift.
@@ -23,11 +23,7 @@ def recipes(doc: Path) -> dict[str, str]:
 
 
 def _docs() -> list[Path]:
-    docs = [REPO / "docs" / "reading.md", REPO / "docs" / "README-reading-section.md"]
-    readme = REPO / "README.md"
-    if readme.is_file() and "<!-- recipe: setup -->" in readme.read_text():
-        docs.append(readme)  # once the section has been pasted into the README
-    return [d for d in docs if d.is_file()]
+    return [REPO / "docs" / "reading.md", REPO / "README.md"]
 
 
 # What each recipe must have read: a check on the namespace it leaves behind, against the manifest.
