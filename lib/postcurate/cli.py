@@ -6,29 +6,71 @@ import logging
 import os
 import secrets
 import sys
+import traceback
 from pathlib import Path
 
 import click
 
-from postcurate.errors import EXIT_INTERNAL_ERROR, EXIT_NOTHING_NEW, PostcurateError
+from postcurate import logs
+from postcurate.errors import (
+    EXIT_INTERNAL_ERROR,
+    EXIT_LOCKED,
+    EXIT_NOTHING_NEW,
+    EXIT_PUBLISHED,
+    EXIT_QUALITY_GATE_FAILED,
+    EXIT_USER_ERROR,
+    PostcurateError,
+)
 
 
 class _Group(click.Group):
-    """Turns a user's mistake into one line and an exit code; our own bugs keep their stack trace."""
+    """Ends every command with a documented exit code (``postcurate.errors``), whatever happened.
+
+    A user's mistake is one line on stderr and its code; our own bugs keep their stack trace and exit 1.
+    """
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            super().invoke(ctx)
+            code = EXIT_PUBLISHED
         except PostcurateError as exc:
             click.echo(f"postcurate: error: {exc}", err=True)
-            sys.exit(exc.exit_code)
+            code = exc.exit_code
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click's own usage errors (exit 2) and exits
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else EXIT_INTERNAL_ERROR
+        except Exception:
+            traceback.print_exc()
+            click.echo("postcurate: internal error: a bug in postcurate, not in the config or the data (stack trace above)", err=True)
+            code = EXIT_INTERNAL_ERROR
+        logs.event("run_end", command=ctx.invoked_subcommand, exit_code=code, outcome=OUTCOMES.get(code, "unknown"))
+        sys.exit(code)
+
+
+OUTCOMES = {
+    EXIT_PUBLISHED: "ok",
+    EXIT_NOTHING_NEW: "nothing_new",
+    EXIT_USER_ERROR: "config_or_input_error",
+    EXIT_QUALITY_GATE_FAILED: "quality_gate_failed",
+    EXIT_LOCKED: "locked",
+    EXIT_INTERNAL_ERROR: "internal_error",
+}
 
 
 @click.group(cls=_Group)
 @click.option("-v", "--verbose", is_flag=True, help="Log each stage.")
-def main(verbose: bool) -> None:
+@click.option(
+    "--log-format",
+    type=click.Choice(logs.FORMATS),
+    default="auto",
+    show_default=True,
+    help="Run events on stderr: one JSON line per stage (json), progress lines (text), or text on a terminal and JSON otherwise (auto).",
+)
+def main(verbose: bool, log_format: str) -> None:
     """Curate a platform's public posts into consent-clean, PII-free training shards."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+    logs.configure(log_format)
 
 
 @main.command()
@@ -53,14 +95,18 @@ def seed(out: str, posts: int, users: int | None, seed: int, master: str) -> Non
 def _run(config_path: str, as_of: str | None, key: bytes | None = None):
     from postcurate.config import load_config
     from postcurate.job import parse_as_of, run, utc_now
+    from postcurate.runlock import run_lock
     from postcurate.session import build_spark_from_config
 
     config = load_config(config_path)
     now = utc_now()
     cutoff = parse_as_of(as_of, now)
     key = key or config.key()
-    spark = build_spark_from_config(config)
-    return run(spark, config, key=key, as_of=cutoff, now=now)
+    # Locked before Spark starts: a second run fails in a second, not after a minute of JVM start-up.
+    with run_lock(config.output_root):
+        logs.event("run_start", environment=config.environment, as_of=cutoff.isoformat())
+        spark = build_spark_from_config(config)
+        return run(spark, config, key=key, as_of=cutoff, now=now)
 
 
 def _summary(result) -> str:

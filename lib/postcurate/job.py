@@ -26,6 +26,7 @@ from postcurate.card import write_card
 from postcurate.config import Config
 from postcurate.errors import ConfigError
 from postcurate.lake import PinnedTable, check_fresh, read_pinned
+from postcurate.logs import stage
 from postcurate.pii import load_detectors
 from postcurate.pipeline import curate, decide
 from postcurate.pseudonyms import key_fingerprint
@@ -76,7 +77,10 @@ def snapshot_id_for(as_of: dt.datetime, identity: dict) -> str:
 
 
 def read_inputs(spark: SparkSession, config: Config) -> dict[str, PinnedTable]:
-    return {name: read_pinned(spark, name, getattr(config.inputs, name)) for name in ("posts", "users", "objections")}
+    with stage("read") as s:
+        tables = {name: read_pinned(spark, name, getattr(config.inputs, name)) for name in ("posts", "users", "objections")}
+        s.count(**{f"{name}_delta_version": t.version for name, t in tables.items()})
+    return tables
 
 
 def _rows_per_file(kept: DataFrame, target_mb: float) -> int:
@@ -126,61 +130,67 @@ def run(
         tables["posts"].df, tables["users"].df, tables["objections"].df, as_of=cutoff, geo=geo, rules=config.rules, key=key
     ).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        curated = curate(decided, detectors=detectors, rules=config.rules, output=config.output)
-        staging = root / "_staging" / f"{snapshot_id}-{uuid.uuid4().hex[:8]}"
-        staging.mkdir(parents=True)
-        rows_per_file = _rows_per_file(curated.shards, config.output.shard_target_mb)
-        (
-            curated.shards.repartition("split", "country")
-            .write.option("maxRecordsPerFile", rows_per_file)
-            .partitionBy("split", "country")
-            .parquet(str(staging / "shards"))
-        )
-        curated.ledger.write.parquet(str(staging / "ledger"))
-        curated.quarantine.write.parquet(str(staging / "quarantine"))
-        posts_read = decided.count()
+        with stage("decide") as st:  # materialises the cache the writes below read from
+            posts_read = decided.count()
+            st.count(posts_read=posts_read)
+        with stage("write"):
+            curated = curate(decided, detectors=detectors, rules=config.rules, output=config.output)
+            staging = root / "_staging" / f"{snapshot_id}-{uuid.uuid4().hex[:8]}"
+            staging.mkdir(parents=True)
+            rows_per_file = _rows_per_file(curated.shards, config.output.shard_target_mb)
+            (
+                curated.shards.repartition("split", "country")
+                .write.option("maxRecordsPerFile", rows_per_file)
+                .partitionBy("split", "country")
+                .parquet(str(staging / "shards"))
+            )
+            curated.ledger.write.parquet(str(staging / "ledger"))
+            curated.quarantine.write.parquet(str(staging / "quarantine"))
     finally:
         decided.unpersist()
 
-    ledger = spark.read.parquet(str(staging / "ledger"))
-    by_reason = {r: 0 for r in REASONS}
-    by_reason.update({row["reason"]: row["count"] for row in ledger.groupBy("reason").count().collect()})
-    by_reason["invalid"] = spark.read.parquet(str(staging / "quarantine")).count()
-    shard_files = manifests.describe_shards(staging / "shards")
-    kept = sum(s["rows"] for s in shard_files)
-    pii_totals = {
-        row["type"]: int(row["n"])
-        for row in spark.read.parquet(str(staging / "shards"))
-        .select(F.explode("pii_counts").alias("type", "count"))
-        .groupBy("type")
-        .agg(F.sum("count").alias("n"))
-        .collect()
-    }
-    counts = {
-        "posts_read": posts_read,
-        "kept": kept,
-        "excluded": sum(v for r, v in by_reason.items() if r != "invalid"),
-        "quarantined": by_reason["invalid"],
-        "by_reason": by_reason,
-    }
-    manifest = manifests.build(
-        snapshot_id=snapshot_id,
-        as_of=as_of,
-        created_at=now,
-        tables=tables,
-        geo=geo,
-        config=config,
-        key_fp=identity["key_fingerprint"],
-        shards=shard_files,
-        counts=counts,
-        pii_totals=pii_totals,
-    )
-    if counts["posts_read"] != counts["kept"] + counts["excluded"] + counts["quarantined"]:
-        # Our own invariant: a post lost or counted twice is a bug, never published.
-        raise RuntimeError(f"reconciliation failed: {counts}")
-    manifests.write(staging, manifest)
-    write_card(staging, manifest, config)  # the dataset card (README.md), from the manifest and the rules in force
-    publish(root, staging, snapshot_id)
+    with stage("manifest") as st:
+        ledger = spark.read.parquet(str(staging / "ledger"))
+        by_reason = {r: 0 for r in REASONS}
+        by_reason.update({row["reason"]: row["count"] for row in ledger.groupBy("reason").count().collect()})
+        by_reason["invalid"] = spark.read.parquet(str(staging / "quarantine")).count()
+        shard_files = manifests.describe_shards(staging / "shards")
+        kept = sum(s["rows"] for s in shard_files)
+        pii_totals = {
+            row["type"]: int(row["n"])
+            for row in spark.read.parquet(str(staging / "shards"))
+            .select(F.explode("pii_counts").alias("type", "count"))
+            .groupBy("type")
+            .agg(F.sum("count").alias("n"))
+            .collect()
+        }
+        counts = {
+            "posts_read": posts_read,
+            "kept": kept,
+            "excluded": sum(v for r, v in by_reason.items() if r != "invalid"),
+            "quarantined": by_reason["invalid"],
+            "by_reason": by_reason,
+        }
+        manifest = manifests.build(
+            snapshot_id=snapshot_id,
+            as_of=as_of,
+            created_at=now,
+            tables=tables,
+            geo=geo,
+            config=config,
+            key_fp=identity["key_fingerprint"],
+            shards=shard_files,
+            counts=counts,
+            pii_totals=pii_totals,
+        )
+        if counts["posts_read"] != counts["kept"] + counts["excluded"] + counts["quarantined"]:
+            # Our own invariant: a post lost or counted twice is a bug, never published.
+            raise RuntimeError(f"reconciliation failed: {counts}")
+        st.count(kept=counts["kept"], excluded=counts["excluded"], quarantined=counts["quarantined"], shard_files=len(shard_files))
+        manifests.write(staging, manifest)
+        write_card(staging, manifest, config)  # the dataset card (README.md), from the manifest and the rules in force
+    with stage("publish"):
+        publish(root, staging, snapshot_id)
     return RunResult(snapshot_id, published, True, counts=counts, manifest=manifest)
 
 

@@ -4,26 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from pyspark.sql import DataFrame
 from pyspark.sql.types import DataType, StructField, StructType, _parse_datatype_string
 
 from postcurate.errors import InputError
+from postcurate.resources import data_dir
 
-# schemas/ sits at the top of the source tree; an installed wheel carries a copy inside the package.
-_CANDIDATES = (
-    Path(__file__).resolve().parents[2] / "schemas",
-    Path(__file__).resolve().parent / "_data" / "schemas",
-)
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 
-def schemas_dir() -> Path:
-    for candidate in _CANDIDATES:
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("schemas/ folder not found next to the postcurate package")
+def schemas_dir() -> Traversable:
+    """The checkout's ``schemas/``, or the copy an installed (possibly zipped) package carries."""
+    return data_dir("schemas")
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,14 @@ Delta's jars come from one of three places, in this order:
 1. ``spark.jars`` in the config (or ``POSTCURATE_SPARK_JARS``): pre-fetched jar files, for machines with no
    route to Maven Central (comma-separated paths);
 2. nothing, when the session is launched by ``spark-submit --packages io.delta:...`` (the cluster case);
-   set ``spark.delta_from_submit: true`` in the config for that;
+   set ``spark.delta_from_submit: true`` in the config for that (``spark.jars`` and ``POSTCURATE_SPARK_JARS`` are then ignored);
 3. otherwise Maven Central, resolved by Spark on first use and cached under ``~/.ivy2.5.2``.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any, Mapping
 
 from pyspark.sql import SparkSession
@@ -59,12 +60,17 @@ def build_spark(
     builder = SparkSession.builder.appName(app_name)
     if master:
         builder = builder.master(master)
-    settings: dict[str, Any] = {**DEFAULT_CONF, **DELTA_CONF, **dict(conf or {})}
-    jars = jars or os.environ.get("POSTCURATE_SPARK_JARS")
-    if jars:
-        settings["spark.jars"] = jars
-    elif not delta_from_submit:
-        settings["spark.jars.packages"] = delta_package()
+    # Spark's console progress bar only helps a person watching a terminal; in a scheduler's log it is noise.
+    progress = {"spark.ui.showConsoleProgress": "true"} if sys.stderr.isatty() else {}
+    settings: dict[str, Any] = {**DEFAULT_CONF, **progress, **DELTA_CONF, **dict(conf or {})}
+    # Under spark-submit, --packages/--jars already put Delta on the driver's and executors' classpaths; setting
+    # spark.jars here as well would replace the list spark-submit ships to the executors.
+    if not delta_from_submit:
+        jars = jars or os.environ.get("POSTCURATE_SPARK_JARS")
+        if jars:
+            settings["spark.jars"] = jars
+        else:
+            settings["spark.jars.packages"] = delta_package()
     for key, value in settings.items():
         builder = builder.config(key, str(value).lower() if isinstance(value, bool) else str(value))
     spark = builder.getOrCreate()

@@ -1,0 +1,34 @@
+"""Build hook: the wheel carries ``schemas/`` and the default ``conf/*.yaml`` as package data.
+
+``schemas/`` and ``conf/`` stay at the top of the repository as the single source of truth; they are copied into
+``postcurate/_data/`` only inside the build tree, so a wheel-installed (or ``--py-files``-shipped) postcurate finds
+them without a checkout. Everything else about the package is in pyproject.toml.
+"""
+
+import shutil
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+HERE = Path(__file__).resolve().parent
+# (source folder, files) copied to postcurate/_data/<folder>/. Environment configs (local.yaml, cluster.yaml) name
+# paths on one machine and are not defaults, so only the rules and detector settings go in.
+PACKAGE_DATA = {"schemas": "*.yaml", "conf": ("geo_rules.yaml", "detectors.yaml")}
+
+
+class build_py_with_data(build_py):
+    def run(self):
+        super().run()
+        if self.editable_mode:  # an editable install reads schemas/ and conf/ from the checkout
+            return
+        for folder, pattern in PACKAGE_DATA.items():
+            source = HERE / folder
+            target = Path(self.build_lib) / "postcurate" / "_data" / folder
+            target.mkdir(parents=True, exist_ok=True)
+            files = sorted(source.glob(pattern)) if isinstance(pattern, str) else [source / name for name in pattern]
+            for path in files:
+                shutil.copyfile(path, target / path.name)
+
+
+setup(cmdclass={"build_py": build_py_with_data})

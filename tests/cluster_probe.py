@@ -1,0 +1,23 @@
+"""spark-submit probe: where do the driver and the executors import postcurate from, and do they find its data files?"""
+
+import json
+
+from pyspark.sql import SparkSession
+
+
+def where(_=None):
+    import postcurate
+    from postcurate import resources, schemas
+
+    return {
+        "module": postcurate.__file__,
+        "schemas": schemas.load("posts").names[:2],
+        "conf": sorted(p.name for p in resources.data_dir("conf").iterdir()),
+    }
+
+
+if __name__ == "__main__":
+    spark = SparkSession.builder.appName("postcurate-probe").getOrCreate()
+    executors = spark.sparkContext.parallelize(range(4), 4).map(where).collect()
+    print("PROBE " + json.dumps({"driver": where(), "executors": executors}))
+    spark.stop()

@@ -1,0 +1,189 @@
+"""The job on a real Spark standalone cluster (master + two workers on 127.0.0.1), submitted as in production.
+
+- the wheel carries the schemas and default rules, whether pip-installed or zipped for --py-files;
+- a spark-submit run publishes exactly what the same run in local mode published (same lake, key and as-of);
+- the second submit of the same run exits 3 (nothing new) through spark-submit;
+- losing a worker (SIGKILL of the worker and its executor) in the middle of the job changes nothing in the result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+from cluster_fixtures import REPO, build_dist, kill_group, running_tasks, runtime_python, standalone_cluster, wait_for
+from conftest import REFERENCE_AS_OF, TEST_KEY, write_config
+
+from postcurate.errors import EXIT_NOTHING_NEW, EXIT_PUBLISHED
+
+pytestmark = [pytest.mark.cluster, pytest.mark.slow]
+
+JOB = REPO / "jobs" / "curate.py"
+SUBMIT_TIMEOUT = 600
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory):
+    """(wheel, --py-files zip, a Python without postcurate) built once for the module."""
+    folder = tmp_path_factory.mktemp("dist")
+    wheel, zipped = build_dist(folder)
+    return wheel, zipped, runtime_python(folder)
+
+
+@pytest.fixture(scope="module")
+def cluster(dist, tmp_path_factory):
+    _, zipped, python = dist
+    with standalone_cluster(tmp_path_factory.mktemp("cluster"), python, zipped) as c:
+        yield c
+
+
+def _wait(proc: subprocess.Popen, log: Path, timeout: float = SUBMIT_TIMEOUT) -> int:
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(proc)
+        pytest.fail(f"spark-submit did not finish in {timeout}s; log tail:\n{log.read_text()[-4000:]}")
+
+
+def _cluster_config(folder: Path, lake: str, out: Path, **spark_conf) -> Path:
+    # The cluster example's shape: Delta comes from spark-submit, no master (spark-submit decides).
+    return write_config(folder, lake, out, spark={"delta_from_submit": True, "conf": {"spark.sql.shuffle.partitions": 8, **spark_conf}})
+
+
+def _job_args(config: Path) -> list[str]:
+    return ["--config", str(config), "--as-of", REFERENCE_AS_OF]
+
+
+def _with_key(cluster):
+    cluster.env["POSTCURATE_TEST_KEY"] = TEST_KEY.decode()
+    return cluster
+
+
+def _published(out: Path) -> Path:
+    return out / "snapshots" / (out / "LATEST").read_text().strip()
+
+
+def _rows(folder: Path, columns: list[str]) -> list[tuple]:
+    table = ds.dataset(folder, format="parquet", partitioning="hive").to_table(columns=columns)
+    return sorted(zip(*(table.column(c).to_pylist() for c in columns)))
+
+
+def assert_same_snapshot(got: Path, expected: Path) -> None:
+    """Same snapshot id and counts, and the same rows in shards, ledger and quarantine: nothing lost, nothing twice."""
+    m_got, m_exp = (json.loads((p / "manifest.json").read_text()) for p in (got, expected))
+    assert m_got["snapshot_id"] == m_exp["snapshot_id"]
+    assert m_got["counts"] == m_exp["counts"]
+    assert m_got["inputs"] == m_exp["inputs"]
+    assert sum(s["rows"] for s in m_got["shards"]) == m_got["counts"]["kept"]
+    for folder, columns in (("shards", ["post_pid", "author_pid", "text", "country", "split", "created_period"]),
+                            ("ledger", ["post_pid", "reason"]), ("quarantine", ["post_pid", "reason"])):
+        rows_got, rows_exp = _rows(got / folder, columns), _rows(expected / folder, columns)
+        assert len(rows_got) == len(rows_exp), f"{folder}: {len(rows_got)} rows on the cluster, {len(rows_exp)} locally"
+        assert rows_got == rows_exp, f"{folder}: different rows"
+    post_pids = [r[0] for r in _rows(got / "shards", ["post_pid"])]
+    assert len(post_pids) == len(set(post_pids)), "a post is in the shards twice"
+
+
+def test_wheel_carries_schemas_and_default_conf(dist, tmp_path):
+    wheel, _, python = dist
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True)
+    code = (
+        "import postcurate.resources as r, postcurate.schemas as s;"
+        "print(r.data_dir('schemas')); print(s.load('shard').names[0]);"
+        "print(sorted(p.name for p in r.data_dir('conf').iterdir()))"
+    )
+    proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                          env={"PATH": os.environ["PATH"], "PYTHONPATH": str(target)}, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    where, first_column, conf = proc.stdout.splitlines()
+    assert where == str(target / "postcurate" / "_data" / "schemas")
+    assert first_column == "post_pid"
+    assert conf == "['detectors.yaml', 'geo_rules.yaml']"  # environment configs (local.yaml, cluster.yaml) stay out
+
+
+def test_driver_and_executors_run_the_shipped_wheel(cluster, dist, tmp_path):
+    _, zipped, _ = dist
+    log = tmp_path / "probe.log"
+    proc = cluster.submit(REPO / "tests" / "cluster_probe.py", [], log=log)
+    assert _wait(proc, log, 300) == 0, log.read_text()[-4000:]
+    line = next(line for line in log.read_text().splitlines() if line.startswith("PROBE "))
+    probe = json.loads(line[len("PROBE "):])
+    for where in [probe["driver"], *probe["executors"]]:
+        assert zipped.name in where["module"], where  # imported from the --py-files zip, not a checkout
+        assert where["schemas"] == ["post_id", "author_id"]
+        assert where["conf"] == ["detectors.yaml", "geo_rules.yaml"]
+
+
+def test_spark_submit_publishes_what_local_mode_publishes(cluster, sample_lake, published_snapshot, tmp_path):
+    cluster = _with_key(cluster)
+    out = tmp_path / "out"
+    config = _cluster_config(tmp_path, sample_lake.root, out)
+    started = time.monotonic()
+    log = tmp_path / "submit.log"
+    rc = _wait(cluster.submit(JOB, _job_args(config), log=log), log)
+    assert rc == EXIT_PUBLISHED, log.read_text()[-4000:]
+    print(f"cluster run: {time.monotonic() - started:.0f}s")
+    assert_same_snapshot(_published(out), published_snapshot.snapshot_path)
+    events = [json.loads(line) for line in log.read_text().splitlines() if line.startswith('{"ts"')]
+    assert [e["stage"] for e in events if e["event"] == "stage"] == ["read", "decide", "write", "manifest", "publish"]
+    assert events[-1] | {"ts": 0, "run_id": 0} == {"ts": 0, "run_id": 0, "level": "info", "logger": "postcurate",
+                                                      "event": "run_end", "command": "run", "exit_code": 0, "outcome": "ok"}
+
+    # The scheduler's retry of a finished run: nothing new, exit 3, through spark-submit.
+    log = tmp_path / "again.log"
+    rc = _wait(cluster.submit(JOB, _job_args(config), log=log), log)
+    assert rc == EXIT_NOTHING_NEW, log.read_text()[-4000:]
+    assert len(list((out / "snapshots").iterdir())) == 1
+
+
+def _task_ends(events_dir: Path) -> list[dict]:
+    events = []
+    for path in (p for p in events_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        for line in path.read_text().splitlines():
+            event = json.loads(line)
+            if event.get("Event") == "SparkListenerTaskEnd":
+                events.append(event)
+    return events
+
+
+def test_a_lost_worker_changes_nothing(cluster, sample_lake, published_snapshot, tmp_path):
+    cluster = _with_key(cluster)
+    out = tmp_path / "out"
+    events_dir = tmp_path / "events"
+    events_dir.mkdir()
+    # More, smaller tasks than usual: the job runs long enough on two one-core executors to lose one mid-way.
+    config = _cluster_config(tmp_path, sample_lake.root, out, **{"spark.sql.shuffle.partitions": 16, "spark.sql.adaptive.enabled": False})
+    log = tmp_path / "submit.log"
+    proc = cluster.submit(JOB, _job_args(config), log=log,
+                          conf={"spark.eventLog.enabled": "true", "spark.eventLog.dir": events_dir.as_uri(),
+                                "spark.eventLog.compress": "false", "spark.eventLog.rolling.enabled": "false"})
+    try:
+        # Wait until the job is writing its staged output (past reading and deciding) and one executor is in a task.
+        def victim():
+            if proc.poll() is not None or not list(out.glob("_staging/*")):
+                return None
+            for worker in cluster.workers:
+                if worker.alive and any(running_tasks(d) > 0 for d in cluster.executor_dirs(worker)):
+                    return worker
+            return None
+
+        worker = wait_for(lambda: victim() or proc.poll() is not None, SUBMIT_TIMEOUT, "the job to be writing", interval=0.05)
+        assert proc.poll() is None, f"the job ended before a worker could be lost:\n{log.read_text()[-4000:]}"
+        executor_dirs = cluster.executor_dirs(worker)
+        kill_group(worker.proc, grace=0)  # SIGKILL the worker JVM, its executor and the executor's Python workers
+        print(f"killed {worker.name} with executor(s) {[d.name for d in executor_dirs]} while it ran tasks")
+        rc = _wait(proc, log)
+    finally:
+        if proc.poll() is None:
+            kill_group(proc, grace=5)
+    assert rc == EXIT_PUBLISHED, log.read_text()[-4000:]
+    lost = [e for e in _task_ends(events_dir) if e["Task End Reason"]["Reason"] == "ExecutorLostFailure"]
+    assert lost, "no task was lost with the executor: the kill came too late to test anything"
+    assert_same_snapshot(_published(out), published_snapshot.snapshot_path)
