@@ -136,7 +136,10 @@ def _register_optional() -> None:
     """Commands that live in their own modules (added as capabilities land)."""
     import importlib
 
-    for module, names in (("postcurate.commands.pii", ("redact", "pii_eval")),):
+    for module, names in (
+        ("postcurate.commands.pii", ("redact", "pii_eval")),
+        ("postcurate.commands.purge", ("purge", "audit")),
+    ):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError:
