@@ -90,3 +90,18 @@ def checksums(snapshot_dir: Path, manifest: dict) -> dict[str, str]:
 def copy_tree(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
+
+
+def fresh_copy(published: Published, folder: Path, **overrides) -> Published:
+    """A private copy of a published small lake and its output root, with its own config (tests modify both)."""
+    lake = copy_tree(published.lake, folder / "lake")
+    out = copy_tree(published.out, folder / "out")
+    config_path = write_config(folder, lake, out, **overrides)
+    return Published(lake, out, config_path, out / "snapshots" / published.snapshot_dir.name, folder)
+
+
+def shard_authors(snapshot_dir: Path, manifest: dict) -> set[str]:
+    """Every author pseudonym in the shards the manifest lists (read as a manifest reader would)."""
+    import pyarrow.parquet as pq
+
+    return {a for s in manifest["shards"] for a in pq.read_table(snapshot_dir / s["path"], columns=["author_pid"]).column(0).to_pylist()}
