@@ -157,3 +157,5 @@ def test_user_mistakes_end_in_one_clear_message(spark, copy):
         purge_settings(load_config(write_config(p.folder, p.lake, p.out, purge__retention_hours=-1)))
     result = CliRunner().invoke(main, ["purge", "--config", str(p.config_path), "--snapshot", "x", "--all-published"])
     assert result.exit_code == 2 and "either --snapshot ID or --all-published" in result.output
+    result = CliRunner().invoke(main, ["purge", "--config", str(p.config_path), "--gc"])
+    assert result.exit_code == 0 and "gc: removed 0" in result.output

@@ -265,14 +265,18 @@ class _Purger:
         gone = gone_parts[0]
         for part in gone_parts[1:]:
             gone = gone.unionByName(part)
-        gone.select("post_pid", "author_pid", "reason").write.parquet(str(staging / "ledger"))
-        gone.where(F.col("reason") == "objected").groupBy("shard").agg(F.sort_array(F.collect_set("author_pid")).alias("author_pids")).write.parquet(
-            str(staging / "authors")
-        )
-        pii_removed = {
-            r["type"]: int(r["n"])
-            for r in gone.select(F.explode("pii_counts").alias("type", "count")).groupBy("type").agg(F.sum("count").alias("n")).collect()
-        }
+        gone = gone.persist(StorageLevel.MEMORY_AND_DISK)  # read three times below; grows with removed rows only
+        try:
+            gone.select("post_pid", "author_pid", "reason").write.parquet(str(staging / "ledger"))
+            gone.where(F.col("reason") == "objected").groupBy("shard").agg(
+                F.sort_array(F.collect_set("author_pid")).alias("author_pids")
+            ).write.parquet(str(staging / "authors"))
+            pii_removed = {
+                r["type"]: int(r["n"])
+                for r in gone.select(F.explode("pii_counts").alias("type", "count")).groupBy("type").agg(F.sum("count").alias("n")).collect()
+            }
+        finally:
+            gone.unpersist()
 
         # Move the new files into place (new names; nothing existing is overwritten).
         replaced_by: dict[str, list[dict]] = {}
