@@ -182,7 +182,11 @@ def _register_optional() -> None:
     """Commands that live in their own modules (added as capabilities land)."""
     import importlib
 
-    for module, names in (("postcurate.commands.pii", ("redact", "pii_eval")), ("postcurate.commands.inspect", ("inspect",))):
+    for module, names in (
+        ("postcurate.commands.pii", ("redact", "pii_eval")),
+        ("postcurate.commands.inspect", ("inspect",)),
+        ("postcurate.commands.purge", ("purge", "audit")),
+    ):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError:

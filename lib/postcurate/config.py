@@ -54,6 +54,7 @@ class Config:
     rules: RuleSettings = field(default_factory=RuleSettings)
     output: OutputSettings = field(default_factory=OutputSettings)
     spark: dict[str, Any] = field(default_factory=dict)
+    purge: dict[str, Any] = field(default_factory=dict)  # validated by postcurate.purge.purge_settings
 
     def key(self) -> bytes:
         """The pseudonymisation key, read from the environment variable the config names."""
@@ -104,7 +105,7 @@ def load_config(path: str | os.PathLike) -> Config:
         raise ConfigError(f"{path.name} is not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path.name}: expected a mapping of settings at the top level")
-    known = {"environment", "inputs", "output_root", "geo_rules", "detectors", "pseudonyms", "rules", "output", "spark"}
+    known = {"environment", "inputs", "output_root", "geo_rules", "detectors", "pseudonyms", "rules", "output", "spark", "purge"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"{path.name}: unknown key(s) {', '.join(unknown)}; known keys are {', '.join(sorted(known))}")
@@ -167,4 +168,5 @@ def load_config(path: str | os.PathLike) -> Config:
         rules=rules,
         output=output,
         spark=spark,
+        purge=raw.get("purge") or {},
     )

@@ -1,0 +1,74 @@
+"""Checks on what a purge rewrote, run before the new manifest revision is published.
+
+``check_rewritten`` is the seam for the data-quality gate: it takes the planned revision and returns the failures
+(empty when all is well). The purge refuses to publish a revision with any failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from postcurate.purge.revisions import sha256_file
+
+
+@dataclass
+class Rewrite:
+    """A purge's planned revision of one snapshot, as the checks see it."""
+
+    snapshot_dir: Path
+    old_manifest: dict
+    new_manifest: dict
+    replaced_by: dict[str, list[dict]]  # old shard path -> new shard entries (empty: every row went)
+    rows_removed: dict[str, int]  # old shard path -> rows removed
+    hold_countries: list[str]
+    objector_pids: DataFrame  # author_pid of every objector in effect (all of them, not only this snapshot's)
+    extra: dict = field(default_factory=dict)
+
+
+def check_rewritten(spark: SparkSession, rewrite: Rewrite) -> list[str]:
+    """The failures of a planned revision: objector or held rows left, row counts off, schema changed, bad checksums.
+
+    >>> failures = check_rewritten(spark, rewrite)
+    >>> if failures: raise QualityGateError("; ".join(failures))
+    """
+    failures: list[str] = []
+    snap = Path(rewrite.snapshot_dir)
+    old = {s["path"]: s for s in rewrite.old_manifest["shards"]}
+    new_files = [e for entries in rewrite.replaced_by.values() for e in entries]
+
+    for path, entries in rewrite.replaced_by.items():
+        expected = old[path]["rows"] - rewrite.rows_removed.get(path, 0)
+        got = sum(pq.read_metadata(snap / e["path"]).num_rows for e in entries)
+        if got != expected:
+            failures.append(f"{path}: {got} rows after the rewrite, expected {old[path]['rows']} - {rewrite.rows_removed.get(path, 0)} = {expected}")
+        before = pq.read_schema(snap / path).remove_metadata()
+        for e in entries:
+            if not pq.read_schema(snap / e["path"]).remove_metadata().equals(before):
+                failures.append(f"{e['path']}: schema differs from the shard it replaces ({path})")
+
+    for e in rewrite.new_manifest["shards"]:
+        file = snap / e["path"]
+        if not file.is_file():
+            failures.append(f"{e['path']}: listed in the new revision but missing")
+        elif e in new_files and (sha256_file(file) != e["sha256"] or file.stat().st_size != e["bytes"]):
+            failures.append(f"{e['path']}: checksum or size does not match its manifest entry")
+
+    held = sorted({e.get("country") for e in rewrite.new_manifest["shards"]} & set(rewrite.hold_countries))
+    if held:
+        failures.append(f"countries under a hold still have shards: {', '.join(held)}")
+
+    if new_files:
+        rows = spark.read.parquet(*[str(snap / e["path"]) for e in new_files]).select("author_pid")
+        left = rows.join(rewrite.objector_pids, "author_pid", "left_semi").count()
+        if left:
+            failures.append(f"{left} row(s) of objectors left in the rewritten shards")
+
+    kept = rewrite.new_manifest.get("counts", {}).get("kept")
+    if isinstance(kept, int) and kept != sum(e["rows"] for e in rewrite.new_manifest["shards"]):
+        failures.append(f"counts.kept ({kept}) is not the sum of the shards' rows")
+    return failures

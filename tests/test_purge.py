@@ -1,0 +1,161 @@
+"""Purging published snapshots: objections after release, regulators' holds, the audit trail, idempotence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from conftest import TEST_KEY, write_config
+from purgekit import add_objections, checksums, fresh_copy, geo_rules_with_hold, publish, shard_authors
+from pyspark.sql import functions as F
+
+from postcurate.cli import main
+from postcurate.config import load_config
+from postcurate.errors import ConfigError
+from postcurate.purge import KeyMismatchError, SnapshotNotFoundError, gc, purge, purge_settings, read_audit, write_author_index
+from postcurate.purge.index import read_valid_index
+
+
+@pytest.fixture(scope="module")
+def small_published(spark, tmp_path_factory):
+    """Eight authors in US, GB, DE and BR, three posts each, published once by the real job. Read-only: copy it."""
+    return publish(spark, tmp_path_factory.mktemp("purge-published"))
+
+
+@pytest.fixture
+def copy(small_published, tmp_path, monkeypatch):
+    monkeypatch.setenv("POSTCURATE_TEST_KEY", TEST_KEY.decode())
+    return lambda **overrides: fresh_copy(small_published, tmp_path, **overrides)
+
+
+def _manifest(snapshot_dir, name="manifest.json") -> dict:
+    return json.loads((snapshot_dir / name).read_text())
+
+
+def test_objections_after_release_leave_no_row_and_untouched_shards_keep_their_checksums(spark, copy):
+    from purgekit import author_pid
+
+    p = copy()
+    before = _manifest(p.snapshot_dir)
+    before_bytes = (p.snapshot_dir / "manifest.json").read_bytes()
+    objectors = {author_pid(spark, a) for a in ("us1", "gb1")}
+    assert objectors <= shard_authors(p.snapshot_dir, before)
+
+    add_objections(spark, p.lake, ["us1", "gb1"])
+    config = load_config(p.config_path)
+    result = purge(spark, config, key=TEST_KEY)
+
+    (outcome,) = result.snapshots
+    assert outcome.changed and outcome.revision == 1 and outcome.rows_removed == {"objection": 6}
+    after = _manifest(p.snapshot_dir)
+    assert not objectors & shard_authors(p.snapshot_dir, after)
+    # Shards that held none of their rows: same entry, same file, same bytes.
+    (entry,) = after["purges"]
+    untouched = [s for s in before["shards"] if s["path"] not in entry["replaced"]]
+    assert untouched and all(s in after["shards"] for s in untouched)
+    assert all(checksums(p.snapshot_dir, {"shards": untouched})[s["path"]] == s["sha256"] for s in untouched)
+    # Every entry of the new revision matches its file.
+    assert checksums(p.snapshot_dir, after) == {s["path"]: s["sha256"] for s in after["shards"]}
+    assert all(pq.read_metadata(p.snapshot_dir / s["path"]).num_rows == s["rows"] for s in after["shards"])
+    # Rewritten shards have new names and the old files stay for readers of revision 0 until the retention passes.
+    assert all((p.snapshot_dir / old).is_file() for old in entry["replaced"])
+    assert not {s["path"] for s in after["shards"]} & set(entry["replaced"])
+
+    # Revisions: r0 is the original, r1 the current; history, counts and ledger reconcile.
+    assert (p.snapshot_dir / "manifest.r0.json").read_bytes() == before_bytes
+    assert _manifest(p.snapshot_dir, "manifest.r1.json") == after
+    assert after["revision"] == 1 and entry["rows_removed"] == {"objection": 6}
+    c = after["counts"]
+    assert c["kept"] == before["counts"]["kept"] - 6 == sum(s["rows"] for s in after["shards"])
+    assert c["posts_read"] == c["kept"] + c["excluded"] + c["quarantined"]
+    assert c["by_reason"]["objected"] == before["counts"]["by_reason"]["objected"] + 6 and c["purged"] == {"objection": 6}
+    ledger = spark.read.parquet(*[str(p.snapshot_dir / f) for f in entry["ledger_files"]])
+    assert {(r["author_pid"], r["reason"]) for r in ledger.collect()} == {(a, "objected") for a in objectors}
+
+    # The audit trail: pseudonymous ids only, rows by shard, the reason.
+    audit = read_audit(spark, p.out)
+    rows = audit.collect()
+    assert {r["reason"] for r in rows} == {"objection"} and sum(r["rows_removed"] for r in rows) == 6
+    assert {a for r in rows for a in r["author_pids"]} == objectors
+    assert {r["shard"] for r in rows} == set(entry["replaced"]) and {r["snapshot_id"] for r in rows} == {p.snapshot_dir.name}
+
+    # Idempotent: a second purge finds nothing, exits 0 and changes no byte.
+    runner = CliRunner()
+    second = runner.invoke(main, ["purge", "--config", str(p.config_path), "--all-published"])
+    assert second.exit_code == 0, second.output
+    assert "nothing to purge" in second.output
+    assert (p.snapshot_dir / "manifest.json").read_bytes() == (p.snapshot_dir / "manifest.r1.json").read_bytes()
+    assert read_audit(spark, p.out).count() == len(rows)
+
+    # The reviewer's view.
+    table = runner.invoke(main, ["audit", "--config", str(p.config_path)])
+    assert table.exit_code == 0 and "objection" in table.output and p.snapshot_dir.name in table.output
+    as_json = json.loads(runner.invoke(main, ["audit", "--config", str(p.config_path), "--json"]).output)
+    assert {a for r in as_json for a in r["author_pids"]} == objectors
+
+    # Once the retention has passed, the replaced files go; the current ones never do.
+    removed = gc(config, now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=169))
+    assert {r.split("/", 1)[1] for r in removed} >= set(entry["replaced"])
+    assert not any((p.snapshot_dir / old).exists() for old in entry["replaced"])
+    assert checksums(p.snapshot_dir, after) == {s["path"]: s["sha256"] for s in after["shards"]}
+
+
+def test_a_hold_removes_the_country_partition(spark, copy, tmp_path):
+    from purgekit import author_pid
+
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    hold = geo_rules_with_hold(tmp_path, "GB", until=yesterday)
+    p = copy(geo_rules=str(hold), purge__retention_hours=0)
+    before = _manifest(p.snapshot_dir)
+    gb = [s for s in before["shards"] if s["country"] == "GB"]
+    assert gb
+
+    result = purge(spark, load_config(p.config_path), key=TEST_KEY)
+
+    (outcome,) = result.snapshots
+    gb_rows = sum(s["rows"] for s in gb)
+    assert outcome.rows_removed == {"hold:GB": gb_rows} and outcome.shards_dropped == len(gb)
+    after = _manifest(p.snapshot_dir)
+    assert {s["country"] for s in after["shards"]} == {s["country"] for s in before["shards"]} - {"GB"}
+    assert "GB" not in after["counts"]["by_country"]
+    assert not {author_pid(spark, a) for a in ("gb1", "gb2")} & shard_authors(p.snapshot_dir, after)
+    # Other countries' shards are untouched; with no retention the held files are already gone.
+    assert [s for s in before["shards"] if s["country"] != "GB"] == after["shards"]
+    assert checksums(p.snapshot_dir, after) == {s["path"]: s["sha256"] for s in after["shards"]}
+    assert not any((p.snapshot_dir / s["path"]).exists() for s in gb)
+    audit = read_audit(spark, p.out)
+    assert {(r["reason"], r["rows_removed"]) for r in audit.collect()} == {("hold:GB", s["rows"]) for s in gb}
+    assert audit.where(F.col("author_pids").isNotNull()).count() == 0
+    c = after["counts"]
+    assert c["by_reason"]["geo_blocked"] == before["counts"]["by_reason"]["geo_blocked"] + gb_rows
+    assert c["posts_read"] == c["kept"] + c["excluded"] + c["quarantined"]
+
+
+def test_author_index_written_at_publish_is_used_and_names_every_shard(spark, copy):
+    p = copy()
+    manifest = _manifest(p.snapshot_dir)
+    write_author_index(spark, p.snapshot_dir)
+    index = read_valid_index(spark, p.snapshot_dir, "author_index", manifest["shards"])
+    assert index is not None
+    rows = {(r["shard"], r["rows"]) for r in index.groupBy("shard").agg(F.sum("rows").alias("rows")).collect()}
+    assert rows == {(s["path"], s["rows"]) for s in manifest["shards"]}
+    # An index that does not match the manifest's files is not used.
+    assert read_valid_index(spark, p.snapshot_dir, "author_index", manifest["shards"][1:]) is None
+
+
+def test_user_mistakes_end_in_one_clear_message(spark, copy):
+    p = copy()
+    config = load_config(p.config_path)
+    with pytest.raises(KeyMismatchError, match="different pseudonymisation key"):
+        purge(spark, config, key=b"another-key-0123456789abcdef0123456789")
+    with pytest.raises(SnapshotNotFoundError, match="no published snapshot nope"):
+        purge(spark, config, key=TEST_KEY, snapshot_ids=["nope"])
+    with pytest.raises(ConfigError, match="purge.retention_hours"):
+        purge_settings(load_config(write_config(p.folder, p.lake, p.out, purge__retention_hours=-1)))
+    result = CliRunner().invoke(main, ["purge", "--config", str(p.config_path), "--snapshot", "x", "--all-published"])
+    assert result.exit_code == 2 and "either --snapshot ID or --all-published" in result.output
+    result = CliRunner().invoke(main, ["purge", "--config", str(p.config_path), "--gc"])
+    assert result.exit_code == 0 and "gc: removed 0" in result.output
