@@ -79,6 +79,9 @@ def _summary(result) -> str:
     if m.get("pii_redactions"):
         lines.append("  PII redacted: " + ", ".join(f"{k} {v}" for k, v in m["pii_redactions"].items()))
     lines.append(f"  shards: {len(m['shards'])} files under {result.snapshot_path / 'shards'}")
+    report = result.snapshot_path / "report" / "index.html"
+    if report.is_file():
+        lines.append(f"  report: {report}")
     return "\n".join(lines)
 
 
@@ -125,7 +128,7 @@ def _register_optional() -> None:
     """Commands that live in their own modules (added as capabilities land)."""
     import importlib
 
-    for module, names in (("postcurate.commands.pii", ("redact", "pii_eval")),):
+    for module, names in (("postcurate.commands.pii", ("redact", "pii_eval")), ("postcurate.commands.quality", ("validate",))):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError:

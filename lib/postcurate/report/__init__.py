@@ -93,6 +93,16 @@ def _bytes(n: int) -> str:
     return str(n)
 
 
+def _detail(e: dict) -> str:
+    if e.get("error"):
+        return f"not evaluated ({e['error']})"
+    if e.get("unexpected_count") is not None:
+        return f"{e['unexpected_count']:,} of {e['element_count']:,} rows unexpected"
+    if e.get("observed") is not None:
+        return f"observed {e['observed']:,}"
+    return ""
+
+
 _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2630;margin:0;background:#f6f7f9}
 main{max-width:980px;margin:0 auto;padding:24px 28px 48px;background:#fff;min-height:100vh}
@@ -109,6 +119,7 @@ th{background:#f2f4f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
 svg.chart text{font:12px system-ui,sans-serif;fill:#1d2630}svg.chart text.value{fill:#566473}
 details summary{cursor:pointer;color:#3b6ea5}code{font-family:ui-monospace,Menlo,Consolas,monospace}
 .note{color:#566473;font-size:.88em}
+.failures{border-left:4px solid #b5534a;background:#fbf0ef;padding:4px 14px;margin:10px 0}
 """
 
 
@@ -119,7 +130,7 @@ def render_html(fig: dict) -> str:
     passed = q["success"] is True
     status = '<span class="status pass" id="gate-status">passed</span>' if passed else '<span class="status fail" id="gate-status">failed</span>'
     reasons = [(r, n) for r, n in fig["by_reason"].items()]
-    went = [("kept (in shards)", c["kept"])] + [(f"excluded: {r}" if r != "invalid" else "quarantined: invalid", n) for r, n in reasons]
+    went = [("kept", c["kept"])] + [(r, n) for r, n in reasons]
     countries = sorted(fig["by_country_split"].items(), key=lambda kv: -sum(kv[1].values()))
     splits = sorted({s for v in fig["by_country_split"].values() for s in v} | set(fig["by_split"]))
     langs = list(fig["by_lang"].items())
@@ -127,20 +138,28 @@ def render_html(fig: dict) -> str:
     shards = fig["shards"]
     expectation_rows = []
     for e in q["expectations"]:
-        if e.get("error"):
-            detail = f"not evaluated ({e['error']})"
-        elif e.get("unexpected_count") is not None:
-            detail = f"{e['unexpected_count']:,} of {e['element_count']:,} rows unexpected"
-        elif e.get("observed") is not None:
-            detail = f"observed {e['observed']:,}"
-        else:
-            detail = ""
+        detail = _detail(e)
         mark = "pass" if e["success"] else "FAIL"
         expectation_rows.append(
             f'<tr class="{"ok" if e["success"] else "bad"}" data-expectation="{escape(e["expectation"])}">'
             f'<td>{escape(e["suite"])}</td><td><code>{escape(e["expectation"])}</code></td><td>{escape(e.get("column") or "")}</td>'
             f'<td><span class="status {"pass" if e["success"] else "fail"}">{mark}</span></td><td>{escape(detail)}</td><td class="note">{escape(e.get("why", ""))}</td></tr>'
         )
+    suites: dict[str, list[int]] = {}
+    for e in q["expectations"]:
+        counts = suites.setdefault(e["suite"], [0, 0])
+        counts[0] += 1
+        counts[1] += 0 if e["success"] else 1
+    suite_rows = [[name, n, bad, "passed" if not bad else "FAILED"] for name, (n, bad) in suites.items()]
+    failed = [e for e in q["expectations"] if not e["success"]]
+    failures_html = ""
+    if failed:
+        items = "".join(
+            f'<li data-failed="{escape(e["suite"])}:{escape(e["expectation"])}"><b>{escape(e["suite"])}</b>: <code>{escape(e["expectation"])}</code>'
+            f'{" on " + escape(e["column"]) if e.get("column") else ""}: {escape(_detail(e))} <span class="note">({escape(e.get("why", ""))})</span></li>'
+            for e in failed
+        )
+        failures_html = f'<div class="failures"><p><b>Not met, so this snapshot was not published:</b></p><ul>{items}</ul></div>'
     docs_link = (
         f'<p>Great Expectations\' own pages for these results: <a id="data-docs" href="{escape(q["data_docs"])}">Data Docs</a>.</p>'
         if q["data_docs"]
@@ -178,18 +197,23 @@ def render_html(fig: dict) -> str:
 <div class="tile"><b data-figure="quarantined">{c["quarantined"]:,}</b><span>quarantined as invalid</span></div>
 </div>
 <p>Reconciliation: {c["kept"]:,} + {c["excluded"]:,} + {c["quarantined"]:,} = {reconciled:,}
-{"matches" if fig["reconciled"] else "<b>does not match</b>"} the {c["posts_read"]:,} posts read. Data-quality gate: {status}
-({q["evaluated"] - q["failed"]} of {q["evaluated"]} expectations met).</p>
+{"matches" if fig["reconciled"] else "<b>does not match</b>"} the {c["posts_read"]:,} posts read.
+Data-quality gate: <a href="#quality">{"passed" if passed else "FAILED"}</a>.</p>
 </section>
 
 <section id="quality"><h2>Data quality</h2>
+<p>Gate: {status} {q["evaluated"] - q["failed"]} of {q["evaluated"]} expectations met, in {len(suite_rows)} suites.</p>
+{failures_html}
+{_table(["suite", "expectations", "failed", "result"], suite_rows, cls="suites")}
 {docs_link}
+<details id="all-expectations"{"" if passed else " open"}><summary>Every expectation, with why it matters</summary>
 <table class="expectations"><thead><tr><th>suite</th><th>expectation</th><th>column</th><th>result</th><th>detail</th><th>why it matters</th></tr></thead>
 <tbody>{"".join(expectation_rows)}</tbody></table>
+</details>
 </section>
 
 <section id="exclusions"><h2>Where the posts went</h2>
-<p class="note">Each post has exactly one destination; an excluded post carries the first rule it failed.</p>
+<p class="note">Each post has exactly one destination: kept in the shards, excluded with the first rule it failed (ledger), or quarantined as invalid.</p>
 {bar_chart(went, title="Posts by destination and exclusion reason")}
 {_table(["reason", "posts"], [[r, n] for r, n in reasons], figure="by_reason")}
 </section>

@@ -6,8 +6,12 @@ from html import escape
 
 PALETTE = ("#3b6ea5", "#e08a2c", "#5a9e6f", "#b5534a", "#8a6bb1", "#7f7f7f")
 _ROW = 22
-_LABEL_W = 170
 _VALUE_W = 80
+
+
+def _label_width(labels) -> int:
+    # About 7 px a character at 12 px; long enough for the longest label, within reason.
+    return min(260, max(60, 7 * max((len(str(x)) for x in labels), default=0) + 12))
 
 
 def _fmt(value: float) -> str:
@@ -22,7 +26,8 @@ def bar_chart(items: list[tuple[str, float]], *, title: str, width: int = 640, c
     if not items:
         return f'<p class="empty">{escape(title)}: nothing to show.</p>'
     top = max(v for _, v in items) or 1
-    plot_w = width - _LABEL_W - _VALUE_W
+    label_w = _label_width(label for label, _ in items)
+    plot_w = width - label_w - _VALUE_W
     height = _ROW * len(items) + 8
     rows = []
     for i, (label, value) in enumerate(items):
@@ -30,9 +35,9 @@ def bar_chart(items: list[tuple[str, float]], *, title: str, width: int = 640, c
         w = max(1.0, plot_w * value / top) if value else 0
         rows.append(
             f'<g class="bar" data-label="{escape(str(label))}" data-value="{value}">'
-            f'<text x="{_LABEL_W - 8}" y="{y + 15}" text-anchor="end">{escape(str(label))}</text>'
-            f'<rect x="{_LABEL_W}" y="{y + 3}" width="{w:.1f}" height="{_ROW - 6}" fill="{color}"><title>{escape(str(label))}: {_fmt(value)}</title></rect>'
-            f'<text x="{_LABEL_W + w + 6:.1f}" y="{y + 15}" class="value">{_fmt(value)}</text></g>'
+            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(str(label))}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{_ROW - 6}" fill="{color}"><title>{escape(str(label))}: {_fmt(value)}</title></rect>'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" class="value">{_fmt(value)}</text></g>'
         )
     return (
         f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{width}" height="{height}" '
@@ -45,18 +50,19 @@ def stacked_bar_chart(rows: list[tuple[str, dict[str, float]]], series: list[str
     if not rows:
         return f'<p class="empty">{escape(title)}: nothing to show.</p>'
     top = max(sum(parts.get(s, 0) for s in series) for _, parts in rows) or 1
-    plot_w = width - _LABEL_W - _VALUE_W
+    label_w = _label_width(label for label, _ in rows)
+    plot_w = width - label_w - _VALUE_W
     legend_h = 24
     height = legend_h + _ROW * len(rows) + 8
     legend = "".join(
-        f'<rect x="{_LABEL_W + i * 120}" y="4" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>'
-        f'<text x="{_LABEL_W + i * 120 + 16}" y="14">{escape(s)}</text>'
+        f'<rect x="{label_w + i * 120}" y="4" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>'
+        f'<text x="{label_w + i * 120 + 16}" y="14">{escape(s)}</text>'
         for i, s in enumerate(series)
     )
     out = []
     for r, (label, parts) in enumerate(rows):
         y = legend_h + 4 + r * _ROW
-        x = float(_LABEL_W)
+        x = float(label_w)
         segments = []
         for i, s in enumerate(series):
             value = parts.get(s, 0)
@@ -70,7 +76,7 @@ def stacked_bar_chart(rows: list[tuple[str, dict[str, float]]], series: list[str
         total = sum(parts.get(s, 0) for s in series)
         out.append(
             f'<g class="bar" data-label="{escape(str(label))}" data-value="{total}">'
-            f'<text x="{_LABEL_W - 8}" y="{y + 15}" text-anchor="end">{escape(str(label))}</text>{"".join(segments)}'
+            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(str(label))}</text>{"".join(segments)}'
             f'<text x="{x + 6:.1f}" y="{y + 15}" class="value">{_fmt(total)}</text></g>'
         )
     return (
