@@ -101,6 +101,7 @@ def stage_outputs(spark: SparkSession, staging: Path, tables: dict[str, PinnedTa
         publishing.write_shards(curated.shards, staging / "shards", rows_per_file)
         curated.ledger.write.parquet(str(staging / "ledger"))
         curated.quarantine.write.parquet(str(staging / "quarantine"))
+        publishing.tidy(staging)
         return decided.count()
     finally:
         decided.unpersist()

@@ -179,6 +179,13 @@ def clean_stale_staging(root: str | Path, started_before: float) -> list[str]:
     return removed
 
 
+def tidy(folder: Path) -> None:
+    """Remove Spark's side files (checksums, success markers) from a written folder: a snapshot holds data only."""
+    for path in list(Path(folder).rglob("*")):
+        if path.is_file() and (path.name.endswith(".crc") or path.name == "_SUCCESS"):
+            path.unlink()
+
+
 def _part_number(path: Path) -> tuple[str, int]:
     # Spark names files part-<task>-<job uuid>-c<counter>...; order by task, then counter as a number.
     m = re.match(r"part-(\d+)-.*-c(\d+)", path.name)
@@ -198,10 +205,8 @@ def write_shards(shards: DataFrame, target: Path, rows_per_file: int) -> None:
         .partitionBy("split", "country")
         .parquet(str(target))
     )
-    for path in list(target.rglob("*")):
-        # Checksum side files and the success marker name Spark's file names; they mean nothing after the rename.
-        if path.is_file() and (path.name.endswith(".crc") or path.name == "_SUCCESS"):
-            path.unlink()
+    # Checksum side files name Spark's file names; they mean nothing after the rename.
+    tidy(target)
     for folder in sorted({p.parent for p in target.rglob("*.parquet")}):
         for i, path in enumerate(sorted(folder.glob("part-*.parquet"), key=_part_number)):
             path.rename(folder / f"part-{i:05d}.parquet")
