@@ -196,7 +196,8 @@ def write_shards(shards: DataFrame, target: Path, rows_per_file: int) -> None:
     """Write shard rows as Parquet partitioned by split and country, deterministically.
 
     Rows are sorted by ``post_pid`` within each partition and files are renamed ``part-00000.parquet``, ... in
-    the order Spark wrote them, so the same rows always land in the same files with the same bytes.
+    the order Spark wrote them, so the same rows always land in the same files in the same order. (Not always
+    the same bytes: parquet-mr lists each column chunk's encodings in a JVM-dependent order.)
     """
     (
         shards.repartition("split", "country")
