@@ -125,6 +125,9 @@ def _summary(result) -> str:
     if m.get("pii_redactions"):
         lines.append("  PII redacted: " + ", ".join(f"{k} {v}" for k, v in m["pii_redactions"].items()))
     lines.append(f"  shards: {len(m['shards'])} files under {result.snapshot_path / 'shards'}")
+    report = result.snapshot_path / "report" / "index.html"
+    if report.is_file():
+        lines.append(f"  report: {report}")
     return "\n".join(lines)
 
 
@@ -186,6 +189,7 @@ def _register_optional() -> None:
         ("postcurate.commands.pii", ("redact", "pii_eval")),
         ("postcurate.commands.inspect", ("inspect",)),
         ("postcurate.commands.purge", ("purge", "audit")),
+        ("postcurate.commands.quality", ("validate",)),
     ):
         try:
             mod = importlib.import_module(module)

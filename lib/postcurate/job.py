@@ -1,18 +1,17 @@
-"""The curation job: extract (pinned Delta tables) -> transform (``pipeline``) -> load (a published snapshot).
+"""The curation job: extract (pinned Delta tables) -> transform (``pipeline``) -> check (``quality``) -> load (``publish``).
 
-A snapshot is built in ``<output_root>/_staging/<run_id>`` and becomes visible only by an atomic rename to
-``<output_root>/snapshots/<snapshot_id>`` followed by an atomic update of ``<output_root>/LATEST``.
+A snapshot is built in ``<output_root>/_staging/<snapshot_id>.<run_id>``, checked by the data-quality gate, and
+becomes visible only by an atomic rename to ``<output_root>/snapshots/<snapshot_id>`` followed by an atomic update
+of ``<output_root>/LATEST`` (see ``postcurate.publish``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import logging
-import os
-import uuid
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,14 +21,18 @@ from pyspark.sql import functions as F
 
 import postcurate
 from postcurate import manifest as manifests
+from postcurate import publish as publishing
+from postcurate import report
 from postcurate.card import write_card
 from postcurate.config import Config
-from postcurate.errors import ConfigError
+from postcurate.errors import ConfigError, QualityGateError
 from postcurate.lake import PinnedTable, check_fresh, read_pinned
 from postcurate.logs import stage
 from postcurate.pii import load_detectors
 from postcurate.pipeline import curate, decide
 from postcurate.pseudonyms import key_fingerprint
+from postcurate.purge import write_author_index
+from postcurate.quality import GateInputs, SnapshotFrames, gate_parameters, run_gate
 from postcurate.rules.eligibility import REASONS
 from postcurate.rules.geo import load_geo_rules
 
@@ -43,6 +46,8 @@ class RunResult:
     published: bool
     counts: dict = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
+    run_id: str | None = None
+    report_path: Path | None = None
 
 
 def utc_now() -> dt.datetime:
@@ -91,6 +96,42 @@ def _rows_per_file(kept: DataFrame, target_mb: float) -> int:
     return max(1000, int(target_mb * 1024 * 1024 / per_row))
 
 
+def stage_outputs(spark: SparkSession, staging: Path, tables: dict[str, PinnedTable], *, config: Config, geo, detectors, cutoff, key) -> int:
+    """Decide and curate every post, write shards, ledger and quarantine into ``staging``; the number of posts decided."""
+    decided = decide(
+        tables["posts"].df, tables["users"].df, tables["objections"].df, as_of=cutoff, geo=geo, rules=config.rules, key=key
+    ).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        with stage("decide") as st:  # materialises the cache that the writes below read from
+            posts_read = decided.count()
+            st.count(posts_read=posts_read)
+        with stage("write"):
+            curated = curate(decided, detectors=detectors, rules=config.rules, output=config.output)
+            rows_per_file = _rows_per_file(curated.shards, config.output.shard_target_mb)
+            publishing.write_shards(curated.shards, staging / "shards", rows_per_file)
+            curated.ledger.write.parquet(str(staging / "ledger"))
+            curated.quarantine.write.parquet(str(staging / "quarantine"))
+            # Lets a later purge find an author's shards without scanning them all.
+            write_author_index(spark, staging)
+            publishing.tidy(staging)
+        return posts_read
+    finally:
+        decided.unpersist()
+
+
+def _counts(snap: SnapshotFrames, posts_read: int) -> dict:
+    by_reason = {r: 0 for r in REASONS}
+    by_reason.update({row["reason"]: row["count"] for row in snap.ledger.groupBy("reason").count().collect()})
+    by_reason["invalid"] = snap.quarantine.count()
+    return {
+        "posts_read": posts_read,
+        "kept": snap.facts.count(),
+        "excluded": sum(v for r, v in by_reason.items() if r != "invalid"),
+        "quarantined": by_reason["invalid"],
+        "by_reason": by_reason,
+    }
+
+
 def run(
     spark: SparkSession,
     config: Config,
@@ -99,7 +140,11 @@ def run(
     as_of: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> RunResult:
-    """Build, check and publish one snapshot as of ``as_of`` (default: now)."""
+    """Build, check and publish one snapshot as of ``as_of`` (default: now).
+
+    Raises ``QualityGateError`` (nothing published) when an expectation fails.
+    """
+    started = time.time()
     now = now or utc_now()
     as_of = as_of or now
     geo = load_geo_rules(config.geo_rules)
@@ -120,88 +165,81 @@ def run(
     }
     snapshot_id = snapshot_id_for(as_of, identity)
     root = Path(config.output_root)
-    published = root / "snapshots" / snapshot_id
-    if (published / "manifest.json").is_file():
+    if publishing.is_published(root, snapshot_id):
         log.info("snapshot %s already published; nothing new", snapshot_id)
-        return RunResult(snapshot_id, published, False, manifest=json.loads((published / "manifest.json").read_text()))
+        published = publishing.snapshot_dir(root, snapshot_id)
+        return RunResult(snapshot_id, published, False, manifest=manifests.read(published))
 
+    run_id = publishing.new_run_id(now)
+    publishing.clean_stale_staging(root, started_before=started)
     cutoff = _naive_utc(as_of)
-    decided = decide(
-        tables["posts"].df, tables["users"].df, tables["objections"].df, as_of=cutoff, geo=geo, rules=config.rules, key=key
-    ).persist(StorageLevel.MEMORY_AND_DISK)
-    try:
-        with stage("decide") as st:  # materialises the cache the writes below read from
-            posts_read = decided.count()
-            st.count(posts_read=posts_read)
-        with stage("write"):
-            curated = curate(decided, detectors=detectors, rules=config.rules, output=config.output)
-            staging = root / "_staging" / f"{snapshot_id}-{uuid.uuid4().hex[:8]}"
-            staging.mkdir(parents=True)
-            rows_per_file = _rows_per_file(curated.shards, config.output.shard_target_mb)
-            (
-                curated.shards.repartition("split", "country")
-                .write.option("maxRecordsPerFile", rows_per_file)
-                .partitionBy("split", "country")
-                .parquet(str(staging / "shards"))
-            )
-            curated.ledger.write.parquet(str(staging / "ledger"))
-            curated.quarantine.write.parquet(str(staging / "quarantine"))
-    finally:
-        decided.unpersist()
-
-    with stage("manifest") as st:
-        ledger = spark.read.parquet(str(staging / "ledger"))
-        by_reason = {r: 0 for r in REASONS}
-        by_reason.update({row["reason"]: row["count"] for row in ledger.groupBy("reason").count().collect()})
-        by_reason["invalid"] = spark.read.parquet(str(staging / "quarantine")).count()
-        shard_files = manifests.describe_shards(staging / "shards")
-        kept = sum(s["rows"] for s in shard_files)
-        pii_totals = {
-            row["type"]: int(row["n"])
-            for row in spark.read.parquet(str(staging / "shards"))
-            .select(F.explode("pii_counts").alias("type", "count"))
-            .groupBy("type")
-            .agg(F.sum("count").alias("n"))
-            .collect()
+    allowed_countries = sorted(geo.in_effect(as_of))
+    with publishing.Staging.open(root, snapshot_id, run_id) as staging:
+        posts_read = stage_outputs(spark, staging.path, tables, config=config, geo=geo, detectors=detectors, cutoff=cutoff, key=key)
+        built = time.time()
+        with SnapshotFrames(spark, staging.path) as snap:
+            with stage("manifest") as st:
+                counts = _counts(snap, posts_read)
+                shard_files = manifests.describe_shards(staging.path / "shards")
+                manifest = manifests.build(
+                    snapshot_id=snapshot_id,
+                    run_id=run_id,
+                    as_of=as_of,
+                    created_at=now,
+                    tables=tables,
+                    geo=geo,
+                    config=config,
+                    key_fp=identity["key_fingerprint"],
+                    shards=shard_files,
+                    counts=counts,
+                    stats=manifests.shard_stats(snap.facts),
+                    allowed_countries=allowed_countries,
+                )
+                st.count(kept=counts["kept"], excluded=counts["excluded"], quarantined=counts["quarantined"], shard_files=len(shard_files))
+            gate_started = time.time()
+            inputs = GateInputs(posts=tables["posts"].df, objections=tables["objections"].df, as_of=cutoff, key=key)
+            with stage("gate") as gst:
+                gate = run_gate(
+                    snap.gate_frames(manifest, inputs),
+                    gate_parameters(
+                        allowed_countries=allowed_countries,
+                        allowed_post_types=config.rules.allowed_post_types,
+                        min_text_length=config.rules.min_text_length,
+                    ),
+                    docs_dir=staging.path / "quality" / "data_docs",
+                    docs_relative_to=staging.path,
+                )
+                gst.count(failed=0 if gate.success else 1)
+        gate_s = time.time() - gate_started
+        manifest["quality"] = gate.to_dict()
+        manifest["timings_s"] = {
+            "build": round(built - started, 1),
+            "gate": round(gate_s, 1),
+            "total": round(time.time() - started, 1),
         }
-        counts = {
-            "posts_read": posts_read,
-            "kept": kept,
-            "excluded": sum(v for r, v in by_reason.items() if r != "invalid"),
-            "quarantined": by_reason["invalid"],
-            "by_reason": by_reason,
-        }
-        manifest = manifests.build(
-            snapshot_id=snapshot_id,
-            as_of=as_of,
-            created_at=now,
-            tables=tables,
-            geo=geo,
-            config=config,
-            key_fp=identity["key_fingerprint"],
-            shards=shard_files,
-            counts=counts,
-            pii_totals=pii_totals,
-        )
-        if counts["posts_read"] != counts["kept"] + counts["excluded"] + counts["quarantined"]:
-            # Our own invariant: a post lost or counted twice is a bug, never published.
-            raise RuntimeError(f"reconciliation failed: {counts}")
-        st.count(kept=counts["kept"], excluded=counts["excluded"], quarantined=counts["quarantined"], shard_files=len(shard_files))
-        manifests.write(staging, manifest)
-        write_card(staging, manifest, config)  # the dataset card (README.md), from the manifest and the rules in force
-    with stage("publish"):
-        publish(root, staging, snapshot_id)
-    return RunResult(snapshot_id, published, True, counts=counts, manifest=manifest)
-
-
-def publish(root: Path, staging: Path, snapshot_id: str) -> Path:
-    """Make a complete staged snapshot visible: rename it into place, then point LATEST at it (both atomic)."""
-    target = root / "snapshots" / snapshot_id
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.rename(staging, target)
-    pointer = root / f".LATEST.{uuid.uuid4().hex[:8]}"
-    pointer.write_text(snapshot_id + "\n")
-    os.replace(pointer, root / "LATEST")
-    with contextlib.suppress(OSError):  # other runs' staging may still be there; leave it
-        (root / "_staging").rmdir()
-    return target
+        log.info("quality gate: %s in %.1f s (build took %.1f s)", "passed" if gate.success else "FAILED", gate_s, built - started)
+        (staging.path / "quality").mkdir(exist_ok=True)
+        (staging.path / "quality" / "results.json").write_text(json.dumps(manifest["quality"], indent=2) + "\n")
+        report_path = report.write_report(staging.path / "report", manifest)
+        write_card(staging.path, manifest, config)  # the dataset card (README.md), from the manifest and the rules in force
+        if not gate.success:
+            kept = publishing.reject(root, staging.path)
+            raise QualityGateError(f"{gate.message()}\n  results and report kept in {kept}")
+        with publishing.publish_lock(root), stage("publish"):
+            if publishing.is_published(root, snapshot_id):
+                # Another run published the same snapshot while we built ours; it is identical, keep theirs.
+                published = publishing.snapshot_dir(root, snapshot_id)
+                return RunResult(snapshot_id, published, False, manifest=manifests.read(published))
+            publishing.append_audit_tables(spark, root, staging.path, snapshot_id=snapshot_id, run_id=run_id)
+            manifests.write(staging.path, manifest)
+            publishing.move_into_place(root, staging.path, snapshot_id)
+    published = publishing.snapshot_dir(root, snapshot_id)
+    return RunResult(
+        snapshot_id,
+        published,
+        True,
+        counts=counts,
+        manifest=manifest,
+        run_id=run_id,
+        report_path=published / report_path.relative_to(staging.path),
+    )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
 
 import postcurate
 
@@ -42,6 +43,52 @@ def describe_shards(shards_dir: Path) -> list[dict]:
     return files
 
 
+def verify_shards(snapshot_dir: Path, manifest: dict) -> list[str]:
+    """What does not match the manifest: missing, changed or unlisted shard files. Empty when all is well.
+
+    Messages name files (by their path in the snapshot) and sizes, never their contents.
+    """
+    snapshot_dir = Path(snapshot_dir)
+    problems = []
+    listed = {s["path"]: s for s in manifest["shards"]}
+    for rel, expected in sorted(listed.items()):
+        path = snapshot_dir / rel
+        if not path.is_file():
+            problems.append(f"{rel}: listed in the manifest but missing")
+            continue
+        size = path.stat().st_size
+        if size != expected["bytes"]:
+            problems.append(f"{rel}: {size} bytes, manifest says {expected['bytes']}")
+        elif _sha256(path) != expected["sha256"]:
+            problems.append(f"{rel}: SHA-256 differs from the manifest")
+    for path in sorted((snapshot_dir / "shards").rglob("*.parquet")):
+        rel = str(path.relative_to(snapshot_dir))
+        if rel not in listed:
+            problems.append(f"{rel}: shard file not listed in the manifest")
+    return problems
+
+
+def shard_stats(facts: DataFrame) -> dict:
+    """Counts by country x split and by language, and PII redactions by type, from the shard rows.
+
+    Only aggregates reach the driver: their size grows with the number of countries and languages, not of rows.
+    """
+    cells = facts.groupBy("split", "country", F.coalesce(F.lower(F.split("lang", "-")[0]), F.lit("und")).alias("lang")).count().collect()
+    by_country_split: dict = {}
+    by_lang: dict = {}
+    for row in cells:
+        split_counts = by_country_split.setdefault(row["country"], {})
+        split_counts[row["split"]] = split_counts.get(row["split"], 0) + row["count"]
+        # Counted by primary subtag (en-GB and en are both English); "und" where the platform gave none.
+        by_lang[row["lang"]] = by_lang.get(row["lang"], 0) + row["count"]
+    pii = facts.select(F.explode("pii_counts").alias("type", "n")).groupBy("type").agg(F.sum("n").alias("n")).collect()
+    return {
+        "by_country_split": {c: dict(sorted(v.items())) for c, v in sorted(by_country_split.items())},
+        "by_lang": dict(sorted(by_lang.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "pii_totals": {r["type"]: int(r["n"] or 0) for r in sorted(pii, key=lambda r: r["type"])},
+    }
+
+
 def _tally(shards: list[dict], key: str) -> dict:
     out: dict = {}
     for s in shards:
@@ -49,19 +96,34 @@ def _tally(shards: list[dict], key: str) -> dict:
     return dict(sorted(out.items()))
 
 
-def build(*, snapshot_id, as_of, created_at, tables, geo, config, key_fp, shards, counts, pii_totals) -> dict:
+def build(
+    *, snapshot_id, run_id, as_of, created_at, tables, geo, config, key_fp, shards, counts, stats, allowed_countries
+) -> dict:
+    """The manifest of a staged snapshot (the gate's results are added under ``quality`` before it is written)."""
     return {
         "snapshot_id": snapshot_id,
+        "run_id": run_id,
         "as_of": as_of.isoformat(),
         "created_at": created_at.isoformat(),
         "code_version": postcurate.__version__,
         "inputs": {name: {"path": t.path, "delta_version": t.version} for name, t in tables.items()},
-        "geo_rules": {"path": str(config.geo_rules), "version": geo.version, "sha256": geo.sha256},
+        "geo_rules": {
+            "path": str(config.geo_rules),
+            "version": geo.version,
+            "sha256": geo.sha256,
+            "countries_in_effect": sorted(allowed_countries),
+        },
         "detectors_sha256": hashlib.sha256(config.detectors.read_bytes()).hexdigest(),
         "settings": {"rules": config.rules.__dict__ | {"allowed_post_types": list(config.rules.allowed_post_types)}, "output": config.output.__dict__},
         "key_fingerprint": key_fp,
-        "counts": counts | {"by_country": _tally(shards, "country"), "by_split": _tally(shards, "split")},
-        "pii_redactions": dict(sorted(pii_totals.items())),
+        "counts": counts
+        | {
+            "by_country": _tally(shards, "country"),
+            "by_split": _tally(shards, "split"),
+            "by_country_split": stats["by_country_split"],
+            "by_lang": stats["by_lang"],
+        },
+        "pii_redactions": dict(sorted(stats["pii_totals"].items())),
         "shards": shards,
     }
 

@@ -1,1 +1,1 @@
-"""CLI commands that live in their own modules; ``postcurate.cli`` registers the ones that are present."""
+"""Click commands that live in their own modules; ``postcurate.cli`` registers them."""

@@ -1,0 +1,87 @@
+"""The small derived frames the gate hands to Great Expectations.
+
+Great Expectations sees facts, never values: text is replaced by what the checks need (characters left, residual
+PII type), leak checks see only the rows that leaked and only their reason or partition. Every function here is a
+pure DataFrame -> DataFrame transform; the gate decides what to persist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+
+from postcurate import schemas
+from postcurate.pii import strip_placeholders
+from postcurate.pseudonyms import hmac_sha256_hex
+from postcurate.quality.residual import ResidualRules, residual_pii_type
+from postcurate.rules.eligibility import objectors
+
+
+def shard_facts(shards: DataFrame, residual_rules: ResidualRules) -> DataFrame:
+    """One row per shard row: ids (pseudonyms), partition and enum columns, and facts derived from the text.
+
+    ``split_conflict`` is set on the rows of an author found on both sides of the split.
+    """
+    by_author = Window.partitionBy("author_pid")
+    sides = F.size(F.collect_set("split").over(by_author))
+    return shards.select(
+        "post_pid",
+        "author_pid",
+        "platform",
+        "post_type",
+        "lang",
+        "created_period",
+        "country",
+        "split",
+        "pii_counts",
+        F.length(strip_placeholders(F.col("text"))).alias("text_chars_left"),
+        residual_pii_type(F.col("text"), residual_rules).alias("residual_pii_type"),
+    ).withColumn("split_conflict", F.when(sides > 1, F.lit("both_sides")))
+
+
+def shard_schema(spark: SparkSession, shards: DataFrame) -> DataFrame:
+    """One row per column name found in the files or declared in ``schemas/shard.yaml``, with both types."""
+    expected = {c.name: c.data_type.simpleString() for c in schemas.load("shard").columns}
+    found = {f.name: f.dataType.simpleString() for f in shards.schema.fields}
+    rows = [(name, expected.get(name), found.get(name)) for name in sorted(set(expected) | set(found))]
+    return spark.createDataFrame(rows, "column string, expected_type string, found_type string")
+
+
+def posts_read(posts: DataFrame, as_of: dt.datetime) -> DataFrame:
+    """One row, ``posts_read``: the posts that exist as of ``as_of``, counted straight from the pinned posts table.
+
+    Deliberately not derived from the pipeline's output: a post is a distinct non-blank ``post_id``; a version
+    with a blank id cannot be grouped and counts once per distinct row.
+    """
+    blank = F.col("post_id").isNull() | (F.trim(F.col("post_id")) == "")
+    row_hash = F.sha2(F.to_json(F.struct(*[F.col(c) for c in posts.columns])), 256)
+    in_scope = posts.where(F.col("updated_at").isNull() | (F.col("updated_at") <= F.lit(as_of).cast("timestamp")))
+    return in_scope.agg(
+        (F.countDistinct(F.when(~blank, F.col("post_id"))) + F.countDistinct(F.when(blank, row_hash))).alias("posts_read")
+    )
+
+
+def reconciliation(spark: SparkSession, *, posts_read: int, in_shards: int, in_ledger: int, in_quarantine: int, in_manifest: int) -> DataFrame:
+    """The one-row reconciliation frame: posts read against the rows found in each destination."""
+    row = (posts_read, in_shards, in_ledger, in_quarantine, in_shards + in_ledger + in_quarantine, in_manifest)
+    return spark.createDataFrame(
+        [row], "posts_read long, in_shards long, in_ledger long, in_quarantine long, accounted long, in_manifest long"
+    )
+
+
+def objector_pseudonyms(objections: DataFrame, as_of: dt.datetime, key: bytes) -> DataFrame:
+    """``author_pid`` of every author with an objection in effect at ``as_of``."""
+    return objectors(objections, as_of).select(hmac_sha256_hex(F.col("author_id"), key, "author").alias("author_pid"))
+
+
+def objector_posts_in_shards(shards: DataFrame, objector_pids: DataFrame) -> DataFrame:
+    """Shard rows whose author objected, reduced to their partition (the count is what matters)."""
+    return shards.join(objector_pids.distinct(), on="author_pid", how="left_semi").select("split", "country")
+
+
+def excluded_posts_in_shards(shards: DataFrame, ledger: DataFrame, quarantine: DataFrame) -> DataFrame:
+    """Shard rows whose post is also excluded or quarantined, reduced to the exclusion reason."""
+    excluded = ledger.select("post_pid", "reason").unionByName(quarantine.select("post_pid", "reason"))
+    return shards.select("post_pid").join(excluded, on="post_pid", how="inner").select("reason")

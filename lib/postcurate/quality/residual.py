@@ -1,0 +1,51 @@
+"""Residual PII: text that still matches a PII pattern after redaction.
+
+The patterns are data: a mapping of PII type -> Java regular expressions, taken from the PII package's
+built-in detectors (all of them, whatever the run's detectors file switched off: the contract says none of
+these types may survive, so the gate fails closed). A new PII type in the PII package reaches the gate
+without a change here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from pyspark.sql import Column
+from pyspark.sql import functions as F
+
+ResidualRules = Mapping[str, Sequence[str]]
+
+
+def default_residual_rules() -> dict[str, tuple[str, ...]]:
+    """PII type -> patterns, from ``postcurate.pii``.
+
+    The full engine exposes its built-in detectors as ``default_detectors()`` (each with SQL ``rules``);
+    the first cut keeps one pattern per type. Either shape is read here so the gate works before and after.
+    """
+    import postcurate.pii as pii
+
+    defaults = getattr(pii, "default_detectors", None)
+    if defaults is not None:
+        rules: dict[str, tuple[str, ...]] = {}
+        for detector in defaults().detectors:
+            patterns = tuple(r.pattern for r in getattr(detector, "rules", ()) if getattr(r, "pattern", None))
+            if not patterns and getattr(detector, "pattern", None):
+                patterns = (detector.pattern,)
+            if patterns:
+                rules[detector.name] = patterns
+        return rules
+    return {name: (pattern,) for name, pattern in pii._BUILTIN.items()}
+
+
+def residual_pii_type(text: Column, rules: ResidualRules) -> Column:
+    """The first PII type (in ``rules`` order) whose pattern still matches ``text``; null when the text is clean.
+
+    Placeholders such as ``<EMAIL>`` never match: they hold no digits and no ``@``.
+
+    >>> shards.select(residual_pii_type(F.col("text"), {"email": [EMAIL_RE]}).alias("residual_pii_type"))
+    """
+    found = F.lit(None).cast("string")
+    for pii_type, patterns in reversed(list(rules.items())):
+        for pattern in patterns:
+            found = F.when(F.coalesce(text, F.lit("")).rlike(pattern), F.lit(pii_type)).otherwise(found)
+    return found

@@ -1,0 +1,94 @@
+"""A snapshot folder (staged or published) seen as the frames the gate checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
+
+from postcurate import schemas
+from postcurate.quality import frames as derived
+from postcurate.quality.residual import ResidualRules, default_residual_rules
+
+
+@dataclass(frozen=True)
+class GateInputs:
+    """What only the run has: the pinned inputs, the cut-off (naive UTC) and the key. Enables the ``inputs`` suites."""
+
+    posts: DataFrame
+    objections: DataFrame
+    as_of: dt.datetime
+    key: bytes
+
+
+def gate_parameters(*, allowed_countries: Iterable[str], allowed_post_types: Iterable[str], min_text_length: int) -> dict:
+    """The values the suites' ``$PARAMETER`` placeholders stand for; enums come from the shard schema."""
+    shard = schemas.load("shard")
+    return {
+        "allowed_countries": sorted(allowed_countries),
+        "allowed_post_types": sorted(allowed_post_types),
+        "min_text_length": int(min_text_length),
+        "platforms": list(shard.enum("platform")),
+        "splits": list(shard.enum("split")),
+    }
+
+
+class SnapshotFrames:
+    """The shards, ledger and quarantine of one snapshot folder, and the derived frames built from them.
+
+    The shard facts are cached (they feed the manifest's statistics and several expectations); use as a
+    context manager so the cache is released.
+
+    >>> with SnapshotFrames(spark, staging) as snap:
+    ...     result = run_gate(snap.gate_frames(manifest, inputs), parameters)
+    """
+
+    def __init__(self, spark: SparkSession, snapshot_dir: str | Path, residual_rules: ResidualRules | None = None):
+        self.spark = spark
+        self.dir = Path(snapshot_dir)
+        self.shards = spark.read.parquet(str(self.dir / "shards"))
+        self.ledger = spark.read.parquet(str(self.dir / "ledger"))
+        self.quarantine = spark.read.parquet(str(self.dir / "quarantine"))
+        self.residual_rules = dict(residual_rules or default_residual_rules())
+        self.facts = derived.shard_facts(self.shards, self.residual_rules).persist(StorageLevel.MEMORY_AND_DISK)
+        self._cached: list[DataFrame] = [self.facts]
+
+    def __enter__(self) -> "SnapshotFrames":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for df in self._cached:
+            df.unpersist()
+        self._cached.clear()
+
+    def gate_frames(self, manifest: dict, inputs: GateInputs | None = None) -> dict[str, DataFrame]:
+        """Every frame a suite may name. Without ``inputs``, posts read is the manifest's figure and the
+        objector check is not built (its suite has scope ``inputs``)."""
+        if inputs is not None:
+            posts_read = derived.posts_read(inputs.posts, inputs.as_of).first()["posts_read"]
+        else:
+            posts_read = manifest["counts"]["posts_read"]
+        frames = {
+            "shard_facts": self.facts,
+            "shard_schema": derived.shard_schema(self.spark, self.shards),
+            "reconciliation": derived.reconciliation(
+                self.spark,
+                posts_read=int(posts_read),
+                in_shards=self.facts.count(),
+                in_ledger=self.ledger.count(),
+                in_quarantine=self.quarantine.count(),
+                in_manifest=sum(s["rows"] for s in manifest["shards"]),
+            ),
+            "excluded_posts_in_shards": derived.excluded_posts_in_shards(self.shards, self.ledger, self.quarantine),
+        }
+        if inputs is not None:
+            objector_pids = derived.objector_pseudonyms(inputs.objections, inputs.as_of, inputs.key)
+            frames["objector_posts_in_shards"] = derived.objector_posts_in_shards(self.shards, objector_pids)
+        return frames

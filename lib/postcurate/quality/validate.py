@@ -1,0 +1,62 @@
+"""Re-checking a published snapshot: its files against the manifest's checksums, then the data-quality gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+
+from postcurate import manifest as manifests
+from postcurate.errors import InputError, QualityGateError
+from postcurate.quality.gate import GateResult, run_gate
+from postcurate.quality.snapshot import GateInputs, SnapshotFrames, gate_parameters
+
+
+@dataclass
+class Validation:
+    snapshot_id: str
+    files_checked: int
+    gate: GateResult
+
+
+def _parameters(manifest: dict) -> dict:
+    recorded = (manifest.get("quality") or {}).get("parameters")
+    if recorded:
+        return dict(recorded)
+    # A manifest written before the gate recorded its parameters: rebuild them from the run's settings.
+    return gate_parameters(
+        allowed_countries=manifest["geo_rules"].get("countries_in_effect") or sorted(manifest["counts"]["by_country"]),
+        allowed_post_types=manifest["settings"]["rules"]["allowed_post_types"],
+        min_text_length=manifest["settings"]["rules"]["min_text_length"],
+    )
+
+
+def naive_cutoff(manifest: dict) -> dt.datetime:
+    """The manifest's cut-off as the naive UTC datetime the rules use."""
+    return dt.datetime.fromisoformat(manifest["as_of"]).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def validate_snapshot(spark: SparkSession, snapshot_dir: str | Path, inputs: GateInputs | None = None) -> Validation:
+    """Verify every shard's size and SHA-256 against the manifest, then re-run the gate on the published files.
+
+    Without ``inputs`` the suites of scope ``snapshot`` run (reconciliation uses the manifest's posts read);
+    with them, the ``inputs`` suites too. Raises ``QualityGateError`` naming what does not match.
+    Nothing is written into the snapshot: a published snapshot is never modified.
+    """
+    snapshot_dir = Path(snapshot_dir)
+    if not (snapshot_dir / manifests.MANIFEST).is_file():
+        raise InputError(f"{snapshot_dir} is not a published snapshot (no {manifests.MANIFEST}); pass the folder under <output_root>/snapshots/")
+    manifest = manifests.read(snapshot_dir)
+    problems = manifests.verify_shards(snapshot_dir, manifest)
+    if problems:
+        shown = "\n".join(f"  - {p}" for p in problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise QualityGateError(f"snapshot {manifest['snapshot_id']} does not match its manifest ({len(problems)} problem(s)):\n{shown}{more}")
+    scopes = ("snapshot", "inputs") if inputs is not None else ("snapshot",)
+    with SnapshotFrames(spark, snapshot_dir) as snap:
+        gate = run_gate(snap.gate_frames(manifest, inputs), _parameters(manifest), scopes=scopes)
+    if not gate.success:
+        raise QualityGateError(gate.message().replace("; nothing was published", f" in published snapshot {manifest['snapshot_id']}"))
+    return Validation(manifest["snapshot_id"], len(manifest["shards"]), gate)

@@ -1,0 +1,188 @@
+"""Publishing: what a published snapshot holds, the audit tables, LATEST, staging clean-up, and re-runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REFERENCE_AS_OF, TEST_KEY
+from postcurate import manifest as manifests
+from postcurate import publish
+from postcurate.cli import main
+from postcurate.errors import EXIT_NOTHING_NEW, EXIT_QUALITY_GATE_FAILED, LockedError
+
+
+def _root(result) -> Path:
+    return result.snapshot_path.parents[1]
+
+
+def test_published_snapshot_is_complete(published_snapshot):
+    snap = published_snapshot.snapshot_path
+    root = _root(published_snapshot)
+    m = manifests.read(snap)
+    assert publish.latest(root) == m["snapshot_id"] == snap.name
+    assert publish.published_snapshots(root) == [snap.name]
+    assert not (root / "_staging").exists(), "a successful run leaves no staging behind"
+    assert manifests.verify_shards(snap, m) == []
+    assert m["shards"] and all(len(s["sha256"]) == 64 and s["rows"] > 0 and s["bytes"] > 0 for s in m["shards"])
+    assert sorted(p.name for p in snap.iterdir()) == ["ledger", "manifest.json", "quality", "quarantine", "report", "shards"]
+    # Deterministic file names: the same rows always land in part-00000, part-00001, ...
+    assert all(Path(s["path"]).name.startswith("part-") and Path(s["path"]).name.endswith(".parquet") for s in m["shards"])
+    assert not list(snap.rglob("*.crc")) and not list(snap.rglob("_SUCCESS"))
+
+
+def test_manifest_has_what_the_contract_asks_for(published_snapshot):
+    m = manifests.read(published_snapshot.snapshot_path)
+    c = m["counts"]
+    assert m["run_id"] == published_snapshot.run_id
+    assert set(m["inputs"]) == {"posts", "users", "objections"}
+    assert all(isinstance(v["delta_version"], int) and v["delta_version"] >= 0 for v in m["inputs"].values())
+    assert len(m["geo_rules"]["sha256"]) == 64 and m["code_version"] and len(m["key_fingerprint"]) == 16
+    assert c["posts_read"] == c["kept"] + c["excluded"] + c["quarantined"]
+    assert c["kept"] == sum(s["rows"] for s in m["shards"])
+    assert c["by_country"] == {k: sum(v.values()) for k, v in c["by_country_split"].items()}
+    assert c["by_split"] == {s: sum(v.get(s, 0) for v in c["by_country_split"].values()) for s in c["by_split"]}
+    assert sum(c["by_lang"].values()) == c["kept"]
+    assert set(c["by_country"]) <= set(m["geo_rules"]["countries_in_effect"])
+    assert m["pii_redactions"]["email"] > 0 and m["pii_redactions"]["phone"] > 0
+    q = m["quality"]
+    assert q["success"] and q["failed"] == 0 and q["evaluated"] >= 20
+    assert set(q["suites"]) == {"shards", "shard_schema", "reconciliation", "objector_leaks", "exclusion_leaks"}
+    assert (published_snapshot.snapshot_path / q["data_docs"]).is_file()
+    assert json.loads((published_snapshot.snapshot_path / "quality" / "results.json").read_text())["success"] is True
+
+
+def test_audit_tables_hold_this_snapshot_with_its_run(spark, published_snapshot):
+    root = _root(published_snapshot)
+    m = published_snapshot.manifest
+    ledger = spark.read.format("delta").load(str(root / "ledger"))
+    quarantine = spark.read.format("delta").load(str(root / "quarantine"))
+    for table, expected in ((ledger, m["counts"]["excluded"]), (quarantine, m["counts"]["quarantined"])):
+        rows = {(r["snapshot_id"], r["run_id"]): r["count"] for r in table.groupBy("snapshot_id", "run_id").count().collect()}
+        assert rows == {(m["snapshot_id"], m["run_id"]): expected}
+    assert set(ledger.columns) == {"post_pid", "author_pid", "reason", "run_id", "snapshot_id"}
+    by_reason = {r["reason"]: r["count"] for r in ledger.groupBy("reason").count().collect()}
+    assert by_reason == {k: v for k, v in m["counts"]["by_reason"].items() if k != "invalid" and v}
+
+
+def test_rerunning_the_same_inputs_publishes_nothing_new(published_snapshot, monkeypatch):
+    before = manifests.read(published_snapshot.snapshot_path)
+    config = _root(published_snapshot).parent / "config.yaml"
+    monkeypatch.setenv("POSTCURATE_TEST_KEY", TEST_KEY.decode())
+    result = CliRunner().invoke(main, ["run", "--config", str(config), "--as-of", REFERENCE_AS_OF])
+    assert result.exit_code == EXIT_NOTHING_NEW, result.output
+    assert "nothing new" in result.output
+    assert manifests.read(published_snapshot.snapshot_path) == before
+    assert not (_root(published_snapshot) / "_staging").exists()
+
+
+def test_validate_accepts_the_published_snapshot(published_snapshot, monkeypatch):
+    result = CliRunner().invoke(main, ["validate", str(published_snapshot.snapshot_path)])
+    assert result.exit_code == 0, result.output
+    assert "match the manifest" in result.output and "quality gate passed" in result.output
+    # With the config and key, the suites that need the inputs (objections, independent count) run too.
+    monkeypatch.setenv("POSTCURATE_TEST_KEY", TEST_KEY.decode())
+    config = _root(published_snapshot).parent / "config.yaml"
+    result = CliRunner().invoke(main, ["validate", "--config", str(config), published_snapshot.snapshot_id])
+    assert result.exit_code == 0, result.output
+    assert "snapshot and input expectations" in result.output
+
+
+def test_validate_rejects_a_changed_or_added_shard_file(published_snapshot, tmp_path):
+    copy = tmp_path / "snap"
+    shutil.copytree(published_snapshot.snapshot_path, copy)
+    first = copy / published_snapshot.manifest["shards"][0]["path"]
+    data = bytearray(first.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte, same size
+    first.write_bytes(bytes(data))
+    shutil.copy(copy / published_snapshot.manifest["shards"][1]["path"], first.parent / "part-99999.parquet")
+    result = CliRunner().invoke(main, ["validate", str(copy)])
+    assert result.exit_code == EXIT_QUALITY_GATE_FAILED
+    assert "does not match its manifest (2 problem(s))" in result.output
+    assert f"{published_snapshot.manifest['shards'][0]['path']}: SHA-256 differs" in result.output
+    assert "part-99999.parquet: shard file not listed" in result.output
+
+
+def test_validate_refuses_a_folder_that_is_not_a_snapshot(tmp_path):
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 2 and "not a published snapshot" in result.output
+
+
+# --- staging, locks and LATEST (no Spark) ---
+
+
+def test_stale_staging_of_a_dead_run_is_removed_live_and_newer_staging_kept(tmp_path):
+    root = tmp_path
+    with publish.Staging.open(root, "snapA", "run1") as live:
+        (live.path / "shards").mkdir()
+        # A dead run: its folder and an unheld lock file.
+        dead = root / "_staging" / "snapB.run0"
+        (dead / "shards").mkdir(parents=True)
+        (root / "_staging" / "snapB.run0.lock").write_text("")
+        old = time.time() - 3600
+        os.utime(root / "_staging" / "snapB.run0.lock", (old, old))
+        removed = publish.clean_stale_staging(root, started_before=time.time() + 1)
+        assert removed == ["snapB.run0"]
+        assert not dead.exists() and live.path.is_dir(), "the live run's staging survives: its lock is held"
+        # Debris newer than the cleaning run is left alone (it may belong to a run on another host).
+        (root / "_staging" / "snapC.run9").mkdir()
+        assert publish.clean_stale_staging(root, started_before=time.time() - 60) == []
+    assert not live.path.exists(), "a run removes its own staging when it ends"
+
+
+def test_a_staging_lock_is_released_when_the_run_ends_with_an_error(tmp_path):
+    with pytest.raises(RuntimeError):
+        with publish.Staging.open(tmp_path, "snapA", "run1") as staging:
+            (staging.path / "half-written").write_text("x")
+            raise RuntimeError("boom")
+    assert not (tmp_path / "_staging").exists()
+
+
+def _fake_staged(root: Path, snapshot_id: str, as_of: str) -> Path:
+    staged = root / "_staging" / f"{snapshot_id}.r"
+    staged.mkdir(parents=True)
+    manifests.write(staged, {"snapshot_id": snapshot_id, "as_of": as_of})
+    return staged
+
+
+def test_latest_moves_forward_only_and_a_published_snapshot_is_never_replaced(tmp_path):
+    assert publish.move_into_place(tmp_path, _fake_staged(tmp_path, "s2", "2025-06-01T00:00:00+00:00"), "s2")
+    assert publish.latest(tmp_path) == "s2"
+    # A backfill of an older cut-off is published but does not hide the newer snapshot.
+    assert publish.move_into_place(tmp_path, _fake_staged(tmp_path, "s1", "2025-05-01T00:00:00+00:00"), "s1")
+    assert publish.latest(tmp_path) == "s2"
+    assert publish.move_into_place(tmp_path, _fake_staged(tmp_path, "s3", "2025-07-01T00:00:00+00:00"), "s3")
+    assert publish.latest(tmp_path) == "s3"
+    again = _fake_staged(tmp_path, "s3b", "2030-01-01T00:00:00+00:00")
+    assert publish.move_into_place(tmp_path, again, "s3") is False
+    assert manifests.read(publish.snapshot_dir(tmp_path, "s3"))["as_of"].startswith("2025-07-01")
+    assert publish.published_snapshots(tmp_path) == ["s1", "s2", "s3"]
+
+
+def test_a_staged_snapshot_without_manifest_is_never_published(tmp_path):
+    staged = tmp_path / "_staging" / "s.r"
+    staged.mkdir(parents=True)
+    with pytest.raises(RuntimeError, match="without its manifest"):
+        publish.move_into_place(tmp_path, staged, "s")
+    assert publish.published_snapshots(tmp_path) == [] and publish.latest(tmp_path) is None
+
+
+def test_publish_lock_times_out_with_locked_error(tmp_path):
+    with publish.publish_lock(tmp_path):
+        with pytest.raises(LockedError, match="another run"):
+            with publish.publish_lock(tmp_path, timeout_s=0.6):
+                pass
+    with publish.publish_lock(tmp_path, timeout_s=0.6):
+        pass
+
+
+def test_new_run_ids_differ_for_the_same_instant():
+    now = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    assert publish.new_run_id(now) != publish.new_run_id(now)

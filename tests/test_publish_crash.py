@@ -1,0 +1,125 @@
+"""A run killed (SIGKILL) while it writes publishes nothing; the next run cleans up and publishes the same snapshot.
+
+Both runs are real ``python -m postcurate run`` processes with their own JVM (``POSTCURATE_SPARK_JARS`` is passed
+through when set, so they start fast here; without it Spark resolves Delta from Maven Central as in CI).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REFERENCE_AS_OF, TEST_KEY, write_config
+from postcurate import manifest as manifests
+from postcurate import publish
+from postcurate.errors import EXIT_PUBLISHED
+from postcurate.quality.validate import validate_snapshot
+
+LIB = Path(__file__).resolve().parents[1] / "lib"
+SPARK = {
+    "master": "local[2]",
+    "conf": {"spark.sql.shuffle.partitions": 2, "spark.ui.enabled": False, "spark.driver.memory": "1g"},
+}
+
+
+def _start_run(config: Path, log: Path) -> subprocess.Popen:
+    env = dict(os.environ, POSTCURATE_TEST_KEY=TEST_KEY.decode(), PYTHONPATH=str(LIB))
+    with open(log, "ab") as out:
+        # A session of its own, so the kill reaches the JVM that PySpark started as well.
+        return subprocess.Popen(
+            [sys.executable, "-m", "postcurate", "run", "--config", str(config), "--as-of", REFERENCE_AS_OF],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _staged_shard_files(root: Path) -> list[Path]:
+    return [p for p in (root / "_staging").glob("*/shards/**/*") if p.is_file()] if (root / "_staging").is_dir() else []
+
+
+def _tail(log: Path) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-30:])
+
+
+@pytest.fixture(scope="module")
+def crashed_then_recovered(sample_lake, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("crash")
+    root = folder / "out"
+    config = write_config(folder, sample_lake.root, root, spark=SPARK)
+    log = folder / "runs.log"
+
+    killed = _start_run(config, log)
+    try:
+        deadline = time.monotonic() + 900
+        while not _staged_shard_files(root):
+            assert killed.poll() is None, f"the run ended (exit {killed.returncode}) before it wrote anything:\n{_tail(log)}"
+            assert time.monotonic() < deadline, f"no staged shard file appeared:\n{_tail(log)}"
+            time.sleep(0.1)
+        os.killpg(killed.pid, signal.SIGKILL)
+    finally:
+        if killed.poll() is None:
+            os.killpg(killed.pid, signal.SIGKILL)
+        killed.wait(timeout=60)
+    after_kill = {
+        "returncode": killed.returncode,
+        "staging": sorted(p.name for p in (root / "_staging").iterdir()),
+        "published": publish.published_snapshots(root),
+        "latest": publish.latest(root),
+        "ledger": (root / "ledger").exists(),
+    }
+
+    recovered = _start_run(config, log)
+    recovered.wait(timeout=1800)
+    return root, after_kill, recovered.returncode, log
+
+
+def test_a_killed_run_leaves_only_staging_debris(crashed_then_recovered):
+    root, after_kill, _, _ = crashed_then_recovered
+    assert after_kill["returncode"] == -signal.SIGKILL
+    assert after_kill["published"] == [] and after_kill["latest"] is None, "a reader would have seen a snapshot"
+    assert not after_kill["ledger"], "audit tables are written only after the gate passed"
+    assert any(not name.endswith(".lock") for name in after_kill["staging"]), "the kill landed mid-write"
+
+
+def test_the_next_run_cleans_up_and_publishes_a_complete_snapshot(spark, crashed_then_recovered):
+    root, after_kill, returncode, log = crashed_then_recovered
+    assert returncode == EXIT_PUBLISHED, _tail(log)
+    assert "report: " in log.read_text()
+    (snapshot_id,) = publish.published_snapshots(root)
+    assert publish.latest(root) == snapshot_id
+    assert not (root / "_staging").exists(), "the dead run's staging was removed"
+    validation = validate_snapshot(spark, publish.snapshot_dir(root, snapshot_id))
+    assert validation.gate.success and validation.files_checked > 0
+
+
+def test_shards_are_deterministic_across_runs(crashed_then_recovered, published_snapshot):
+    """Same inputs, rules and key: the same rows, in the same order, in the same files, whatever the Spark settings
+    (the recovered run had its own JVM with adaptive execution on; the fixture's run did not).
+
+    The files' bytes may still differ: parquet-mr writes each column chunk's set of encodings in hash order,
+    which varies between JVMs. So rows are compared, not checksums.
+    """
+    import pyarrow.parquet as pq
+
+    root, _, _, _ = crashed_then_recovered
+    (snapshot_id,) = publish.published_snapshots(root)
+    assert snapshot_id == published_snapshot.snapshot_id
+    ours_dir = publish.snapshot_dir(root, snapshot_id)
+    ours = manifests.read(ours_dir)
+    theirs = published_snapshot.manifest
+
+    def files(m):
+        return [(s["path"], s["rows"]) for s in m["shards"]]
+
+    assert files(ours) == files(theirs)
+    for shard in ours["shards"]:
+        assert pq.read_table(ours_dir / shard["path"]).equals(pq.read_table(published_snapshot.snapshot_path / shard["path"])), shard["path"]
+    assert ours["counts"] == theirs["counts"] and ours["run_id"] != theirs["run_id"]

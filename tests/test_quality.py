@@ -1,0 +1,122 @@
+"""The gate's parts: suites as data, the derived frames, and Great Expectations running them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import pytest
+from pyspark.sql import functions as F
+
+from postcurate.errors import ConfigError
+from postcurate.quality import default_residual_rules, gate_parameters, load_suite_files, residual_pii_type, run_gate
+from postcurate.quality import frames as derived
+from postcurate.quality.gate import _add_suite, _context
+
+
+def test_every_expectation_in_every_suite_file_is_loaded():
+    suites = load_suite_files()
+    assert {s.frame for s in suites} >= {"shard_facts", "shard_schema", "reconciliation", "objector_posts_in_shards", "excluded_posts_in_shards"}
+    context = _context(None)
+    for s in suites:
+        loaded = _add_suite(context, s)
+        assert [e.expectation_type for e in loaded.expectations] == s.expectation_types
+        assert len(loaded.expectations) == len(json.loads(s.path.read_text())["expectations"])
+
+
+def test_a_suite_with_an_unknown_expectation_is_refused(tmp_path):
+    (tmp_path / "bad.json").write_text(
+        json.dumps(
+            {
+                "name": "bad",
+                "meta": {"postcurate": {"frame": "shard_facts"}},
+                "expectations": [{"type": "expect_column_values_to_be_wonderful", "kwargs": {"column": "x"}}],
+            }
+        )
+    )
+    (suite,) = load_suite_files(tmp_path)
+    with pytest.raises(ConfigError, match="bad.json"):
+        _add_suite(_context(None), suite)
+
+
+def test_a_suite_without_its_frame_is_refused(tmp_path):
+    (tmp_path / "s.json").write_text(json.dumps({"name": "s", "expectations": [{"type": "expect_table_row_count_to_equal", "kwargs": {"value": 0}}]}))
+    with pytest.raises(ConfigError, match="meta.postcurate.frame"):
+        load_suite_files(tmp_path)
+
+
+def test_residual_pii_type_names_the_type_and_ignores_placeholders(spark):
+    rules = default_residual_rules()
+    assert {"email", "phone"} <= set(rules)
+    df = spark.createDataFrame(
+        [("a", "mail me at jo.smith@example.com today"), ("b", "call +44 7700 900123 now"), ("c", "I wrote to <EMAIL> and <PHONE>"), ("d", None)],
+        "id string, text string",
+    )
+    got = {r["id"]: r["t"] for r in df.select("id", residual_pii_type(F.col("text"), rules).alias("t")).collect()}
+    assert got == {"a": "email", "b": "phone", "c": None, "d": None}
+
+
+def test_residual_rules_are_data(spark):
+    # A new type is one more entry in the mapping, nothing else.
+    df = spark.createDataFrame([("my ssn is 123-45-6789",)], "text string")
+    rules = {"email": [r"@"], "ssn": [r"\b\d{3}-\d{2}-\d{4}\b"]}
+    assert df.select(residual_pii_type(F.col("text"), rules)).first()[0] == "ssn"
+
+
+def test_posts_read_counts_posts_not_versions(spark):
+    t = dt.datetime(2025, 6, 1)
+    posts = spark.createDataFrame(
+        [
+            ("p1", t - dt.timedelta(days=2), "x"),
+            ("p1", t - dt.timedelta(days=1), "y"),  # a second version of p1
+            ("p2", t + dt.timedelta(days=1), "z"),  # written after the cut-off: does not exist for the run
+            ("p3", None, "w"),  # unusable timestamp: still read (and quarantined by the rules)
+            (None, t, "v1"),  # no id: stands alone
+            (" ", t, "v2"),
+            (None, t, "v1"),  # the same row twice is one row
+        ],
+        "post_id string, updated_at timestamp, text string",
+    )
+    assert derived.posts_read(posts, t).first()["posts_read"] == 4
+
+
+def test_leak_frames_keep_no_ids(spark):
+    shards = spark.createDataFrame([("p1", "a1", "train", "GB"), ("p2", "a2", "train", "US")], "post_pid string, author_pid string, split string, country string")
+    ledger = spark.createDataFrame([("p2", "a2", "objected")], "post_pid string, author_pid string, reason string")
+    quarantine = spark.createDataFrame([], "post_pid string, author_pid string, reason string")
+    excluded = derived.excluded_posts_in_shards(shards, ledger, quarantine)
+    assert excluded.columns == ["reason"] and [r[0] for r in excluded.collect()] == ["objected"]
+    objecting = spark.createDataFrame([("a1",)], "author_pid string")
+    leaked = derived.objector_posts_in_shards(shards, objecting)
+    assert leaked.columns == ["split", "country"] and leaked.count() == 1
+
+
+def test_gate_reports_counts_and_never_values(spark, tmp_path):
+    """A real GE run on a tiny shard-facts frame: the failing expectations are named with their row counts."""
+    facts = spark.createDataFrame(
+        [
+            ("a" * 64, "b" * 64, "facebook", "post", "en", dt.date(2025, 1, 1), "GB", "train", 40, None, None),
+            ("a" * 64, "b" * 64, "facebook", "post", "en", dt.date(2025, 1, 1), "KP", "train", 40, "email", None),
+            ("c" * 64, "d" * 64, "facebook", "photo_caption", "en", dt.date(2025, 1, 1), "GB", "train", 3, None, None),
+        ],
+        "post_pid string, author_pid string, platform string, post_type string, lang string, created_period date, "
+        "country string, split string, text_chars_left int, residual_pii_type string, split_conflict string",
+    )
+    params = gate_parameters(allowed_countries=["GB"], allowed_post_types=["post", "comment"], min_text_length=20)
+    shards_suite = [s for s in load_suite_files() if s.name == "shards"][0]
+    shutil.copy(shards_suite.path, tmp_path)
+    result = run_gate({"shard_facts": facts}, params, suites_dir=tmp_path)
+    assert not result.success
+    failed = {(o.expectation, o.column): o.unexpected_count for o in result.failures}
+    assert failed == {
+        ("expect_column_values_to_be_unique", "post_pid"): 2,
+        ("expect_column_values_to_be_in_set", "country"): 1,
+        ("expect_column_values_to_be_null", "residual_pii_type"): 1,
+        ("expect_column_values_to_be_in_set", "post_type"): 1,
+        ("expect_column_values_to_be_between", "text_chars_left"): 1,
+    }
+    message = result.message()
+    assert "residual_pii_type" in message and "1 of 3 rows" in message
+    assert "a" * 64 not in message and "KP" not in message and "photo_caption" not in message
+    assert "a" * 64 not in json.dumps(result.to_dict())

@@ -1,0 +1,132 @@
+"""Planted defects: the real gate (Great Expectations) on tampered snapshots, and a run whose defects block publishing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from pyspark.sql import functions as F
+
+from conftest import REFERENCE_AS_OF, TEST_KEY, write_config
+from postcurate import manifest as manifests
+from postcurate import publish
+from postcurate.config import load_config
+from postcurate.errors import EXIT_QUALITY_GATE_FAILED, QualityGateError
+from postcurate.lake import read_pinned
+from postcurate.quality import GateInputs, SnapshotFrames, run_gate
+from postcurate.quality import frames as derived
+from postcurate.quality.validate import naive_cutoff, validate_snapshot
+
+LEAKED_EMAIL = "leak.test.person@example.com"
+
+
+def _inputs(spark, lake_root: str, manifest: dict) -> GateInputs:
+    posts = read_pinned(spark, "posts", str(Path(lake_root) / "posts"))
+    objections = read_pinned(spark, "objections", str(Path(lake_root) / "objections"))
+    return GateInputs(posts=posts.df, objections=objections.df, as_of=naive_cutoff(manifest), key=TEST_KEY)
+
+
+@pytest.fixture(scope="module")
+def tampered(spark, sample_lake, published_snapshot, tmp_path_factory):
+    """A copy of the published snapshot whose shards were rewritten with four planted defects on four rows,
+    and whose manifest was rewritten to match (so only the gate, not the checksums, can tell)."""
+    src = published_snapshot.snapshot_path
+    dest = tmp_path_factory.mktemp("tampered") / src.name
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("shards"))
+    manifest = manifests.read(src)
+    shards = spark.read.parquet(str(src / "shards"))
+    victims = [r["post_pid"] for r in shards.select("post_pid").orderBy("post_pid").limit(3).collect()]
+    objector = derived.objector_pseudonyms(_inputs(spark, sample_lake.root, manifest).objections, naive_cutoff(manifest), TEST_KEY).orderBy("author_pid").first()["author_pid"]
+    deleted = spark.read.parquet(str(src / "ledger")).where(F.col("reason") == "deleted").orderBy("post_pid").first()
+    pid = F.col("post_pid")
+    bad = (
+        shards
+        # 1. a PII value the redaction missed
+        .withColumn("text", F.when(pid == victims[0], F.concat(F.col("text"), F.lit(f" write to {LEAKED_EMAIL}"))).otherwise(F.col("text")))
+        # 2. a post by an author who objected
+        .withColumn("author_pid", F.when(pid == victims[1], F.lit(objector)).otherwise(F.col("author_pid")))
+        # 3. a deleted post (it is in the ledger) that reached the shards
+        .withColumn("post_pid", F.when(pid == victims[2], F.lit(deleted["post_pid"])).otherwise(pid))
+        # 4. a duplicate post id
+        .unionByName(shards.where(pid == victims[0]).limit(1))
+    )
+    publish.write_shards(bad, dest / "shards", rows_per_file=100_000)
+    manifest["shards"] = manifests.describe_shards(dest / "shards")
+    manifests.write(dest, manifest)
+    return dest
+
+
+def test_the_gate_names_each_planted_defect_with_its_row_count(spark, sample_lake, tampered):
+    manifest = manifests.read(tampered)
+    with SnapshotFrames(spark, tampered) as snap:
+        result = run_gate(snap.gate_frames(manifest, _inputs(spark, sample_lake.root, manifest)), manifest["quality"]["parameters"])
+    assert not result.success
+    failed = {(o.suite, o.expectation, o.column): (o.unexpected_count, o.observed) for o in result.failures}
+    assert failed == {
+        ("shards", "expect_column_values_to_be_null", "residual_pii_type"): (1, None),  # the duplicate is of the clean row
+        ("shards", "expect_column_values_to_be_unique", "post_pid"): (2, None),
+        ("objector_leaks", "expect_table_row_count_to_equal", None): (None, 1),
+        ("exclusion_leaks", "expect_table_row_count_to_equal", None): (None, 1),
+        ("reconciliation", "expect_column_pair_values_to_be_equal", "posts_read=accounted"): (1, None),
+    }
+    message = result.message()
+    assert "objector_leaks" in message and "observed 1" in message and "1 of" in message
+    # Counts and names only: no raw text, no PII, no pseudonyms.
+    assert "@" not in message and "leak.test" not in message
+    shards = spark.read.parquet(str(tampered / "shards"))
+    pids = {r[0] for r in shards.select("post_pid").limit(200).collect()} | {r[0] for r in shards.select("author_pid").limit(200).collect()}
+    dumped = json.dumps(result.to_dict())
+    assert not any(p in message or p in dumped for p in pids)
+
+
+def test_validate_catches_tampering_the_checksums_cannot(spark, tampered):
+    # The manifest was rewritten to match, so only the gate can tell.
+    assert manifests.verify_shards(tampered, manifests.read(tampered)) == []
+    with pytest.raises(QualityGateError) as failure:
+        validate_snapshot(spark, tampered)
+    assert failure.value.exit_code == EXIT_QUALITY_GATE_FAILED
+    text = str(failure.value)
+    assert "residual_pii_type" in text and "exclusion_leaks" in text and "post_pid" in text
+    assert LEAKED_EMAIL not in text
+
+
+def test_a_run_with_planted_defects_publishes_nothing(spark, sample_lake, tmp_path, monkeypatch):
+    """The whole job, with two bugs planted in the pipeline: objections ignored, and an email the redaction missed."""
+    import dataclasses
+
+    import postcurate.job as job
+
+    real_curate = job.curate
+
+    def buggy_curate(decided, **kwargs):
+        decided = decided.withColumn("reason", F.when(F.col("reason") == "objected", F.lit(None)).otherwise(F.col("reason")))
+        curated = real_curate(decided, **kwargs)
+        leaked = F.when(F.col("post_pid").startswith("a"), F.concat(F.col("text"), F.lit(f" write to {LEAKED_EMAIL}"))).otherwise(F.col("text"))
+        return dataclasses.replace(curated, shards=curated.shards.withColumn("text", leaked))
+
+    monkeypatch.setattr(job, "curate", buggy_curate)
+    root = tmp_path / "out"
+    config = load_config(write_config(tmp_path, sample_lake.root, root))
+    now = dt.datetime.now(dt.timezone.utc)
+    with pytest.raises(QualityGateError) as failure:
+        job.run(spark, config, key=TEST_KEY, as_of=job.parse_as_of(REFERENCE_AS_OF, now), now=now)
+    text = str(failure.value)
+    assert failure.value.exit_code == EXIT_QUALITY_GATE_FAILED
+    assert "nothing was published" in text
+    assert "objector_leaks: expect_table_row_count_to_equal: observed" in text
+    assert "shards: expect_column_values_to_be_null(residual_pii_type)" in text
+    assert "@" not in text
+    # Nothing visible to readers, nothing in the audit tables, no data left behind.
+    assert publish.published_snapshots(root) == [] and publish.latest(root) is None
+    assert not (root / "snapshots").exists() or not any((root / "snapshots").iterdir())
+    assert not (root / "ledger").exists() and not (root / "quarantine").exists()
+    assert not (root / "_staging").exists()
+    (rejected,) = (root / "_rejected").iterdir()
+    assert sorted(p.name for p in rejected.iterdir()) == ["quality", "report"]
+    results = json.loads((rejected / "quality" / "results.json").read_text())
+    assert results["success"] is False and results["suites"]["objector_leaks"]["failed"] == 1
+    page = (rejected / "report" / "index.html").read_text()
+    assert 'id="gate-status">failed' in page and "@" not in page
