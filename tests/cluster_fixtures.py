@@ -13,6 +13,7 @@ is not processed from there), so a file missing from the wheel fails the test in
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import re
 import signal
@@ -31,6 +32,15 @@ from postcurate.session import delta_package
 REPO = Path(__file__).resolve().parents[1]
 SPARK_HOME = Path(pyspark.__file__).resolve().parent
 WORKERS = 2
+
+
+def _die_with_test_process() -> None:
+    """In the child before exec: be killed if the test process dies (even by SIGKILL) before its teardown runs."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux); kept across exec, so it holds for the JVM itself
+    except (OSError, AttributeError):
+        pass  # not Linux: teardown's killpg is all there is
 
 
 def free_port() -> int:
@@ -139,7 +149,8 @@ class Cluster:
         cmd += [str(script), *args]
         out = open(log, "w")
         try:
-            return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=self.env, cwd=self.root, start_new_session=True)
+            return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=self.env, cwd=self.root,
+                                    start_new_session=True, preexec_fn=_die_with_test_process)
         finally:
             out.close()
 
@@ -156,7 +167,7 @@ def _start(name: str, cls: str, args: list[str], env: dict, log: Path) -> Daemon
     out = open(log, "w")
     try:
         proc = subprocess.Popen([str(SPARK_HOME / "bin" / "spark-class"), cls, *args], stdout=out, stderr=subprocess.STDOUT,
-                                env=env, start_new_session=True)
+                                env=env, start_new_session=True, preexec_fn=_die_with_test_process)
     finally:
         out.close()
     return Daemon(name, proc, log)

@@ -178,7 +178,7 @@ def test_a_lost_worker_changes_nothing(cluster, sample_lake, published_snapshot,
         assert proc.poll() is None, f"the job ended before a worker could be lost:\n{log.read_text()[-4000:]}"
         executor_dirs = cluster.executor_dirs(worker)
         kill_group(worker.proc, grace=0)  # SIGKILL the worker JVM, its executor and the executor's Python workers
-        print(f"killed {worker.name} with executor(s) {[d.name for d in executor_dirs]} while it ran tasks")
+        print(f"killed {worker.name} with executor(s) {[f'{d.parent.name}/{d.name}' for d in executor_dirs]} while it ran tasks")
         rc = _wait(proc, log)
     finally:
         if proc.poll() is None:
