@@ -221,7 +221,6 @@ def run(
         (staging.path / "quality").mkdir(exist_ok=True)
         (staging.path / "quality" / "results.json").write_text(json.dumps(manifest["quality"], indent=2) + "\n")
         report_path = report.write_report(staging.path / "report", manifest)
-        write_card(staging.path, manifest, config)  # the dataset card (README.md), from the manifest and the rules in force
         if not gate.success:
             kept = publishing.reject(root, staging.path)
             raise QualityGateError(f"{gate.message()}\n  results and report kept in {kept}")
@@ -232,6 +231,7 @@ def run(
                 return RunResult(snapshot_id, published, False, manifest=manifests.read(published))
             publishing.append_audit_tables(spark, root, staging.path, snapshot_id=snapshot_id, run_id=run_id)
             manifests.write(staging.path, manifest)
+            write_card(staging.path, manifest, config)  # the dataset card (README.md), from the manifest and the rules in force
             publishing.move_into_place(root, staging.path, snapshot_id)
     published = publishing.snapshot_dir(root, snapshot_id)
     return RunResult(
