@@ -23,7 +23,7 @@ def test_json_summary_matches_the_manifest(published_snapshot):
     m = published_snapshot.manifest
     result = _invoke(str(published_snapshot.snapshot_path), "--json")
     assert result.exit_code == 0, result.output
-    s = json.loads(result.output)
+    s = json.loads(result.stdout)
     assert s["snapshot_id"] == m["snapshot_id"]
     assert s["rows"] == s["rows_in_manifest"] == m["counts"]["kept"]
     assert s["by_split"] == m["counts"]["by_split"]
@@ -38,7 +38,7 @@ def test_json_summary_matches_the_manifest(published_snapshot):
 
 
 def test_samples_show_redacted_text_and_truncated_pseudonyms_only(published_snapshot):
-    s = json.loads(_invoke(str(published_snapshot.snapshot_path), "--json", "--samples", "4").output)
+    s = json.loads(_invoke(str(published_snapshot.snapshot_path), "--json", "--samples", "4").stdout)
     assert len(s["samples"]) == 4
     table = open_snapshot(published_snapshot.snapshot_path).table(columns=["post_pid", "author_pid", "text"])
     texts = {" ".join(t.split()) for t in table["text"].to_pylist()}
@@ -68,13 +68,13 @@ def test_human_output(published_snapshot):
 def test_locations_filters_and_default_root(published_snapshot, tmp_path, sample_lake):
     root = published_snapshot.snapshot_path.parent.parent
     sid = published_snapshot.snapshot_id
-    by_root_id = json.loads(_invoke("--root", str(root), sid, "--json", "--samples", "0").output)
+    by_root_id = json.loads(_invoke("--root", str(root), sid, "--json", "--samples", "0").stdout)
     assert by_root_id["snapshot_id"] == sid and by_root_id["samples"] == []
     config = write_config(tmp_path, sample_lake.root, root)
-    by_config = json.loads(_invoke("--config", str(config), "--json", "--samples", "0").output)
+    by_config = json.loads(_invoke("--config", str(config), "--json", "--samples", "0").stdout)
     assert by_config["rows"] == published_snapshot.manifest["counts"]["kept"]
     country = next(iter(published_snapshot.manifest["counts"]["by_country"]))
-    part = json.loads(_invoke(str(root), "--json", "--split", "train", "--country", country, "--samples", "1").output)
+    part = json.loads(_invoke(str(root), "--json", "--split", "train", "--country", country, "--samples", "1").stdout)
     assert part["by_split"] == {"train": part["rows"]} and set(part["by_country"]) == {country}
     (tmp_path / "other").mkdir()
     empty = write_config(tmp_path / "other", sample_lake.root, tmp_path / "nothing")
@@ -96,7 +96,7 @@ def test_a_corrupted_copy_fails_with_a_clear_error(published_snapshot, tmp_path)
     # --no-verify reads it anyway (the flip may or may not break decoding; either way it is not called verified).
     skipped = CliRunner().invoke(main, ["inspect", str(copy), "--no-verify", "--json"])
     if skipped.exit_code == 0:
-        assert json.loads(skipped.output)["checksums_verified"] is False
+        assert json.loads(skipped.stdout)["checksums_verified"] is False
 
 
 def test_render_handles_an_empty_selection(published_snapshot):

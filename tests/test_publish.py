@@ -32,7 +32,7 @@ def test_published_snapshot_is_complete(published_snapshot):
     assert not (root / "_staging").exists(), "a successful run leaves no staging behind"
     assert manifests.verify_shards(snap, m) == []
     assert m["shards"] and all(len(s["sha256"]) == 64 and s["rows"] > 0 and s["bytes"] > 0 for s in m["shards"])
-    assert sorted(p.name for p in snap.iterdir()) == ["ledger", "manifest.json", "quality", "quarantine", "report", "shards"]
+    assert sorted(p.name for p in snap.iterdir()) == ["README.md", "author_index", "ledger", "manifest.json", "quality", "quarantine", "report", "shards"]
     # Deterministic file names: the same rows always land in part-00000, part-00001, ...
     assert all(Path(s["path"]).name.startswith("part-") and Path(s["path"]).name.endswith(".parquet") for s in m["shards"])
     assert not list(snap.rglob("*.crc")) and not list(snap.rglob("_SUCCESS"))

@@ -111,9 +111,9 @@ def stage_outputs(spark: SparkSession, staging: Path, tables: dict[str, PinnedTa
             publishing.write_shards(curated.shards, staging / "shards", rows_per_file)
             curated.ledger.write.parquet(str(staging / "ledger"))
             curated.quarantine.write.parquet(str(staging / "quarantine"))
-            # Lets a later purge find an author's shards without scanning them all.
-            write_author_index(spark, staging)
             publishing.tidy(staging)
+            # Lets a later purge find an author's shards without scanning them all (after tidy: it keeps its _SUCCESS).
+            publishing.tidy(write_author_index(spark, staging), keep_success=True)
         return posts_read
     finally:
         decided.unpersist()

@@ -179,10 +179,13 @@ def clean_stale_staging(root: str | Path, started_before: float) -> list[str]:
     return removed
 
 
-def tidy(folder: Path) -> None:
-    """Remove Spark's side files (checksums, success markers) from a written folder: a snapshot holds data only."""
+def tidy(folder: Path, keep_success: bool = False) -> None:
+    """Remove Spark's side files (checksums, success markers) from a written folder: a snapshot holds data only.
+
+    ``keep_success`` keeps ``_SUCCESS`` markers, for folders whose readers use them (the purge's author index).
+    """
     for path in list(Path(folder).rglob("*")):
-        if path.is_file() and (path.name.endswith(".crc") or path.name == "_SUCCESS"):
+        if path.is_file() and (path.name.endswith(".crc") or (path.name == "_SUCCESS" and not keep_success)):
             path.unlink()
 
 

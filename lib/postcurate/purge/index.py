@@ -48,9 +48,9 @@ def read_shards(spark: SparkSession, snapshot_dir: Path, paths: list[str]) -> Da
 def build_author_index(spark: SparkSession, snapshot_dir: Path, paths: list[str], target: Path) -> Path:
     """Write the index of the given shard files to ``target`` (a new folder)."""
     if paths:
-        index_of(read_shards(spark, snapshot_dir, paths)).repartition(1).write.parquet(str(target))
+        index_of(read_shards(spark, snapshot_dir, paths)).repartition(1).write.mode("overwrite").parquet(str(target))
     else:
-        empty_index(spark).write.parquet(str(target))
+        empty_index(spark).write.mode("overwrite").parquet(str(target))
     return target
 
 
