@@ -1,0 +1,325 @@
+"""The checksum / number-plan step: find digit runs and IBAN-shaped tokens, keep those that pass their check.
+
+Plain Python over one text at a time; ``postcurate.pii.redact`` calls it from a vectorised (Arrow) pandas UDF on
+the rows that a SQL prefilter flagged, never on the rest.
+
+A *digit run* is a stretch of digit groups joined by the separators people put in numbers (space, dot, dash,
+slash, brackets), optionally led by ``+``. Every contiguous sub-span of a run is offered to each numeric check,
+so "12/03 0151 2345678" still yields the phone number and "4111 1111 1111 1111 12/27" still yields the card.
+Overlaps are resolved longest first, then by detector priority.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from postcurate.pii.checks import IBAN_LENGTHS, card_ok, iban_ok, isbn_ok, nhs_ok
+
+# Digit groups joined by up to four separator characters; starts at a group boundary, never mid-number.
+_RUN = re.compile(r"(?<![0-9A-Za-z+])(?:\+\s?)?\(?[0-9]+(?:[ .\-/()]{1,4}[0-9]+){0,15}\)?")
+_DIGITS = re.compile(r"[0-9]+")
+# What may stand between two digit groups of one number: one separator, spaced or not, or a bracket pair edge.
+_GAP_OK = re.compile(r"\s?[-./]?\s?|\s?\(\s?|\s?\)\s?[-.]?\s?")
+_LOOSE = re.compile(r"[\s()]")
+_IBAN = re.compile(
+    r"(?<![0-9A-Za-z])(" + "|".join(sorted(IBAN_LENGTHS)) + r")([0-9]{2})((?:[ \-]?[0-9A-Za-z]){8,32})",
+    re.IGNORECASE,
+)
+_TAILS = r"(?:no|nr|number|num|nummer|numéro|numero|número|n[°º]|id)"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Words near a candidate that change the verdict.
+
+    ``negative``: a phrase right before the candidate (e.g. "order #", "ISBN") marks a look-alike.
+    ``positive``: a phrase within ``window`` characters (e.g. "call", "Tel.") admits a weaker form.
+    """
+
+    negative: tuple[str, ...] = ()
+    positive: tuple[str, ...] = ()
+    window: int = 40
+
+    def _regex(self, words: tuple[str, ...], suffix: str) -> re.Pattern | None:
+        if not words:
+            return None
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        return re.compile(r"(?i)(?<!\w)(?:" + alternatives + r")" + suffix)
+
+    @property
+    def negative_regex(self) -> re.Pattern | None:
+        return self._regex(self.negative, r"(?!\w)[^\w\n]{0,3}(?:" + _TAILS + r"(?!\w)[^\w\n]{0,3})?$")
+
+    @property
+    def positive_regex(self) -> re.Pattern | None:
+        return self._regex(self.positive, r"(?!\w)")
+
+
+@dataclass(frozen=True)
+class PhonePlan:
+    """One country's numbering plan, as regexes over digits only.
+
+    ``nsn``: the national significant number, as dialled after ``+code``.
+    ``national``: forms written without ``+code``; each a digits regex plus, optionally, the digit-group sizes
+    that must be used (for countries without a trunk ``0``, where the grouping is what tells a phone number
+    from any other 10-digit number). A compact number with no trunk needs a positive context word.
+    """
+
+    country: str
+    code: str
+    nsn: str
+    national: tuple[tuple[str, tuple[tuple[int, ...], ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    placeholder: str
+    priority: int
+    context: Context = field(default_factory=Context)
+
+
+@dataclass(frozen=True)
+class ValidatedSettings:
+    """Everything the Python step needs; small and picklable, shipped to the workers with the UDF."""
+
+    checks: tuple[Check, ...]
+    phone_plans: tuple[PhonePlan, ...] = ()
+    generic_international: bool = True
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.checks]
+
+
+@dataclass
+class _Span:
+    text: str
+    start: int
+    end: int
+    groups: list[str]
+    gaps: list[str]
+    plus: bool
+    double_zero: bool
+    paren_trunk: int  # index of a "(0)" group, or -1
+
+    @property
+    def digits(self) -> str:
+        return "".join(self.groups)
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return tuple(len(g) for g in self.groups)
+
+    @property
+    def separators(self) -> set[str]:
+        return {g for g in self.gaps}
+
+
+def _sub_spans(text: str, run: re.Match) -> list[_Span]:
+    tokens = list(_DIGITS.finditer(text, run.start(), run.end()))
+    head = text[run.start() : tokens[0].start()]
+    spans = []
+    for i in range(len(tokens)):
+        # A number starts at the run's start or after a space/bracket, never inside "12/03" or "12.03.2024".
+        if i and not _LOOSE.search(text[tokens[i - 1].end() : tokens[i].start()]):
+            continue
+        if i == 0:
+            start, plus = run.start(), "+" in head
+        else:
+            lead_from = tokens[i - 1].end()
+            lead = text[lead_from : tokens[i].start()]
+            start, plus = (lead_from + lead.index("("), False) if "(" in lead else (tokens[i].start(), False)
+        total = 0
+        for j in range(i, len(tokens)):
+            if j > i and not _GAP_OK.fullmatch(text[tokens[j - 1].end() : tokens[j].start()]):
+                break
+            total += tokens[j].end() - tokens[j].start()
+            if total > 19:
+                break
+            if j + 1 < len(tokens) and not _LOOSE.search(text[tokens[j].end() : tokens[j + 1].start()]):
+                continue  # ... and likewise ends at one
+            groups = [t.group() for t in tokens[i : j + 1]]
+            gaps = [text[tokens[k].end() : tokens[k + 1].start()] for k in range(i, j)]
+            end = tokens[j].end()
+            opened = (text[start : tokens[i].start()] + "".join(gaps)).count("(") - "".join(gaps).count(")")
+            if opened > 0 and text[end : end + 1] == ")":
+                end += 1
+            paren_trunk = -1
+            for k in range(1, len(groups)):
+                after = gaps[k] if k < len(gaps) else text[end - 1 : end]
+                if groups[k] == "0" and "(" in gaps[k - 1] and ")" in after:
+                    paren_trunk = k
+            spans.append(
+                _Span(text[start:end], start, end, groups, gaps, plus, not plus and groups[0].startswith("00"), paren_trunk)
+            )
+    return spans
+
+
+def _clean(sep: str) -> str:
+    return sep.strip()
+
+
+def _looks_like_isbn(span: _Span) -> bool:
+    # ISBNs are printed as 4 (ISBN-10) or 5 (ISBN-13) dash/space groups, or compact.
+    return len(span.groups) in (1, 4, 5) and isbn_ok(span.digits)
+
+
+def _card(span: _Span) -> bool:
+    if span.plus or span.paren_trunk >= 0:
+        return False
+    seps = {_clean(g) or " " for g in span.gaps}
+    if len(seps) > 1 or any(len(g) > 1 for g in span.gaps) or (seps and seps - {" ", "-"}):
+        return False
+    sizes = span.sizes
+    grouped_ok = (
+        len(sizes) == 1
+        or (all(s == 4 for s in sizes[:-1]) and 1 <= sizes[-1] <= 4)
+        or sizes in ((4, 6, 5), (4, 6, 4), (4, 4, 5), (4, 4, 4, 4, 3), (4, 5, 5))
+    )
+    return grouped_ok and card_ok(span.digits)
+
+
+def _nhs(span: _Span, near_positive: bool, near_nhs: bool) -> bool:
+    if span.plus or span.sizes not in ((10,), (3, 3, 4)) or span.digits[0] == "0":
+        return False
+    if {_clean(g) or " " for g in span.gaps} - {" ", "-"}:
+        return False
+    # A bare 3-3-4 number next to "call"/"tel" is a (US) phone number even if it happens to pass mod-11.
+    if near_positive and not near_nhs:
+        return False
+    return nhs_ok(span.digits)
+
+
+def _phone(span: _Span, settings: ValidatedSettings, near_positive: bool) -> bool:
+    groups = list(span.groups)
+    if span.paren_trunk >= 0:
+        del groups[span.paren_trunk]
+    sizes = tuple(len(g) for g in groups)
+    digits = "".join(groups)
+    international = span.plus or span.double_zero
+    # A lone digit is a country code (+1, +7), the first digit after it (+33 6 .., +353 1 ..) or the US "1-";
+    # anywhere else it marks a date, score or ISBN rather than a phone number.
+    singles = [k for k, size in enumerate(sizes) if size == 1]
+    allowed = {0, 1} if international else ({0} if len(sizes) == 4 else set())
+    if any(k not in allowed for k in singles):
+        return False
+    # One number uses one kind of separator (spaces and brackets aside): "03.2024/15.03" is two dates.
+    if len({ch for gap in span.gaps for ch in gap if ch in "-./"}) > 1:
+        return False
+    if international:
+        if span.double_zero:
+            digits = digits[2:]
+        for plan in settings.phone_plans:
+            if digits.startswith(plan.code):
+                nsn = digits[len(plan.code) :]
+                # "+44 (0)20 ..." is handled above; "+44 020 ..." is a common mistake that still dials.
+                return bool(re.fullmatch(plan.nsn, nsn) or (nsn[:1] == "0" and re.fullmatch(plan.nsn, nsn[1:])))
+        return settings.generic_international and 9 <= len(digits) <= 15 and digits[0] != "0"
+    for plan in settings.phone_plans:
+        for pattern, formats in plan.national:
+            if not re.fullmatch(pattern, digits):
+                continue
+            if not formats or sizes in formats or (len(sizes) == 1 and near_positive):
+                return True
+    return False
+
+
+def _iban_spans(text: str) -> list[tuple[int, int]]:
+    found = []
+    for m in _IBAN.finditer(text):
+        want = IBAN_LENGTHS[m.group(1).upper()] - 4
+        body, taken, end = m.group(3), 0, m.start(3)
+        compact = []
+        for k, ch in enumerate(body):
+            if ch.isalnum():
+                compact.append(ch)
+                taken += 1
+                if taken == want:
+                    end = m.start(3) + k + 1
+                    break
+        if taken != want:
+            continue
+        # The IBAN must end at a token boundary: "DE89...3000X" is not one.
+        if end < len(text) and text[end].isalnum():
+            continue
+        if iban_ok(m.group(1) + m.group(2) + "".join(compact)):
+            found.append((m.start(), end))
+    return found
+
+
+def redact_validated(text: str, settings: ValidatedSettings) -> tuple[str, dict[str, int]]:
+    """Replace every checksum-valid card, IBAN, NHS number and plan-valid phone number in ``text``.
+
+    >>> s = default_validated_settings()
+    >>> redact_validated("card 4111 1111 1111 1111, thanks", s)[0]
+    'card <CARD>, thanks'
+    """
+    checks = {c.name: c for c in settings.checks}
+    counts = {name: 0 for name in checks}
+    candidates: list[tuple[int, int, int, str]] = []  # (start, end, priority, name)
+
+    def context_of(check: Check, start: int, end: int) -> tuple[bool, bool]:
+        before = text[max(0, start - check.context.window) : start]
+        neg = check.context.negative_regex
+        pos = check.context.positive_regex
+        vetoed = bool(neg and neg.search(before[-30:]))
+        near = bool(pos and (pos.search(before) or pos.search(text[end : end + 20])))
+        return vetoed, near
+
+    if "iban" in checks:
+        for s, e in _iban_spans(text):
+            if not context_of(checks["iban"], s, e)[0]:
+                candidates.append((s, e, checks["iban"].priority, "iban"))
+
+    numeric = [n for n in ("card", "nhs", "phone") if n in checks]
+    if numeric:
+        for run in _RUN.finditer(text):
+            for span in _sub_spans(text, run):
+                if len(span.digits) < 9 or _looks_like_isbn(span):
+                    continue
+                for name in numeric:
+                    check = checks[name]
+                    vetoed, near = context_of(check, span.start, span.end)
+                    # "Order 0034 5678 9012 3456": a look-alike word before the run covers every number in it.
+                    vetoed = vetoed or context_of(check, run.start(), run.end())[0]
+                    if vetoed and not (name == "phone" and span.plus):
+                        continue
+                    if name == "card":
+                        ok = _card(span)
+                    elif name == "nhs":
+                        phone_near = "phone" in checks and context_of(checks["phone"], span.start, span.end)[1]
+                        ok = _nhs(span, phone_near, near)
+                    else:
+                        ok = _phone(span, settings, near)
+                    if ok:
+                        candidates.append((span.start, span.end, check.priority, name))
+
+    if not candidates:
+        return text, counts
+    candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
+    taken: list[tuple[int, int, str]] = []
+    for s, e, _, name in candidates:
+        if all(e <= ts or s >= te for ts, te, _ in taken):
+            taken.append((s, e, name))
+    taken.sort()
+    out, last = [], 0
+    for s, e, name in taken:
+        out.append(text[last:s])
+        out.append(checks[name].placeholder)
+        counts[name] += 1
+        last = e
+    out.append(text[last:])
+    return "".join(out), counts
+
+
+def default_validated_settings() -> ValidatedSettings:
+    """The built-in settings (the same as the shipped conf/detectors.yaml), for doctests and quick use."""
+    from postcurate.pii.detectors import default_detectors
+
+    return default_detectors().validated_settings()
+
+
+Validator = Callable[[str, ValidatedSettings], tuple[str, dict[str, int]]]
