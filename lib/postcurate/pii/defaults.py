@@ -31,7 +31,7 @@ vocabulary:                 # shared word lists, referenced below with YAML alia
   phone_words: &phone_words
     [call, calls, phone, tel, telephone, cell, mobile, mob, text, sms, whatsapp, ring, fax, contact, reach me,
      dial, anrufen, ruf, rufen, telefon, telefonnummer, handy, mobil, festnetz, tél, téléphone, portable, appelle,
-     appelez, appeler, numéro, ligue, liga, ligar, telefone, celular, whats, zap, contato, llama, llámame,
+     appelez, appeler, number, my number, nummer, numéro, número, numero, ligue, liga, ligar, telefone, celular, whats, zap, contato, llama, llámame,
      llamar, móvil, teléfono, chiama, cellulare, telefono]
 
 detectors:
@@ -72,7 +72,8 @@ detectors:
     placeholder: "<PHONE>"
     context:
       positive: *phone_words
-      negative: *look_alikes
+      # An NHS number written like a US phone number is still an NHS number when labelled as one.
+      negative: [*look_alikes, [nhs, nhs number, nhs no, health number, patient number]]
     # Numbering plans, as regexes over digits. nsn: the number after +code. national: forms written without
     # +code; "groups" (digit-group sizes) is required where there is no trunk 0 to tell a phone number from
     # any other 10-digit number (a compact one then needs a positive context word). Other calling codes are
@@ -85,7 +86,7 @@ detectors:
       FR: {code: "33", nsn: "[1-9][0-9]{8}", national: [{pattern: "0[1-9][0-9]{8}"}]}
       IE: {code: "353", nsn: "[1-9][0-9]{6,8}", national: [{pattern: "0[1-9][0-9]{7,8}"}]}
       IN: {code: "91", nsn: "[1-9][0-9]{9}",
-           national: [{pattern: "0[1-9][0-9]{9}"}, {pattern: "[6-9][0-9]{9}", groups: [[5, 5], [3, 3, 4]]}]}
+           national: [{pattern: "0[1-9][0-9]{9}"}, {pattern: "[6-9][0-9]{9}", groups: [[5, 5]]}]}
       BR: {code: "55", nsn: "[1-9][1-9](?:9[0-9]{8}|[2-5][0-9]{7})",
            national: [{pattern: "0?[1-9][1-9](?:9[0-9]{8}|[2-5][0-9]{7})",
                        groups: [[2, 5, 4], [2, 4, 4], [3, 5, 4], [3, 4, 4], [2, 9], [2, 8]]}]}

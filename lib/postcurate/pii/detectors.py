@@ -167,9 +167,11 @@ _TOP_KEYS = {"detectors", "protect_urls", "vocabulary"}
 def _words(value: Any, where: str, file: str) -> tuple[str, ...]:
     if value is None:
         return ()
-    if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+    # Nested lists are flattened, so a detector can combine shared lists: [*look_alikes, [nhs, nhs number]].
+    flat = [w for item in value for w in (item if isinstance(item, list) else [item])] if isinstance(value, list) else None
+    if flat is None or not all(isinstance(w, str) and w.strip() for w in flat):
         raise ConfigError(f"{file}: '{where}' must be a list of words")
-    return tuple(w.strip() for w in value)
+    return tuple(dict.fromkeys(w.strip() for w in flat))
 
 
 def _context(spec: dict, where: str, file: str) -> Context:

@@ -121,20 +121,23 @@ POSTCODES = "|".join(
         r"[0-9]{4}-[0-9]{3}",  # PT
         r"[1-9][0-9]{3}\s?(?-i:[A-Z]{2})(?=\s{1,3}\p{Lu})",  # NL, before the town
         r"[0-9]{5}(?=\s{1,3}\p{Lu})",  # DE, FR, ES, IT: before the town
-        r"[1-9][0-9]{2}\s?[0-9]{3}",  # IN PIN
-        r"[0-9]{5}(?![0-9])",  # ZIP or five-digit code at the end
+        r"(?<![0-9][ \-])[1-9][0-9]{2}\s?[0-9]{3}(?![ \-]?[0-9])",  # IN PIN, not a piece of a longer number
     ]
 )
-_NUMBER = r"[0-9]{1,5}[A-Za-z]?(?:[\-/][0-9]{1,5}[A-Za-z]?)?"
-_WORD = r"[\p{L}\p{N}'\u2019.\-]{1,30}"
+# A house number starts a token: not the "1991" of "17.12.1991", the "48" of "8:48" or the "00" of "3-00".
+_NUMBER = r"(?<![\p{L}\p{N}.,:/\-])[0-9]{1,5}[A-Za-z]?(?:[\-/][0-9]{1,5}[A-Za-z]?)?(?:\s(?:bis|ter|quater))?"
+# After the street name (DE, ES, IT, PT) the house number has at most four digits: five is a postcode.
+_HOUSE = r"(?<![\p{L}\p{N}.,:/\-])[0-9]{1,4}[A-Za-z]?(?:[\-/][0-9]{1,4}[A-Za-z]?)?(?![0-9])"
+# A word of a street name starts with a letter ("Baker", "King's") or is an ordinal ("5th").
+_NAME = r"(?:\p{L}[\p{L}\p{N}'\u2019.\-]{0,29}|[0-9]{1,3}(?:st|nd|rd|th))"
 _TO_POSTCODE = rf"[^\n\r<>@\uE000]{{0,80}}?(?<![{AN}])(?:{POSTCODES})(?![{AN}])"
 ADDRESS = [
-    # 221B Baker Street, London NW1 6XE / 12 rue de la Paix, 75002 Paris / 1600 Pennsylvania Ave NW, Washington, DC 20500
-    rf"(?i)(?<![{AN}]){_NUMBER},?\s{{1,3}}(?:{_WORD}\s{{1,3}}){{0,5}}?(?:{_STREET_TYPES_AFTER}|{_STREET_TYPES_BEFORE})\.?(?![\p{{L}}])"
+    # 221B Baker Street, London NW1 6XE / 1600 Pennsylvania Ave NW, Washington, DC 20500 / 12 rue de la Paix, 75002 Paris
+    rf"(?i){_NUMBER},?\s{{1,3}}(?:(?:{_NAME}\s{{1,3}}){{0,4}}?(?:{_STREET_TYPES_AFTER})\.?(?![\p{{L}}])|(?:{_STREET_TYPES_BEFORE})\.?(?=\s))"
     + _TO_POSTCODE,
     # Hauptstraße 5, 10115 Berlin / Rua Augusta, 1500 - São Paulo, 01310-100 / Calle Mayor 10, 28013 Madrid
-    rf"(?i)(?<![{AN}])(?:(?:{_STREET_TYPES_BEFORE})\.?\s{{1,3}}(?:{_WORD}\s{{1,3}}){{0,4}}?{_WORD}|[\p{{L}}\-]{{0,30}}(?:{_STREET_SUFFIXES}))"
-    rf",?\s{{1,3}}(?:n[º°o]\.?\s?)?{_NUMBER}(?![{AN}])" + _TO_POSTCODE,
+    rf"(?i)(?<![{AN}])(?:(?:{_STREET_TYPES_BEFORE})\.?\s{{1,3}}(?:{_NAME}\s{{1,3}}){{0,4}}?{_NAME}|[\p{{L}}\-]{{0,30}}(?:{_STREET_SUFFIXES}))"
+    rf",?\s{{1,3}}(?:n[º°o]\.?\s?)?{_HOUSE}(?![{AN}])" + _TO_POSTCODE,
     # Unter den Linden 77, 10117 Berlin: no type word, so number, comma, five-digit code and a town are required
     rf"(?<![{AN}])\p{{Lu}}[\p{{L}}'\u2019.\-]{{1,30}}(?:\s{{1,3}}[\p{{L}}'\u2019.\-]{{1,30}}){{0,3}}\s{{1,3}}[0-9]{{1,4}}[a-zA-Z]?,\s{{0,3}}[0-9]{{5}}(?=\s{{1,3}}\p{{Lu}}\p{{L}}{{2}})",
 ]

@@ -18,10 +18,15 @@ from typing import Callable
 from postcurate.pii.checks import IBAN_LENGTHS, card_ok, iban_ok, isbn_ok, nhs_ok
 
 # Digit groups joined by up to four separator characters; starts at a group boundary, never mid-number.
-_RUN = re.compile(r"(?<![0-9A-Za-z+])(?:\+\s?)?\(?[0-9]+(?:[ .\-/()]{1,4}[0-9]+){0,15}\)?")
+# Gaps: one or two spaces, a tight dot, dash or slash, or a bracket edge. Not ". " (a sentence ends there) nor
+# " - " (a list separator), and a run never ends inside "10:54" or "3.5".
+_GAP = r"(?: {1,2}|[.\-/]|[ ]?\([ ]?|[ ]?\)[ ]?[-.]?[ ]?)"
+_RUN = re.compile(
+    r"(?<![0-9A-Za-z+])(?<![0-9][:.,])(?:\+\s?)?\(?[0-9]+(?:" + _GAP + r"[0-9]+){0,15}\)?(?![:.,]?[0-9]|[A-Za-z])"
+)
 _DIGITS = re.compile(r"[0-9]+")
 # What may stand between two digit groups of one number: one separator, spaced or not, or a bracket pair edge.
-_GAP_OK = re.compile(r"\s?[-./]?\s?|\s?\(\s?|\s?\)\s?[-.]?\s?")
+_GAP_OK = re.compile(_GAP)
 _LOOSE = re.compile(r"[\s()]")
 _IBAN = re.compile(
     r"(?<![0-9A-Za-z])(" + "|".join(sorted(IBAN_LENGTHS)) + r")([0-9]{2})((?:[ \-]?[0-9A-Za-z]){8,32})",
@@ -163,8 +168,28 @@ def _clean(sep: str) -> str:
 
 
 def _looks_like_isbn(span: _Span) -> bool:
-    # ISBNs are printed as 4 (ISBN-10) or 5 (ISBN-13) dash/space groups, or compact.
-    return len(span.groups) in (1, 4, 5) and isbn_ok(span.digits)
+    """ISBN-10 printed in 4 groups or ISBN-13 in 5, joined by dashes or spaces, or either one compact.
+
+    A compact ISBN-10 is a hard case: its check is the NHS mod-11 check, and a random 10-digit phone number
+    passes it one time in eleven; the callers weigh the context.
+    """
+    seps = {ch for gap in span.gaps for ch in gap}
+    if len(span.digits) not in (10, 13) or not seps <= {"-", " "}:
+        return False
+    return len(span.groups) in (1, 4 if len(span.digits) == 10 else 5) and isbn_ok(span.digits)
+
+
+def _ssn_shaped(span: _Span) -> bool:
+    # 3-2-4 with dashes is how SSNs are written; a valid one is gone by now (SQL stage), the rest are look-alikes.
+    return span.sizes == (3, 2, 4) and all(g == "-" for g in span.gaps)
+
+
+def _atomic(text: str, run: re.Match) -> bool:
+    """A run printed in even blocks of four ("4130 0680 2297 8046") is one number: never split it."""
+    tokens = list(_DIGITS.finditer(text, run.start(), run.end()))
+    sizes = [len(t.group()) for t in tokens]
+    gaps = {text[a.end() : b.start()] for a, b in zip(tokens, tokens[1:])}
+    return len(sizes) >= 4 and all(n == 4 for n in sizes[:-1]) and 1 <= sizes[-1] <= 4 and len(gaps) == 1
 
 
 def _card(span: _Span) -> bool:
@@ -182,14 +207,19 @@ def _card(span: _Span) -> bool:
     return grouped_ok and card_ok(span.digits)
 
 
-def _nhs(span: _Span, near_positive: bool, near_nhs: bool) -> bool:
-    if span.plus or span.sizes not in ((10,), (3, 3, 4)) or span.digits[0] == "0":
+# NHS numbers are issued from 300-399 (Northern Ireland), 400-499 and 600-799 million (England and Wales).
+_NHS_FIRST = "3467"
+
+
+def _nhs(span: _Span, near_phone_word: bool, near_nhs_word: bool) -> bool:
+    if span.plus or span.sizes not in ((10,), (3, 3, 4)):
         return False
     if {_clean(g) or " " for g in span.gaps} - {" ", "-"}:
         return False
-    # A bare 3-3-4 number next to "call"/"tel" is a (US) phone number even if it happens to pass mod-11.
-    if near_positive and not near_nhs:
-        return False
+    if not near_nhs_word:
+        # Unlabelled: only from the issued ranges, and a bare 3-3-4 next to "call"/"tel" is a US phone number.
+        if span.digits[0] not in _NHS_FIRST or near_phone_word:
+            return False
     return nhs_ok(span.digits)
 
 
@@ -227,26 +257,22 @@ def _phone(span: _Span, settings: ValidatedSettings, near_positive: bool) -> boo
     return False
 
 
-def _iban_spans(text: str) -> list[tuple[int, int]]:
+def _iban_spans(text: str) -> list[tuple[int, int, bool]]:
+    """IBAN-shaped tokens cut to their country's length: (start, end, passes mod-97)."""
     found = []
     for m in _IBAN.finditer(text):
         want = IBAN_LENGTHS[m.group(1).upper()] - 4
-        body, taken, end = m.group(3), 0, m.start(3)
-        compact = []
-        for k, ch in enumerate(body):
+        compact, end = [], m.start(3)
+        for k, ch in enumerate(m.group(3)):
             if ch.isalnum():
                 compact.append(ch)
-                taken += 1
-                if taken == want:
+                if len(compact) == want:
                     end = m.start(3) + k + 1
                     break
-        if taken != want:
+        # Too short, or running on into a letter or digit ("DE89...3000X"): not an IBAN at all.
+        if len(compact) != want or (end < len(text) and text[end].isalnum()):
             continue
-        # The IBAN must end at a token boundary: "DE89...3000X" is not one.
-        if end < len(text) and text[end].isalnum():
-            continue
-        if iban_ok(m.group(1) + m.group(2) + "".join(compact)):
-            found.append((m.start(), end))
+        found.append((m.start(), end, iban_ok(m.group(1) + m.group(2) + "".join(compact))))
     return found
 
 
@@ -269,16 +295,26 @@ def redact_validated(text: str, settings: ValidatedSettings) -> tuple[str, dict[
         near = bool(pos and (pos.search(before) or pos.search(text[end : end + 20])))
         return vetoed, near
 
+    iban_shaped = _iban_spans(text) if "iban" in checks else []
     if "iban" in checks:
-        for s, e in _iban_spans(text):
-            if not context_of(checks["iban"], s, e)[0]:
+        for s, e, valid in iban_shaped:
+            if valid and not context_of(checks["iban"], s, e)[0]:
                 candidates.append((s, e, checks["iban"].priority, "iban"))
 
     numeric = [n for n in ("card", "nhs", "phone") if n in checks]
     if numeric:
         for run in _RUN.finditer(text):
-            for span in _sub_spans(text, run):
-                if len(span.digits) < 9 or _looks_like_isbn(span):
+            if any(s < run.end() and run.start() < e for s, e, _ in iban_shaped):
+                continue  # digits inside an IBAN-shaped token are that token's, valid or not
+            spans = _sub_spans(text, run)
+            if _atomic(text, run):
+                spans = [s for s in spans if s.start == run.start() and s.end >= run.end() - 1]
+            for span in spans:
+                if len(span.digits) < 9 or _ssn_shaped(span):
+                    continue
+                phone_word = "phone" in checks and context_of(checks["phone"], span.start, span.end)[1]
+                isbn = _looks_like_isbn(span)
+                if isbn and len(span.groups) > 1:
                     continue
                 for name in numeric:
                     check = checks[name]
@@ -290,10 +326,10 @@ def redact_validated(text: str, settings: ValidatedSettings) -> tuple[str, dict[
                     if name == "card":
                         ok = _card(span)
                     elif name == "nhs":
-                        phone_near = "phone" in checks and context_of(checks["phone"], span.start, span.end)[1]
-                        ok = _nhs(span, phone_near, near)
+                        ok = _nhs(span, phone_word, near)
                     else:
-                        ok = _phone(span, settings, near)
+                        # A compact ISBN-10 that is also a dialable number counts as a phone only if called one.
+                        ok = (not isbn or near) and _phone(span, settings, near)
                     if ok:
                         candidates.append((span.start, span.end, check.priority, name))
 
