@@ -39,6 +39,9 @@ detectors:
     placeholder: "<EMAIL>"
   coords:
     placeholder: "<COORDS>"
+    context:  # four-decimal pairs that are exchange rates or measurements, not places
+      negative: [eur, usd, gbp, chf, jpy, brl, inr, aud, cad, rate, rates, kurs, taux, câmbio, cambio, cotação,
+                 price, preis, prix, preço, precio, odds, ratio, version]
   ip:
     placeholder: "<IP>"
     context:

@@ -148,15 +148,18 @@ def pii_totals(df: DataFrame, counts_col: str = "pii_counts") -> dict[str, int]:
 
 
 def residual_pii(text: Column, detectors: Detectors | None = None) -> Column:
-    """True where ``text`` still holds something a SQL detector would redact, or an unambiguous checksum-valid
-    card number or IBAN: a cheap JVM-only check for the data-quality gate on finished shards.
+    """True where ``text`` still holds something the redactor would replace: a cheap, JVM-only check for the
+    data-quality gate on finished shards (no Python step).
 
-    Phone and NHS numbers depend on context and numbering plans the Python step checks, so only their
-    international ``+`` form is flagged here. Placeholders never count.
+    Covers every SQL detector exactly, card numbers (issuer range + Luhn), IBANs (length + mod-97) and
+    international phone numbers (numbering plans); bare national phone numbers and NHS numbers need context
+    only the Python step weighs, so they are not checked here. Placeholders and public links never count.
 
     >>> shards.where(residual_pii(F.col("text"))).count() == 0
     """
+    from functools import reduce
+
     from postcurate.pii.residual import residual_conditions
 
     conditions = residual_conditions(text, detectors or default_detectors())
-    return F.coalesce(F.greatest(*conditions) if len(conditions) > 1 else conditions[0], F.lit(False)) if conditions else F.lit(False)
+    return reduce(lambda a, b: a | b, conditions) if conditions else F.lit(False)

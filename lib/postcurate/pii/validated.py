@@ -11,8 +11,10 @@ Overlaps are resolved longest first, then by detector priority.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 from postcurate.pii.checks import IBAN_LENGTHS, card_ok, iban_ok, isbn_ok, nhs_ok
@@ -53,11 +55,11 @@ class Context:
         alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
         return re.compile(r"(?i)(?<!\w)(?:" + alternatives + r")" + suffix)
 
-    @property
+    @cached_property  # compiled once per settings object (and shipped compiled to the workers)
     def negative_regex(self) -> re.Pattern | None:
         return self._regex(self.negative, r"(?!\w)[^\w\n]{0,3}(?:" + _TAILS + r"(?!\w)[^\w\n]{0,3})?$")
 
-    @property
+    @cached_property
     def positive_regex(self) -> re.Pattern | None:
         return self._regex(self.positive, r"(?!\w)")
 
@@ -287,60 +289,64 @@ def redact_validated(text: str, settings: ValidatedSettings) -> tuple[str, dict[
     counts = {name: 0 for name in checks}
     candidates: list[tuple[int, int, int, str]] = []  # (start, end, priority, name)
 
-    def context_of(check: Check, start: int, end: int) -> tuple[bool, bool]:
-        before = text[max(0, start - check.context.window) : start]
+    def vetoed(check: Check, start: int) -> bool:
         neg = check.context.negative_regex
+        return bool(neg and neg.search(text, max(0, start - 30), start))
+
+    def near(check: Check, start: int, end: int) -> bool:
         pos = check.context.positive_regex
-        vetoed = bool(neg and neg.search(before[-30:]))
-        near = bool(pos and (pos.search(before) or pos.search(text[end : end + 20])))
-        return vetoed, near
+        return bool(pos and (pos.search(text, max(0, start - check.context.window), start) or pos.search(text, end, end + 20)))
 
     iban_shaped = _iban_spans(text) if "iban" in checks else []
-    if "iban" in checks:
-        for s, e, valid in iban_shaped:
-            if valid and not context_of(checks["iban"], s, e)[0]:
-                candidates.append((s, e, checks["iban"].priority, "iban"))
+    for s, e, valid in iban_shaped:
+        if valid and not vetoed(checks["iban"], s):
+            candidates.append((s, e, checks["iban"].priority, "iban"))
 
-    numeric = [n for n in ("card", "nhs", "phone") if n in checks]
-    if numeric:
-        for run in _RUN.finditer(text):
-            if any(s < run.end() and run.start() < e for s, e, _ in iban_shaped):
-                continue  # digits inside an IBAN-shaped token are that token's, valid or not
-            spans = _sub_spans(text, run)
-            if _atomic(text, run):
-                spans = [s for s in spans if s.start == run.start() and s.end >= run.end() - 1]
-            for span in spans:
-                if len(span.digits) < 9 or _ssn_shaped(span):
+    numeric = [checks[n] for n in ("card", "nhs", "phone") if n in checks]
+    phone = checks.get("phone")
+    for run in _RUN.finditer(text) if numeric else ():
+        if any(s < run.end() and run.start() < e for s, e, _ in iban_shaped):
+            continue  # digits inside an IBAN-shaped token are that token's, valid or not
+        spans = [sp for sp in _sub_spans(text, run) if len(sp.digits) >= 9 and not _ssn_shaped(sp)]
+        if _atomic(text, run):
+            spans = [sp for sp in spans if sp.start == run.start() and sp.end >= run.end() - 1]
+        if not spans:
+            continue
+        # Context is read once per run: "Order 0034 5678 9012 3456" vetoes every number inside the run.
+        run_veto = {c.name: vetoed(c, run.start()) for c in numeric}
+        run_near = {c.name: near(c, run.start(), run.end()) for c in numeric}
+        for span in spans:
+            isbn = _looks_like_isbn(span)
+            if isbn and len(span.groups) > 1:
+                continue
+            for check in numeric:
+                veto = run_veto[check.name] or (span.start != run.start() and vetoed(check, span.start))
+                if veto and not (check is phone and span.plus):
                     continue
-                phone_word = "phone" in checks and context_of(checks["phone"], span.start, span.end)[1]
-                isbn = _looks_like_isbn(span)
-                if isbn and len(span.groups) > 1:
-                    continue
-                for name in numeric:
-                    check = checks[name]
-                    vetoed, near = context_of(check, span.start, span.end)
-                    # "Order 0034 5678 9012 3456": a look-alike word before the run covers every number in it.
-                    vetoed = vetoed or context_of(check, run.start(), run.end())[0]
-                    if vetoed and not (name == "phone" and span.plus):
-                        continue
-                    if name == "card":
-                        ok = _card(span)
-                    elif name == "nhs":
-                        ok = _nhs(span, phone_word, near)
-                    else:
-                        # A compact ISBN-10 that is also a dialable number counts as a phone only if called one.
-                        ok = (not isbn or near) and _phone(span, settings, near)
-                    if ok:
-                        candidates.append((span.start, span.end, check.priority, name))
+                close = run_near[check.name]
+                if check.name == "card":
+                    ok = _card(span)
+                elif check.name == "nhs":
+                    ok = _nhs(span, bool(phone) and run_near["phone"], close)
+                else:
+                    # A compact ISBN-10 that is also a dialable number counts as a phone only if called one.
+                    ok = (not isbn or close) and _phone(span, settings, close)
+                if ok:
+                    s, e = _unbracketed(text, span, check is phone)
+                    candidates.append((s, e, check.priority, check.name))
 
     if not candidates:
         return text, counts
+    # Longest first, then priority: "4111 1111 1111 1111" is one card, not a phone number and some digits.
     candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
+    starts: list[int] = []
     taken: list[tuple[int, int, str]] = []
     for s, e, _, name in candidates:
-        if all(e <= ts or s >= te for ts, te, _ in taken):
-            taken.append((s, e, name))
-    taken.sort()
+        k = bisect.bisect_right(starts, s)
+        if (k and taken[k - 1][1] > s) or (k < len(taken) and taken[k][0] < e):
+            continue
+        starts.insert(k, s)
+        taken.insert(k, (s, e, name))
     out, last = [], 0
     for s, e, name in taken:
         out.append(text[last:s])
@@ -349,6 +355,21 @@ def redact_validated(text: str, settings: ValidatedSettings) -> tuple[str, dict[
         last = e
     out.append(text[last:])
     return "".join(out), counts
+
+
+def _unbracketed(text: str, span: _Span, is_phone: bool) -> tuple[int, int]:
+    """Leave brackets around a number in place: "(4111 1111 1111 1111)" -> "(<CARD>)".
+
+    A phone number keeps brackets that are part of it, as in "(020) 7946 0958".
+    """
+    s, e = span.start, span.end
+    if text[s] == "(" and (not is_phone or text.find(")", s, e) == e - 1):
+        s += 1
+        while text[s] == " ":
+            s += 1
+    if text[e - 1] == ")" and "(" not in text[s : e - 1]:
+        e -= 1
+    return s, e
 
 
 def default_validated_settings() -> ValidatedSettings:
