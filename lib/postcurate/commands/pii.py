@@ -31,7 +31,6 @@ CLI_SPARK_CONF = {
     "spark.sql.shuffle.partitions": 2,
     "spark.default.parallelism": 2,
     "spark.ui.enabled": False,
-    "spark.sql.adaptive.enabled": True,
 }
 
 
