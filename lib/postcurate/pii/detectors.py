@@ -47,6 +47,7 @@ class Detector:
     order: int
     rules: tuple[SqlRule, ...] = ()
     context: Context = field(default_factory=Context)
+    anchor: str | None = None  # a cheap Java look-ahead body every match satisfies, tried before anything else
 
 
 @dataclass(frozen=True)
@@ -89,20 +90,20 @@ def known_kinds() -> list[str]:
     return sorted(_KINDS)
 
 
-def _sql(name, placeholder, order, stage, *rules: SqlRule, context: Context = Context()) -> Detector:
-    return Detector(name, placeholder, stage, order, tuple(rules), context)
+def _sql(name, placeholder, order, stage, *rules: SqlRule, context: Context = Context(), anchor=None) -> Detector:
+    return Detector(name, placeholder, stage, order, tuple(rules), context, anchor)
 
 
 @detector_kind("email", 10, "<EMAIL>")
 def _email(name, placeholder, context, settings):
-    return _sql(name, placeholder, 10, "before_urls", SqlRule(P.EMAIL, gate=P.EMAIL_GATE), context=context)
+    return _sql(name, placeholder, 10, "before_urls", SqlRule(P.EMAIL_ANCHOR + P.EMAIL, gate=P.EMAIL_GATE), context=context)
 
 
 @detector_kind("coords", 20, "<COORDS>")
 def _coords(name, placeholder, context, settings):
     guard = P.not_after(context.negative)
-    rules = [SqlRule(guard + p, gate=P.COORDS_GATE) for p in P.COORDS]
-    return _sql(name, placeholder, 20, "before_urls", *rules, context=context)
+    rules = [SqlRule(a + guard + p, gate=P.COORDS_GATE) for a, p in zip(P.COORDS_ANCHORS, P.COORDS)]
+    return _sql(name, placeholder, 20, "before_urls", *rules, context=context, anchor="[-+\u22120-9NSlLbB]")
 
 
 @detector_kind("ip", 30, "<IP>")
@@ -111,37 +112,38 @@ def _ip(name, placeholder, context, settings):
     return _sql(
         name, placeholder, 30, "sql",
         # IPv6 first: "::ffff:192.0.2.1" is one address, not an IPv4 with a prefix left over.
-        SqlRule(guard + P.IPV6, gate=P.IP_GATE),
-        SqlRule(guard + P.IPV4, gate=P.IP_GATE),
+        SqlRule(P.IPV6_ANCHOR + guard + P.IPV6, gate=P.IP_GATE),
+        SqlRule(P.IPV4_ANCHOR + guard + P.IPV4, gate=P.IP_GATE),
         context=context,
+        anchor="[0-9A-Fa-f:]",
     )
 
 
 @detector_kind("ssn", 40, "<SSN>")
 def _ssn(name, placeholder, context, settings):
-    rules = [SqlRule(P.not_after(context.negative) + P.SSN_DASHED, gate=P.SSN_GATE)]
+    rules = [SqlRule(P.SSN_ANCHOR + P.not_after(context.negative) + P.SSN_DASHED, gate=P.SSN_GATE)]
     if context.positive:  # nine bare digits are an SSN only when labelled as one
-        rules.append(SqlRule(P.after_words(context.positive) + P.SSN_BODY_COMPACT, keep_prefix=True, gate=P.SSN_GATE))
-    return _sql(name, placeholder, 40, "sql", *rules, context=context)
+        rules.append(SqlRule(P.SSN_COMPACT_ANCHOR + P.after_words(context.positive) + P.SSN_BODY_COMPACT, gate=P.SSN_GATE))
+    return _sql(name, placeholder, 40, "sql", *rules, context=context, anchor="[0-9]{3}[ \\-]?[0-9]{2}")
 
 
 @detector_kind("nino", 50, "<NINO>")
 def _nino(name, placeholder, context, settings):
-    rules = [SqlRule(P.not_after(context.negative) + P.NINO, gate=P.NINO_GATE)]
+    rules = [SqlRule(P.NINO_ANCHOR + P.not_after(context.negative) + P.NINO, gate=P.NINO_GATE)]
     if context.positive:  # without the suffix letter only when labelled
-        rules.append(SqlRule(P.after_words(context.positive) + P.NINO_BODY_NO_SUFFIX, keep_prefix=True, gate=P.NINO_GATE))
-    return _sql(name, placeholder, 50, "sql", *rules, context=context)
+        rules.append(SqlRule(P.NINO_ANCHOR + P.after_words(context.positive) + P.NINO_BODY_NO_SUFFIX, gate=P.NINO_GATE))
+    return _sql(name, placeholder, 50, "sql", *rules, context=context, anchor=P.NINO_ANCHOR)
 
 
 @detector_kind("address", 60, "<ADDRESS>")
 def _address(name, placeholder, context, settings):
-    rules = [SqlRule(p, gate=P.ADDRESS_GATE) for p in P.ADDRESS]
+    rules = [SqlRule(a + p, gate=P.ADDRESS_GATE) for a, p in zip(P.ADDRESS_ANCHORS, P.ADDRESS)]
     return _sql(name, placeholder, 60, "sql", *rules, context=context)
 
 
 @detector_kind("mention", 70, "<MENTION>")
 def _mention(name, placeholder, context, settings):
-    return _sql(name, placeholder, 70, "sql", SqlRule(P.MENTION, gate=P.MENTION_GATE), context=context)
+    return _sql(name, placeholder, 70, "sql", SqlRule(P.MENTION_ANCHOR + P.MENTION, gate=P.MENTION_GATE), context=context)
 
 
 def _validated(order: int):

@@ -29,6 +29,7 @@ URL = (
     r"(?:[/?#](?:[^\s<>\"'\uE000]{0,2000}[^\s<>\"'\uE000.,;:!?)\]}])?)?"
 )
 URL_GATE = r"(?i)https?://|www\."
+URL_ANCHOR = r"(?=[hHwW])"
 
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 IPV4 = rf"(?<![{AN}.])(?:{_OCTET}\.){{3}}{_OCTET}(?![0-9]|\.[0-9])"
@@ -50,7 +51,7 @@ _IPV6_FORMS = [
 ]
 # The lookahead for a digit keeps words like "dead::beef" out; the trailing one makes the match take the whole token.
 IPV6 = rf"(?<![{AN}:.])(?=[0-9A-Fa-f:.]{{0,45}}[0-9])(?:{'|'.join(_IPV6_FORMS)})(?![{AN}:]|\.[0-9])"
-IP_GATE = r"[0-9]\.[0-9]|[0-9A-Fa-f]:[0-9A-Fa-f:]|::"
+IP_GATE = r"[0-9]\.[0-9]{1,3}\.|[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:"
 
 _LAT = r"(?:[1-8]?[0-9]|90)"
 _LON = r"(?:1[0-7][0-9]|[1-9]?[0-9]|180)"
@@ -69,19 +70,39 @@ COORDS = [
     rf"(?<![{AN}]){_LAT}\s?°{_DMS_TAIL}[NS]\s{{0,3}}[,;/]?\s{{0,3}}{_LON}\s?°{_DMS_TAIL}[EWO](?![\p{{L}}])",
 ]
 COORDS_GATE = r"[0-9](?:[.,][0-9]|\s?°)"
+# Java tries a pattern at every position and has no first-character scan of its own: a cheap look-ahead for
+# the first character(s) stops it before the costly look-behinds (context words) run at every position.
+COORDS_ANCHORS = [
+    rf"(?<![{AN}.,])(?=[-+\u2212]?[0-9]{{1,2}}\.[0-9]{{4}})",
+    r"(?<![\p{L}])(?=(?i:lat|breite))",
+    rf"(?<![{AN}.])(?=[0-9]{{1,2}}(?:[.,][0-9]{{1,10}})?\s?°?\s?[NS])",
+    rf"(?<![{AN}])(?=[NS]\s?[0-9])",
+    rf"(?<![{AN}])(?=[0-9]{{1,2}}\s?°)",
+]
+# (A one-character look-behind is as cheap: where a pattern starts with one, it goes first.)
+IPV4_ANCHOR = rf"(?<![{AN}.])(?=[0-9]{{1,3}}\.[0-9]{{1,3}}\.[0-9]{{1,3}}\.[0-9])"
+IPV6_ANCHOR = rf"(?<![{AN}:.])(?=[0-9A-Fa-f]{{0,4}}::?[0-9A-Fa-f]{{0,4}}:)"
+SSN_ANCHOR = r"(?=[0-9]{3}[\- ][0-9]{2}[\- ][0-9]{4})"
+NINO_ANCHOR = rf"(?<![{AN}])(?=[A-Za-z]{{2}}[ \-]?[0-9]{{2}}[ \-]?[0-9]{{2}})"
+MENTION_ANCHOR = r"(?=@)"
+ADDRESS_ANCHORS = [r"(?<![\p{L}\p{N}.,:/\-])(?=[0-9])", rf"(?<![{AN}])", rf"(?<![{AN}])", rf"(?<![{AN}])(?=\p{{Lu}})"]
+# An e-mail's local part is read once, possessively, and only a token followed by "@" or "[at]" goes further.
+EMAIL_ANCHOR = rf"(?<![{AN}._%+\-])(?=[{AN}._%+\-]{{1,64}}+(?:@|\s?[\[({{]))"
 
 SSN_DASHED = (
-    rf"(?<![{AN}\-+./]|[0-9] )(?!000|666|9[0-9]{{2}})[0-9]{{3}}([\- ])(?!00)[0-9]{{2}}\1(?!0000)[0-9]{{4}}"
+    rf"(?<![{AN}\-+./]|[0-9] )(?!000|666|9[0-9]{{2}})[0-9]{{3}}(?:-(?!00)[0-9]{{2}}-| (?!00)[0-9]{{2}} )(?!0000)[0-9]{{4}}"
     rf"(?![{AN}]|[\-. /][0-9])"
 )
+SSN_COMPACT_ANCHOR = r"(?=[0-9]{9}(?![0-9]))"
 SSN_BODY_COMPACT = r"(?!000|666|9[0-9]{2})[0-9]{3}(?!00)[0-9]{2}(?!0000)[0-9]{4}(?![0-9])"
 SSN_GATE = r"[0-9]{3}[\- ]?[0-9]{2}[\- ]?[0-9]{4}"
 
 # UK National Insurance number: two prefix letters (D, F, I, Q, U, V never; O never second; BG GB KN NK NT TN ZZ
 # never issued), six digits, suffix A-D.
 NINO_PREFIX = r"(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
-NINO = rf"(?i)(?<![{AN}]){NINO_PREFIX}[ \-]?[0-9]{{2}}([ \-]?)[0-9]{{2}}\1[0-9]{{2}}[ \-]?[A-D](?![{AN}])"
-NINO_BODY_NO_SUFFIX = rf"{NINO_PREFIX}[ \-]?[0-9]{{2}}([ \-]?)[0-9]{{2}}\2[0-9]{{2}}(?![{AN}])"
+_NINO_DIGITS = r"[ \-]?[0-9]{2}(?:[0-9]{4}| [0-9]{2} [0-9]{2}|-[0-9]{2}-[0-9]{2})"  # the last two gaps alike
+NINO = rf"(?i)(?<![{AN}]){NINO_PREFIX}{_NINO_DIGITS}[ \-]?[A-D](?![{AN}])"
+NINO_BODY_NO_SUFFIX = rf"(?i){NINO_PREFIX}{_NINO_DIGITS}(?![{AN}])"
 NINO_GATE = r"[0-9]{2}[ \-]?[0-9]{2}[ \-]?[0-9]{2}"
 
 MENTION = (
@@ -105,7 +126,7 @@ _STREET_TYPES_BEFORE = (  # written before the name: "rue de la Paix", "Calle Ma
     "via|viale|piazza|corso|vicolo"
 )
 _STREET_SUFFIXES = (  # glued to the name: "Hauptstraße", "Keizersgracht"
-    "straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|steig|pfad|markt|"
+    "straße|strasse|weg|gasse|platz|allee|ring|damm|ufer|chaussee|steig|pfad|markt|"
     "straat|laan|plein|gracht|kade|dijk"
 )
 _US_STATES = (
@@ -135,18 +156,27 @@ ADDRESS = [
     # 221B Baker Street, London NW1 6XE / 1600 Pennsylvania Ave NW, Washington, DC 20500 / 12 rue de la Paix, 75002 Paris
     rf"(?i){_NUMBER},?\s{{1,3}}(?:(?:{_NAME}\s{{1,3}}){{0,4}}?(?:{_STREET_TYPES_AFTER})\.?(?![\p{{L}}])|(?:{_STREET_TYPES_BEFORE})\.?(?=\s))"
     + _TO_POSTCODE,
-    # Hauptstraße 5, 10115 Berlin / Rua Augusta, 1500 - São Paulo, 01310-100 / Calle Mayor 10, 28013 Madrid
-    rf"(?i)(?<![{AN}])(?:(?:{_STREET_TYPES_BEFORE})\.?\s{{1,3}}(?:{_NAME}\s{{1,3}}){{0,4}}?{_NAME}|[\p{{L}}\-]{{0,30}}(?:{_STREET_SUFFIXES}))"
+    # Rua Augusta, 1500 - São Paulo, 01310-100 / Calle Mayor 10, 28013 Madrid / Via Roma 5, 00184 Roma
+    rf"(?i)(?<![{AN}])(?:{_STREET_TYPES_BEFORE})\.?\s{{1,3}}(?:{_NAME}\s{{1,3}}){{0,4}}?{_NAME}"
+    rf",?\s{{1,3}}(?:n[º°o]\.?\s?)?{_HOUSE}(?![{AN}])" + _TO_POSTCODE,
+    # Hauptstraße 5, 10115 Berlin / Keizersgracht 123, 1015 CJ Amsterdam. Only a word followed by a house number
+    # is read; it is read possessively and its ending checked by looking back, so no letter is tried twice.
+    rf"(?i)(?<![{AN}])(?=[\p{{L}}\-]{{2,31}}+\.?,?\s{{1,3}}(?:n[º°o]\.?\s?)?[0-9])"
+    rf"\p{{L}}[\p{{L}}\-]{{0,30}}+(?:(?<={_STREET_SUFFIXES})|(?<=str)\.)"
     rf",?\s{{1,3}}(?:n[º°o]\.?\s?)?{_HOUSE}(?![{AN}])" + _TO_POSTCODE,
     # Unter den Linden 77, 10117 Berlin: no type word, so number, comma, five-digit code and a town are required
     rf"(?<![{AN}])\p{{Lu}}[\p{{L}}'\u2019.\-]{{1,30}}(?:\s{{1,3}}[\p{{L}}'\u2019.\-]{{1,30}}){{0,3}}\s{{1,3}}[0-9]{{1,4}}[a-zA-Z]?,\s{{0,3}}[0-9]{{5}}(?=\s{{1,3}}\p{{Lu}}\p{{L}}{{2}})",
 ]
-ADDRESS_GATE = r"[0-9]"
+ADDRESS_GATE = None  # every post with a digit would pass: not worth a gate
 
 # Rows the Python step must see: a digit run with nine or more digits, or an IBAN-shaped token.
+# The same gaps as the Python step's digit runs (postcurate.pii.validated._GAP), so the two agree on "9 digits".
+RUN_GAP = r"(?: {1,2}|[.\-/]|[ ]?\([ ]?|[ ]?\)[ ]?[-.]?[ ]?)"
 VALIDATED_GATE = (
-    r"[0-9](?:[ .\-/()]{0,4}[0-9]){8}"
-    r"|(?i:(?<![a-z0-9])(?:" + "|".join(sorted(IBAN_LENGTHS)) + r")[0-9]{2}[ \-]?[0-9a-z]{4})"
+    # Possessive gaps: separators and digits never overlap, so there is nothing to backtrack into. This is a
+    # superset of the Python step's runs (any gap of up to four separator characters).
+    r"[0-9](?:[ .()/\-]{0,4}+[0-9]){8}"
+    r"|(?=[A-Za-z]{2}[0-9]{2})(?i:(?<![a-z0-9])(?:" + "|".join(sorted(IBAN_LENGTHS)) + r")[0-9]{2}[ \-]?[0-9a-z]{4})"
 )
 
 
@@ -160,6 +190,6 @@ def not_after(words: tuple[str, ...] | list[str]) -> str:
 
 
 def after_words(words: tuple[str, ...] | list[str]) -> str:
-    """A capturing Java prefix: one of ``words`` and the punctuation after it (kept in place by the replacement)."""
+    """A Java look-behind that admits a match only right after one of ``words`` (e.g. "SSN:", "NINO")."""
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return rf"(?i:(?<![{AN}])((?:{alternatives})\s{{0,3}}[:#.]?\s{{0,3}}))"
+    return rf"(?<=(?i:(?<![{AN}])(?:{alternatives})\s{{0,3}}[:#.]?\s{{0,3}}))"

@@ -16,6 +16,8 @@ contains a literal "<EMAIL>".
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
@@ -47,14 +49,46 @@ def _occurrences(text: Column, placeholder: str) -> Column:
     return (removed / F.lit(len(placeholder))).cast("int")
 
 
-def _with_sql_detector(df: DataFrame, detector: Detector) -> DataFrame:
-    # Each rule reads the text exactly once. An expression that reads it twice (say, when(rlike(t), f(t))) lets
-    # the optimizer, when it inlines projections, copy the whole chain below: the plan, and the regex work,
-    # would double per rule.
-    text = F.col(_TEXT)
+def _passes(detector: Detector) -> list[tuple[str, str, str | None]]:
+    """(pattern, replacement, gate) per regex pass: rules that need no group of their own share one alternation.
+
+    The gate is a cheap regex (or plain substring) every match needs; None when a rule has none.
+    """
+    merged, passes = [], []
     for rule in detector.rules:
-        text = F.regexp_replace(text, rule.pattern, ("$1" if rule.keep_prefix else "") + detector.placeholder)
-    return df.withColumn(_TEXT, text)
+        if rule.keep_prefix or re.search(r"\\[1-9]", rule.pattern):
+            passes.append((rule.pattern, ("$1" if rule.keep_prefix else "") + detector.placeholder, rule.gate))
+        else:
+            merged.append(rule)
+    if merged:
+        alternation = "|".join(f"(?:{r.pattern})" for r in merged)
+        gates = {r.gate for r in merged}
+        gate = None if None in gates else "|".join(sorted(gates))
+        # One cheap test in front of the alternation: most positions fail it at once instead of trying every
+        # alternative's own look-ahead.
+        anchor = f"(?={detector.anchor})" if detector.anchor else ""
+        passes.insert(0, (anchor + f"(?:{alternation})", detector.placeholder, gate))
+    return passes
+
+
+def _gate(text: Column, gate: str) -> Column:
+    # A plain substring ("@") is a memchr-speed check; anything else is one rlike.
+    return text.contains(gate) if re.fullmatch(r"[\w@#:/ ]+", gate) else text.rlike(gate)
+
+
+def _gated(text: Column, gate: str | None, step: Column, gated: bool) -> Column:
+    return F.when(_gate(text, gate), step).otherwise(text) if gated and gate else step
+
+
+def _with_sql_detector(df: DataFrame, detector: Detector, gated: bool) -> DataFrame:
+    # One projection per pass. With ``gated``, a pass reads the text three times (gate, replace, otherwise); that
+    # is only safe below the Python step, whose non-deterministic UDF stops the optimizer from pushing a filter
+    # down or inlining projections through it: otherwise each pass would copy the whole chain below it and the
+    # plan, and the regex work, would grow threefold per pass. Without the barrier every pass reads it once.
+    for pattern, replacement, gate in _passes(detector):
+        text = F.col(_TEXT)
+        df = df.withColumn(_TEXT, _gated(text, gate, F.regexp_replace(text, pattern, replacement), gated))
+    return df
 
 
 def _validated_udf(settings: ValidatedSettings):
@@ -65,7 +99,10 @@ def _validated_udf(settings: ValidatedSettings):
             [redact_validated(t, settings)[0] if isinstance(t, str) else None for t in texts], dtype=object
         )
 
-    return check
+    # Marked non-deterministic only so that Spark never copies it: a filter on the redacted text (the "empty"
+    # rule) would otherwise be pushed below it with the UDF inlined, and every flagged row would cross into
+    # Python twice. It is a barrier for the SQL chain below it too.
+    return check.asNondeterministic()
 
 
 def _with_validated(df: DataFrame, detectors: Detectors) -> DataFrame:
@@ -76,9 +113,13 @@ def _with_validated(df: DataFrame, detectors: Detectors) -> DataFrame:
     ).drop("__pii_checked")
 
 
-def _with_links_set_aside(df: DataFrame) -> DataFrame:
-    return df.withColumn(_URLS, F.regexp_extract_all(F.col(_TEXT), F.lit(P.URL), 0)).withColumn(
-        _TEXT, F.regexp_replace(F.col(_TEXT), P.URL, SENTINEL)
+def _with_links_set_aside(df: DataFrame, gated: bool) -> DataFrame:
+    url, text = P.URL_ANCHOR + P.URL, F.col(_TEXT)
+    links = F.regexp_extract_all(text, F.lit(url), 0)
+    if gated:
+        links = F.when(_gate(text, P.URL_GATE), links).otherwise(F.array().cast("array<string>"))
+    return df.withColumn(_URLS, links).withColumn(
+        _TEXT, _gated(text, P.URL_GATE, F.regexp_replace(text, url, SENTINEL), gated)
     )
 
 
@@ -98,15 +139,18 @@ def with_redacted_text(df: DataFrame, detectors: Detectors, text_col: str = "tex
 
     >>> posts.transform(with_redacted_text, load_detectors("conf/detectors.yaml"), "text")
     """
-    text = F.regexp_replace(F.coalesce(F.col(text_col), F.lit("")), SENTINEL, "\ufffd")
+    text = F.translate(F.coalesce(F.col(text_col), F.lit("")), SENTINEL, "\ufffd")
     out = df.withColumn(_ORIGINAL, text).withColumn(_TEXT, F.col(_ORIGINAL))
+    # Cheap gates ("has an @", "has a link") skip passes on most rows, but are only safe below the barrier the
+    # Python step puts in the plan (see _with_sql_detector).
+    gated = bool(detectors.in_stage("validated"))
     for detector in detectors.in_stage("before_urls"):
-        out = _with_sql_detector(out, detector)
+        out = _with_sql_detector(out, detector, gated)
     if detectors.protect_urls:
-        out = _with_links_set_aside(out)
+        out = _with_links_set_aside(out, gated)
     for detector in detectors.in_stage("sql"):
-        out = _with_sql_detector(out, detector)
-    if detectors.in_stage("validated"):
+        out = _with_sql_detector(out, detector, gated)
+    if gated:
         out = _with_validated(out, detectors)
     if detectors.protect_urls:
         out = _with_links_restored(out)
@@ -115,12 +159,18 @@ def with_redacted_text(df: DataFrame, detectors: Detectors, text_col: str = "tex
     # Counting per stage instead would make every stage's text feed two expressions, and Catalyst's plans grow
     # with every such fork.
     names = detectors.types
+
+    def typed_before(placeholder: str) -> Column:
+        # Placeholders typed by the author are rare: count them only in texts that have a "<" at all.
+        original = F.col(_ORIGINAL)
+        return F.when(original.contains("<"), _occurrences(original, placeholder)).otherwise(F.lit(0))
+
     counts = (
         F.create_map(
             *[
                 x
                 for d in detectors.detectors
-                for x in (F.lit(d.name), _occurrences(F.col(_TEXT), d.placeholder) - _occurrences(F.col(_ORIGINAL), d.placeholder))
+                for x in (F.lit(d.name), _occurrences(F.col(_TEXT), d.placeholder) - typed_before(d.placeholder))
             ]
         )
         if names

@@ -22,7 +22,7 @@ from postcurate.pii.checks import IBAN_LENGTHS, card_ok, iban_ok, isbn_ok, nhs_o
 # Digit groups joined by up to four separator characters; starts at a group boundary, never mid-number.
 # Gaps: one or two spaces, a tight dot, dash or slash, or a bracket edge. Not ". " (a sentence ends there) nor
 # " - " (a list separator), and a run never ends inside "10:54" or "3.5".
-_GAP = r"(?: {1,2}|[.\-/]|[ ]?\([ ]?|[ ]?\)[ ]?[-.]?[ ]?)"
+_GAP = r"(?: {1,2}|[.\-/]|[ ]?\([ ]?|[ ]?\)[ ]?[-.]?[ ]?)"  # = postcurate.pii.patterns.RUN_GAP
 _RUN = re.compile(
     r"(?<![0-9A-Za-z+])(?<![0-9][:.,])(?:\+\s?)?\(?[0-9]+(?:" + _GAP + r"[0-9]+){0,15}\)?(?![:.,]?[0-9]|[A-Za-z])"
 )
@@ -31,7 +31,7 @@ _DIGITS = re.compile(r"[0-9]+")
 _GAP_OK = re.compile(_GAP)
 _LOOSE = re.compile(r"[\s()]")
 _IBAN = re.compile(
-    r"(?<![0-9A-Za-z])(" + "|".join(sorted(IBAN_LENGTHS)) + r")([0-9]{2})((?:[ \-]?[0-9A-Za-z]){8,32})",
+    r"(?=[A-Za-z]{2}[0-9]{2})(?<![0-9A-Za-z])(" + "|".join(sorted(IBAN_LENGTHS)) + r")([0-9]{2})((?:[ \-]?[0-9A-Za-z]){8,32})",
     re.IGNORECASE,
 )
 _TAILS = r"(?:no|nr|number|num|nummer|numéro|numero|número|n[°º]|id)"
@@ -79,6 +79,14 @@ class PhonePlan:
     nsn: str
     national: tuple[tuple[str, tuple[tuple[int, ...], ...]], ...] = ()
 
+    @cached_property
+    def nsn_regex(self) -> re.Pattern:
+        return re.compile(self.nsn)
+
+    @cached_property
+    def national_regexes(self) -> tuple[tuple[re.Pattern, tuple[tuple[int, ...], ...]], ...]:
+        return tuple((re.compile(p), groups) for p, groups in self.national)
+
 
 @dataclass(frozen=True)
 class Check:
@@ -125,42 +133,45 @@ class _Span:
         return {g for g in self.gaps}
 
 
-def _sub_spans(text: str, run: re.Match) -> list[_Span]:
-    tokens = list(_DIGITS.finditer(text, run.start(), run.end()))
-    head = text[run.start() : tokens[0].start()]
+def _sub_spans(text: str, run: re.Match, min_digits: int = 9) -> list[_Span]:
+    """Every window of whole digit groups in the run with ``min_digits`` to 19 digits, as a ``_Span``."""
+    tokens = [(m.start(), m.end()) for m in _DIGITS.finditer(text, run.start(), run.end())]
+    strings = [text[a:b] for a, b in tokens]
+    gaps = [text[tokens[k][1] : tokens[k + 1][0]] for k in range(len(tokens) - 1)]
+    # A number starts at the run's start or after a space/bracket, never inside "12/03" or "12.03.2024";
+    # and likewise ends at one.
+    loose = [" " in g or "(" in g or ")" in g for g in gaps]
+    head = text[run.start() : tokens[0][0]]
     spans = []
     for i in range(len(tokens)):
-        # A number starts at the run's start or after a space/bracket, never inside "12/03" or "12.03.2024".
-        if i and not _LOOSE.search(text[tokens[i - 1].end() : tokens[i].start()]):
+        if i and not loose[i - 1]:
             continue
         if i == 0:
             start, plus = run.start(), "+" in head
         else:
-            lead_from = tokens[i - 1].end()
-            lead = text[lead_from : tokens[i].start()]
-            start, plus = (lead_from + lead.index("("), False) if "(" in lead else (tokens[i].start(), False)
+            lead = gaps[i - 1]
+            start, plus = (tokens[i - 1][1] + lead.index("("), False) if "(" in lead else (tokens[i][0], False)
         total = 0
         for j in range(i, len(tokens)):
-            if j > i and not _GAP_OK.fullmatch(text[tokens[j - 1].end() : tokens[j].start()]):
-                break
-            total += tokens[j].end() - tokens[j].start()
+            total += len(strings[j])
             if total > 19:
                 break
-            if j + 1 < len(tokens) and not _LOOSE.search(text[tokens[j].end() : tokens[j + 1].start()]):
-                continue  # ... and likewise ends at one
-            groups = [t.group() for t in tokens[i : j + 1]]
-            gaps = [text[tokens[k].end() : tokens[k + 1].start()] for k in range(i, j)]
-            end = tokens[j].end()
-            opened = (text[start : tokens[i].start()] + "".join(gaps)).count("(") - "".join(gaps).count(")")
-            if opened > 0 and text[end : end + 1] == ")":
-                end += 1
+            if total < min_digits or (j + 1 < len(tokens) and not loose[j]):
+                continue
+            groups, inner = strings[i : j + 1], gaps[i:j]
+            end = tokens[j][1]
+            joined = "".join(inner)
+            if "(" in text[start : tokens[i][0]] + joined and text[end : end + 1] == ")":
+                if (text[start : tokens[i][0]] + joined).count("(") > joined.count(")"):
+                    end += 1
             paren_trunk = -1
-            for k in range(1, len(groups)):
-                after = gaps[k] if k < len(gaps) else text[end - 1 : end]
-                if groups[k] == "0" and "(" in gaps[k - 1] and ")" in after:
-                    paren_trunk = k
+            if "(" in joined:
+                for k in range(1, len(groups)):
+                    after = inner[k] if k < len(inner) else text[end - 1 : end]
+                    if groups[k] == "0" and "(" in inner[k - 1] and ")" in after:
+                        paren_trunk = k
             spans.append(
-                _Span(text[start:end], start, end, groups, gaps, plus, not plus and groups[0].startswith("00"), paren_trunk)
+                _Span(text[start:end], start, end, groups, inner, plus, not plus and groups[0].startswith("00"), paren_trunk)
             )
     return spans
 
@@ -213,19 +224,18 @@ def _card(span: _Span) -> bool:
 _NHS_FIRST = "3467"
 
 
-def _nhs(span: _Span, near_phone_word: bool, near_nhs_word: bool) -> bool:
+def _nhs(span: _Span, near_phone_word: Callable[[], bool], near_nhs_word: Callable[[], bool]) -> bool:
     if span.plus or span.sizes not in ((10,), (3, 3, 4)):
         return False
     if {_clean(g) or " " for g in span.gaps} - {" ", "-"}:
         return False
-    if not near_nhs_word:
-        # Unlabelled: only from the issued ranges, and a bare 3-3-4 next to "call"/"tel" is a US phone number.
-        if span.digits[0] not in _NHS_FIRST or near_phone_word:
-            return False
-    return nhs_ok(span.digits)
+    if not nhs_ok(span.digits):
+        return False
+    # Unlabelled: only from the issued ranges, and a bare 3-3-4 next to "call"/"tel" is a US phone number.
+    return near_nhs_word() or (span.digits[0] in _NHS_FIRST and not near_phone_word())
 
 
-def _phone(span: _Span, settings: ValidatedSettings, near_positive: bool) -> bool:
+def _phone(span: _Span, settings: ValidatedSettings, near_positive: Callable[[], bool]) -> bool:
     groups = list(span.groups)
     if span.paren_trunk >= 0:
         del groups[span.paren_trunk]
@@ -248,13 +258,13 @@ def _phone(span: _Span, settings: ValidatedSettings, near_positive: bool) -> boo
             if digits.startswith(plan.code):
                 nsn = digits[len(plan.code) :]
                 # "+44 (0)20 ..." is handled above; "+44 020 ..." is a common mistake that still dials.
-                return bool(re.fullmatch(plan.nsn, nsn) or (nsn[:1] == "0" and re.fullmatch(plan.nsn, nsn[1:])))
+                return bool(plan.nsn_regex.fullmatch(nsn) or (nsn[:1] == "0" and plan.nsn_regex.fullmatch(nsn[1:])))
         return settings.generic_international and 9 <= len(digits) <= 15 and digits[0] != "0"
     for plan in settings.phone_plans:
-        for pattern, formats in plan.national:
-            if not re.fullmatch(pattern, digits):
+        for pattern, formats in plan.national_regexes:
+            if not pattern.fullmatch(digits):
                 continue
-            if not formats or sizes in formats or (len(sizes) == 1 and near_positive):
+            if not formats or sizes in formats or (len(sizes) == 1 and near_positive()):
                 return True
     return False
 
@@ -305,33 +315,46 @@ def redact_validated(text: str, settings: ValidatedSettings) -> tuple[str, dict[
     numeric = [checks[n] for n in ("card", "nhs", "phone") if n in checks]
     phone = checks.get("phone")
     for run in _RUN.finditer(text) if numeric else ():
+        if run.end() - run.start() < 9:
+            continue  # cannot hold nine digits: most runs are a year, a price or a time
         if any(s < run.end() and run.start() < e for s, e, _ in iban_shaped):
             continue  # digits inside an IBAN-shaped token are that token's, valid or not
-        spans = [sp for sp in _sub_spans(text, run) if len(sp.digits) >= 9 and not _ssn_shaped(sp)]
-        if _atomic(text, run):
-            spans = [sp for sp in spans if sp.start == run.start() and sp.end >= run.end() - 1]
+        spans = [sp for sp in _sub_spans(text, run) if not _ssn_shaped(sp)]
         if not spans:
             continue
-        # Context is read once per run: "Order 0034 5678 9012 3456" vetoes every number inside the run.
-        run_veto = {c.name: vetoed(c, run.start()) for c in numeric}
-        run_near = {c.name: near(c, run.start(), run.end()) for c in numeric}
+        if _atomic(text, run):
+            spans = [sp for sp in spans if sp.start == run.start() and sp.end >= run.end() - 1]
+        # Context is read once per run ("Order 0034 5678 9012 3456" vetoes every number inside the run), and
+        # only when a check asks for it: the word lists are long and most runs never need them.
+        memo: dict[tuple[str, str], bool] = {}
+
+        def run_veto(c: Check) -> bool:
+            key = ("veto", c.name)
+            if key not in memo:
+                memo[key] = vetoed(c, run.start())
+            return memo[key]
+
+        def run_near(c: Check) -> bool:
+            key = ("near", c.name)
+            if key not in memo:
+                memo[key] = near(c, run.start(), run.end())
+            return memo[key]
+
         for span in spans:
             isbn = _looks_like_isbn(span)
             if isbn and len(span.groups) > 1:
                 continue
             for check in numeric:
-                veto = run_veto[check.name] or (span.start != run.start() and vetoed(check, span.start))
-                if veto and not (check is phone and span.plus):
-                    continue
-                close = run_near[check.name]
                 if check.name == "card":
                     ok = _card(span)
                 elif check.name == "nhs":
-                    ok = _nhs(span, bool(phone) and run_near["phone"], close)
+                    ok = _nhs(span, lambda: bool(phone) and run_near(phone), lambda: run_near(check))
                 else:
                     # A compact ISBN-10 that is also a dialable number counts as a phone only if called one.
-                    ok = (not isbn or close) and _phone(span, settings, close)
-                if ok:
+                    ok = (not isbn or run_near(check)) and _phone(span, settings, lambda: run_near(check))
+                if ok and (span.plus and check is phone or not (
+                    run_veto(check) or (span.start != run.start() and vetoed(check, span.start))
+                )):
                     s, e = _unbracketed(text, span, check is phone)
                     candidates.append((s, e, check.priority, check.name))
 
