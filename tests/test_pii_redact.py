@@ -214,3 +214,16 @@ def test_residual_pii_is_clean_on_the_redacted_eval_set(spark):
     before = labels.select(residual_pii(F.col("text")).alias("before"), F.size("pii").alias("n"))
     with_pii = before.where("n > 0")
     assert with_pii.where("before").count() / with_pii.count() > 0.9
+
+
+def test_filters_after_redaction_do_not_copy_the_regex_chain(spark):
+    # The "empty" rule filters on the redacted text, and explode() makes Spark infer a filter on pii_counts;
+    # neither may be pushed below the Python step, where it would run the chain (and the UDF) a second time.
+    df = spark.createDataFrame([("x",)], "text string").transform(with_redacted_text, DETECTORS)
+
+    def regex_passes(frame):
+        return frame._jdf.queryExecution().optimizedPlan().toString().count("regexp_replace(")
+
+    base = regex_passes(df)
+    assert regex_passes(df.where(F.length(strip_placeholders(F.col("text"))) >= 20)) == base + 1
+    assert regex_passes(df.select(F.explode("pii_counts"))) == base

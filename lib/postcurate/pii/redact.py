@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
+import pyarrow as pa
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -41,12 +41,6 @@ def strip_placeholders(text: Column) -> Column:
     >>> df.where(F.length(strip_placeholders(F.col("text"))) >= 20)
     """
     return F.trim(F.regexp_replace(text, PLACEHOLDER_PATTERN, ""))
-
-
-def _occurrences(text: Column, placeholder: str) -> Column:
-    # Literal (not regex) replace: counting placeholders costs a memchr-speed pass, not another regex scan.
-    removed = F.length(text) - F.length(F.replace(text, F.lit(placeholder), F.lit("")))
-    return (removed / F.lit(len(placeholder))).cast("int")
 
 
 def _passes(detector: Detector) -> list[tuple[str, str, str | None]]:
@@ -92,11 +86,12 @@ def _with_sql_detector(df: DataFrame, detector: Detector, gated: bool) -> DataFr
 
 
 def _validated_udf(settings: ValidatedSettings):
-    @F.pandas_udf(T.StringType())
-    def check(texts: pd.Series) -> pd.Series:
+    # An Arrow UDF (Spark 4.1): batches arrive as pyarrow arrays, with no pandas conversion on the way in or out.
+    @F.arrow_udf(T.StringType())
+    def check(texts: pa.Array) -> pa.Array:
         # Rows the prefilter did not flag arrive as nulls and leave as nulls: no regex, no copy.
-        return pd.Series(
-            [redact_validated(t, settings)[0] if isinstance(t, str) else None for t in texts], dtype=object
+        return pa.array(
+            [redact_validated(t, settings)[0] if t is not None else None for t in texts.to_pylist()], type=pa.string()
         )
 
     # Marked non-deterministic only so that Spark never copies it: a filter on the redacted text (the "empty"
@@ -123,11 +118,13 @@ def _with_links_set_aside(df: DataFrame, gated: bool) -> DataFrame:
     )
 
 
-def _with_links_restored(df: DataFrame) -> DataFrame:
+def _with_links_restored(df: DataFrame, gated: bool) -> DataFrame:
     # Each sentinel, left to right, takes the next link back: overlay(instr(...)) is a replace-first.
     restored = F.aggregate(
         F.col(_URLS), F.col(_TEXT), lambda acc, url: F.overlay(acc, url, F.instr(acc, SENTINEL), F.lit(1))
     )
+    if gated:  # most posts have no link: skip the (interpreted) higher-order function
+        restored = F.when(F.size(_URLS) > 0, restored).otherwise(F.col(_TEXT))
     return df.withColumn(_TEXT, restored).drop(_URLS)
 
 
@@ -153,30 +150,38 @@ def with_redacted_text(df: DataFrame, detectors: Detectors, text_col: str = "tex
     if gated:
         out = _with_validated(out, detectors)
     if detectors.protect_urls:
-        out = _with_links_restored(out)
+        out = _with_links_restored(out, gated)
     # Counts are taken once, from the finished text: placeholders added = placeholders now - placeholders before.
     # (No detector can match inside a placeholder, and each type has its own, so the difference is exact.)
     # Counting per stage instead would make every stage's text feed two expressions, and Catalyst's plans grow
-    # with every such fork.
-    names = detectors.types
-
-    def typed_before(placeholder: str) -> Column:
-        # Placeholders typed by the author are rare: count them only in texts that have a "<" at all.
-        original = F.col(_ORIGINAL)
-        return F.when(original.contains("<"), _occurrences(original, placeholder)).otherwise(F.lit(0))
-
-    counts = (
-        F.create_map(
-            *[
-                x
-                for d in detectors.detectors
-                for x in (F.lit(d.name), _occurrences(F.col(_TEXT), d.placeholder) - typed_before(d.placeholder))
-            ]
-        )
-        if names
-        else F.create_map().cast("map<string,int>")
+    # with every such fork. One regex pass lists the placeholders; each type then counts its own in that list.
+    if not detectors.detectors:
+        counts = F.create_map().cast("map<string,int>")
+        return out.withColumn(text_col, F.col(_TEXT)).withColumn("pii_counts", counts).drop(_TEXT, _ORIGINAL)
+    tag = f"<({'|'.join(re.escape(d.placeholder[1:-1]) for d in detectors.detectors)})>"
+    original = F.col(_ORIGINAL)
+    out = out.withColumn("__pii_tags", F.regexp_extract_all(F.col(_TEXT), F.lit(tag), 1)).withColumn(
+        # Placeholders typed by the author are rare: look for them only in texts that have a "<" at all.
+        "__pii_typed",
+        F.when(original.contains("<"), F.regexp_extract_all(original, F.lit(tag), 1)).otherwise(
+            F.array().cast("array<string>")
+        ),
     )
-    return out.withColumn(text_col, F.col(_TEXT)).withColumn("pii_counts", counts).drop(_TEXT, _ORIGINAL)
+
+    def added(name: str) -> Column:
+        return (
+            F.size(F.filter("__pii_tags", lambda t: t == F.lit(name))) - F.size(F.filter("__pii_typed", lambda t: t == F.lit(name)))
+        ).cast("int")
+
+    counts = F.map_from_arrays(
+        F.array(*[F.lit(d.name) for d in detectors.detectors]),
+        F.array(*[added(d.placeholder[1:-1]) for d in detectors.detectors]),
+    )
+    return (
+        out.withColumn(text_col, F.col(_TEXT))
+        .withColumn("pii_counts", counts)
+        .drop(_TEXT, _ORIGINAL, "__pii_tags", "__pii_typed")
+    )
 
 
 def pii_totals(df: DataFrame, counts_col: str = "pii_counts") -> dict[str, int]:

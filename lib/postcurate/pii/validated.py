@@ -108,6 +108,14 @@ class ValidatedSettings:
     def names(self) -> list[str]:
         return [c.name for c in self.checks]
 
+    @cached_property
+    def by_name(self) -> dict[str, Check]:
+        return {c.name: c for c in self.checks}
+
+    @cached_property
+    def numeric(self) -> list[Check]:
+        return [self.by_name[n] for n in ("card", "nhs", "phone") if n in self.by_name]
+
 
 @dataclass
 class _Span:
@@ -295,8 +303,8 @@ def redact_validated(text: str, settings: ValidatedSettings) -> tuple[str, dict[
     >>> redact_validated("card 4111 1111 1111 1111, thanks", s)[0]
     'card <CARD>, thanks'
     """
-    checks = {c.name: c for c in settings.checks}
-    counts = {name: 0 for name in checks}
+    checks = settings.by_name
+    counts = dict.fromkeys(checks, 0)
     candidates: list[tuple[int, int, int, str]] = []  # (start, end, priority, name)
 
     def vetoed(check: Check, start: int) -> bool:
@@ -312,7 +320,7 @@ def redact_validated(text: str, settings: ValidatedSettings) -> tuple[str, dict[
         if valid and not vetoed(checks["iban"], s):
             candidates.append((s, e, checks["iban"].priority, "iban"))
 
-    numeric = [checks[n] for n in ("card", "nhs", "phone") if n in checks]
+    numeric = settings.numeric
     phone = checks.get("phone")
     for run in _RUN.finditer(text) if numeric else ():
         if run.end() - run.start() < 9:
