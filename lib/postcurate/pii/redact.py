@@ -1,0 +1,220 @@
+"""The redaction transform: Spark SQL expressions first, a vectorised Python step only where a checksum is needed.
+
+Stages, in order (see ``postcurate.pii.detectors.STAGES``):
+
+1. emails and coordinates (SQL ``regexp_replace``);
+2. public links are set aside: each is replaced by a private-use sentinel and kept in an array column;
+3. the other SQL detectors (IP, SSN, NINO, address, @-mention, regex detectors from the config);
+4. rows whose text still holds a nine-digit run or an IBAN-shaped token (a SQL ``rlike``) go through one
+   Arrow-batched pandas UDF that checks Luhn, mod-97, mod-11 and phone numbering plans; every other row
+   reaches it as a null and costs nothing;
+5. links are put back, in order.
+
+Counts per type come from the number of placeholders each stage added, so they stay right when a post already
+contains a literal "<EMAIL>".
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyarrow as pa
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from postcurate.pii import patterns as P
+from postcurate.pii.detectors import PLACEHOLDER_PATTERN, Detector, Detectors, default_detectors
+from postcurate.pii.validated import ValidatedSettings, redact_validated
+
+# Stands in for a protected link while the detectors run. It is neither a digit, a letter nor a separator, so no
+# detector can match across it; any copy already in a post is replaced first so it cannot be mistaken for one.
+SENTINEL = "\ue000"
+_TEXT = "__pii_text"
+_URLS = "__pii_urls"
+_ORIGINAL = "__pii_original"
+
+
+def strip_placeholders(text: Column) -> Column:
+    """The text with every placeholder removed and trimmed: what is left to train on.
+
+    >>> df.where(F.length(strip_placeholders(F.col("text"))) >= 20)
+    """
+    return F.trim(F.regexp_replace(text, PLACEHOLDER_PATTERN, ""))
+
+
+def _passes(detector: Detector) -> list[tuple[str, str, str | None]]:
+    """(pattern, replacement, gate) per regex pass: rules that need no group of their own share one alternation.
+
+    The gate is a cheap regex (or plain substring) every match needs; None when a rule has none.
+    """
+    merged, passes = [], []
+    for rule in detector.rules:
+        if rule.keep_prefix or re.search(r"\\[1-9]", rule.pattern):
+            passes.append((rule.pattern, ("$1" if rule.keep_prefix else "") + detector.placeholder, rule.gate))
+        else:
+            merged.append(rule)
+    if merged:
+        alternation = "|".join(f"(?:{r.pattern})" for r in merged)
+        gates = {r.gate for r in merged}
+        gate = None if None in gates else "|".join(sorted(gates))
+        # One cheap test in front of the alternation: most positions fail it at once instead of trying every
+        # alternative's own look-ahead.
+        anchor = f"(?={detector.anchor})" if detector.anchor else ""
+        passes.insert(0, (anchor + f"(?:{alternation})", detector.placeholder, gate))
+    return passes
+
+
+def _gate(text: Column, gate: str) -> Column:
+    # A plain substring ("@") is a memchr-speed check; anything else is one rlike.
+    return text.contains(gate) if re.fullmatch(r"[\w@#:/ ]+", gate) else text.rlike(gate)
+
+
+def _gated(text: Column, gate: str | None, step: Column, gated: bool) -> Column:
+    return F.when(_gate(text, gate), step).otherwise(text) if gated and gate else step
+
+
+def _with_sql_detector(df: DataFrame, detector: Detector, gated: bool) -> DataFrame:
+    # One projection per pass. With ``gated``, a pass reads the text three times (gate, replace, otherwise); that
+    # is only safe below the Python step, whose non-deterministic UDF stops the optimizer from pushing a filter
+    # down or inlining projections through it: otherwise each pass would copy the whole chain below it and the
+    # plan, and the regex work, would grow threefold per pass. Without the barrier every pass reads it once.
+    for pattern, replacement, gate in _passes(detector):
+        text = F.col(_TEXT)
+        df = df.withColumn(_TEXT, _gated(text, gate, F.regexp_replace(text, pattern, replacement), gated))
+    return df
+
+
+def _validated_udf(settings: ValidatedSettings):
+    # An Arrow UDF (Spark 4.1): batches arrive as pyarrow arrays, with no pandas conversion on the way in or out.
+    @F.arrow_udf(T.StringType())
+    def check(texts: pa.Array) -> pa.Array:
+        # Rows the prefilter did not flag arrive as nulls and leave as nulls: no regex, no copy.
+        return pa.array(
+            [redact_validated(t, settings)[0] if t is not None else None for t in texts.to_pylist()], type=pa.string()
+        )
+
+    # Marked non-deterministic only so that Spark never copies it: a filter on the redacted text (the "empty"
+    # rule) would otherwise be pushed below it with the UDF inlined, and every flagged row would cross into
+    # Python twice. It is a barrier for the SQL chain below it too.
+    return check.asNondeterministic()
+
+
+def _with_validated(df: DataFrame, detectors: Detectors) -> DataFrame:
+    flagged = F.when(F.col(_TEXT).rlike(P.VALIDATED_GATE), F.col(_TEXT))
+    checked = _validated_udf(detectors.validated_settings())(flagged)
+    return df.withColumn("__pii_checked", checked).withColumn(
+        _TEXT, F.coalesce(F.col("__pii_checked"), F.col(_TEXT))
+    ).drop("__pii_checked")
+
+
+def _with_links_set_aside(df: DataFrame, gated: bool) -> DataFrame:
+    url, text = P.URL_ANCHOR + P.URL, F.col(_TEXT)
+    links = F.regexp_extract_all(text, F.lit(url), 0)
+    if gated:
+        links = F.when(_gate(text, P.URL_GATE), links).otherwise(F.array().cast("array<string>"))
+    return df.withColumn(_URLS, links).withColumn(
+        _TEXT, _gated(text, P.URL_GATE, F.regexp_replace(text, url, SENTINEL), gated)
+    )
+
+
+def _with_links_restored(df: DataFrame, gated: bool) -> DataFrame:
+    # Each sentinel, left to right, takes the next link back: overlay(instr(...)) is a replace-first.
+    restored = F.aggregate(
+        F.col(_URLS), F.col(_TEXT), lambda acc, url: F.overlay(acc, url, F.instr(acc, SENTINEL), F.lit(1))
+    )
+    if gated:  # most posts have no link: skip the (interpreted) higher-order function
+        restored = F.when(F.size(_URLS) > 0, restored).otherwise(F.col(_TEXT))
+    return df.withColumn(_TEXT, restored).drop(_URLS)
+
+
+def with_redacted_text(df: DataFrame, detectors: Detectors, text_col: str = "text") -> DataFrame:
+    """Replace every detected PII span in ``text_col`` with its placeholder and add ``pii_counts``.
+
+    ``pii_counts`` is a ``map<string,int>`` with one key per enabled detector (zeros included), so sums over
+    a table always have every type. A null text is treated as "" (it comes back as "").
+
+    >>> posts.transform(with_redacted_text, load_detectors("conf/detectors.yaml"), "text")
+    """
+    text = F.translate(F.coalesce(F.col(text_col), F.lit("")), SENTINEL, "\ufffd")
+    out = df.withColumn(_ORIGINAL, text).withColumn(_TEXT, F.col(_ORIGINAL))
+    # Cheap gates ("has an @", "has a link") skip passes on most rows, but are only safe below the barrier the
+    # Python step puts in the plan (see _with_sql_detector).
+    gated = bool(detectors.in_stage("validated"))
+    for detector in detectors.in_stage("before_urls"):
+        out = _with_sql_detector(out, detector, gated)
+    if detectors.protect_urls:
+        out = _with_links_set_aside(out, gated)
+    for detector in detectors.in_stage("sql"):
+        out = _with_sql_detector(out, detector, gated)
+    if gated:
+        out = _with_validated(out, detectors)
+    if detectors.protect_urls:
+        out = _with_links_restored(out, gated)
+    # Counts are taken once, from the finished text: placeholders added = placeholders now - placeholders before.
+    # (No detector can match inside a placeholder, and each type has its own, so the difference is exact.)
+    # Counting per stage instead would make every stage's text feed two expressions, and Catalyst's plans grow
+    # with every such fork. One regex pass lists the placeholders; each type then counts its own in that list.
+    if not detectors.detectors:
+        counts = F.create_map().cast("map<string,int>")
+        return out.withColumn(text_col, F.col(_TEXT)).withColumn("pii_counts", counts).drop(_TEXT, _ORIGINAL)
+    tag = f"<({'|'.join(re.escape(d.placeholder[1:-1]) for d in detectors.detectors)})>"
+    original = F.col(_ORIGINAL)
+    out = out.withColumn("__pii_tags", F.regexp_extract_all(F.col(_TEXT), F.lit(tag), 1)).withColumn(
+        # Placeholders typed by the author are rare: look for them only in texts that have a "<" at all.
+        "__pii_typed",
+        F.when(original.contains("<"), F.regexp_extract_all(original, F.lit(tag), 1)).otherwise(
+            F.array().cast("array<string>")
+        ),
+    )
+
+    def added(name: str) -> Column:
+        return (
+            F.size(F.filter("__pii_tags", lambda t: t == F.lit(name))) - F.size(F.filter("__pii_typed", lambda t: t == F.lit(name)))
+        ).cast("int")
+
+    counts = F.map_from_arrays(
+        F.array(*[F.lit(d.name) for d in detectors.detectors]),
+        F.array(*[added(d.placeholder[1:-1]) for d in detectors.detectors]),
+    )
+    return (
+        out.withColumn(text_col, F.col(_TEXT))
+        .withColumn("pii_counts", counts)
+        .drop(_TEXT, _ORIGINAL, "__pii_tags", "__pii_typed")
+    )
+
+
+def pii_totals(df: DataFrame, counts_col: str = "pii_counts") -> dict[str, int]:
+    """Redactions per type over a whole frame, aggregated by Spark (only the per-type sums reach the driver).
+
+    >>> pii_totals(redacted)
+    {'email': 12, 'phone': 40, ...}
+    """
+    # explode_outer, not explode: for explode Spark infers a filter size(pii_counts) > 0 and pushes it below the
+    # redaction, where it would copy (and run) the whole chain of regexes a second time.
+    rows = (
+        df.select(F.explode_outer(F.col(counts_col)).alias("type", "n"))
+        .where(F.col("type").isNotNull())
+        .groupBy("type")
+        .agg(F.sum("n").alias("n"))
+        .collect()
+    )
+    return {r["type"]: int(r["n"] or 0) for r in sorted(rows, key=lambda r: r["type"])}
+
+
+def residual_pii(text: Column, detectors: Detectors | None = None) -> Column:
+    """True where ``text`` still holds something the redactor would replace: a cheap, JVM-only check for the
+    data-quality gate on finished shards (no Python step).
+
+    Covers every SQL detector exactly, card numbers (issuer range + Luhn), IBANs (length + mod-97) and
+    international phone numbers (numbering plans); bare national phone numbers and NHS numbers need context
+    only the Python step weighs, so they are not checked here. Placeholders and public links never count.
+
+    >>> shards.where(residual_pii(F.col("text"))).count() == 0
+    """
+    from functools import reduce
+
+    from postcurate.pii.residual import residual_conditions
+
+    conditions = residual_conditions(text, detectors or default_detectors())
+    return reduce(lambda a, b: a | b, conditions) if conditions else F.lit(False)

@@ -1,0 +1,97 @@
+"""Detector settings as data: loading, validation messages that name the key, the registry, the defaults."""
+
+import pytest
+import yaml
+
+from postcurate.errors import ConfigError
+from postcurate.pii import default_detectors, detector_kind, load_detectors, parse_detectors
+from postcurate.pii.detectors import Detector, SqlRule, _KINDS
+
+
+def test_shipped_config_loads_every_type_in_stage_order():
+    d = load_detectors("conf/detectors.yaml")
+    assert d.types == ["email", "coords", "ip", "ssn", "nino", "address", "mention", "iban", "card", "nhs", "phone"]
+    assert {x.placeholder for x in d.detectors} == {
+        "<EMAIL>", "<COORDS>", "<IP>", "<SSN>", "<NINO>", "<ADDRESS>", "<MENTION>", "<IBAN>", "<CARD>", "<NHS>", "<PHONE>"
+    }
+    assert {p.country for p in d.phone_plans} >= {"GB", "US", "DE", "FR", "IE", "IN", "BR", "AU"}
+
+
+def test_built_in_defaults_match_the_shipped_config():
+    # The package carries a copy for callers with no config at hand (residual_pii); keep the two in step:
+    # after editing conf/detectors.yaml, copy it into lib/postcurate/pii/defaults.py.
+    assert default_detectors() == load_detectors("conf/detectors.yaml")
+
+
+def write(tmp_path, text):
+    p = tmp_path / "detectors.yaml"
+    p.write_text(text)
+    return p
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("detectors:\n  emial: {}\n", "emial"),
+        ("detectors:\n  email: {placeholder: EMAIL}\n", "detectors.email.placeholder"),
+        ("detectors:\n  email: {enabled: 'yes'}\n", "detectors.email.enabled"),
+        ("detectors:\n  email: {colour: red}\n", "colour"),
+        ("detectors:\n  email: {context: {negative: [1, 2]}}\n", "detectors.email.context.negative"),
+        ("detectors:\n  email: {context: {window: 0}}\n", "detectors.email.context.window"),
+        ("detectors:\n  email: {}\n  mention: {placeholder: '<EMAIL>'}\n", "<EMAIL>"),
+        ("detectors:\n  phone: {}\n", "detectors.phone.plans"),
+        ("detectors:\n  phone: {plans: {GB: {code: '0044', nsn: '[0-9]+'}}}\n", "detectors.phone.plans.GB.code"),
+        ("detectors:\n  phone: {plans: {GB: {code: '44', nsn: '[0-9'}}}\n", "detectors.phone.plans.GB.nsn"),
+        ("detectors:\n  phone: {plans: {GB: {code: '44', nsn: '1', national: [{pattern: '0', groups: [[0]]}]}}}\n",
+         "detectors.phone.plans.GB.national[0].groups"),
+        ("detectors: {}\n", "detectors"),
+        ("colours: {}\ndetectors:\n  email: {}\n", "colours"),
+        ("protect_urls: maybe\ndetectors:\n  email: {}\n", "protect_urls"),
+        ("detectors:\n  custom: {pattern: ''}\n", "detectors.custom.pattern"),
+    ],
+)
+def test_bad_settings_name_the_key(tmp_path, text, key):
+    with pytest.raises(ConfigError) as err:
+        load_detectors(write(tmp_path, text))
+    assert key in str(err.value)
+    assert "detectors.yaml" in str(err.value)
+
+
+def test_missing_file_and_bad_yaml(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_detectors(tmp_path / "nope.yaml")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_detectors(write(tmp_path, "detectors: [unclosed\n"))
+
+
+def test_disabled_detectors_are_left_out_and_lists_are_flattened(tmp_path):
+    d = load_detectors(
+        write(
+            tmp_path,
+            "vocabulary:\n  a: &a [order, invoice]\n"
+            "detectors:\n  email: {enabled: false}\n  card: {context: {negative: [*a, [ref]]}}\n",
+        )
+    )
+    assert d.types == ["card"]
+    assert d.detectors[0].context.negative == ("order", "invoice", "ref")
+
+
+def test_a_new_kind_plugs_in_through_the_registry(tmp_path):
+    @detector_kind("licence_plate", 65, "<PLATE>")
+    def _plate(name, placeholder, context, settings):
+        return Detector(name, placeholder, "sql", 65, (SqlRule(r"\b[A-Z]{2}[0-9]{2} ?[A-Z]{3}\b"),), context)
+
+    try:
+        d = parse_detectors(yaml.safe_load("detectors:\n  licence_plate: {}\n  email: {}\n"))
+        assert d.types == ["email", "licence_plate"]
+        assert d.detectors[1].placeholder == "<PLATE>"
+    finally:
+        del _KINDS["licence_plate"]
+
+
+def test_validated_settings_carry_context_and_plans():
+    s = load_detectors("conf/detectors.yaml").validated_settings()
+    assert s.names == ["iban", "card", "nhs", "phone"]
+    phone = next(c for c in s.checks if c.name == "phone")
+    assert "order" in phone.context.negative and "call" in phone.context.positive
+    assert phone.context.negative_regex.search("Order #")
