@@ -181,25 +181,15 @@ def _fresh_demo_lake(spark, config) -> bool:
     return True
 
 
-def _register_optional() -> None:
-    """Commands that live in their own modules (added as capabilities land)."""
-    import importlib
+def _register_commands() -> None:
+    """Commands that live in their own modules, each a thin shell over its part of the library."""
+    from postcurate.commands import inspect, pii, purge, quality
 
-    for module, names in (
-        ("postcurate.commands.pii", ("redact", "pii_eval")),
-        ("postcurate.commands.inspect", ("inspect",)),
-        ("postcurate.commands.purge", ("purge", "audit")),
-        ("postcurate.commands.quality", ("validate",)),
-    ):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError:
-            continue
-        for name in names:
-            main.add_command(getattr(mod, name))
+    for command in (pii.redact, pii.pii_eval, inspect.inspect, purge.purge, purge.audit, quality.validate):
+        main.add_command(command)
 
 
-_register_optional()
+_register_commands()
 
 if __name__ == "__main__":
     main()
