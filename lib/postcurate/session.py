@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import sys
 from typing import Any, Mapping
 
 from pyspark.sql import SparkSession
@@ -54,6 +55,9 @@ def build_spark(
 
     >>> spark = build_spark(master="local[2]", conf={"spark.sql.shuffle.partitions": 4})
     """
+    # Spark's Python workers must run this interpreter (pandas, pyarrow for the PII stage's Arrow UDF), not
+    # whatever python3 is first on the PATH. A cluster config sets spark.pyspark.python instead.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     if master and master.startswith("local"):
         # A local run talks only to itself; binding to loopback also silences Spark's hostname warning.
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
