@@ -14,7 +14,7 @@ from setuptools.command.build_py import build_py
 HERE = Path(__file__).resolve().parent
 # (source folder, files) copied to postcurate/_data/<folder>/. Environment configs (local.yaml, cluster.yaml) name
 # paths on one machine and are not defaults, so only the rules and detector settings go in.
-PACKAGE_DATA = {"schemas": "*.yaml", "conf": ("geo_rules.yaml", "detectors.yaml")}
+PACKAGE_DATA = {"schemas": "*.yaml", "conf": ("geo_rules.yaml", "detectors.yaml"), "expectations": "*.json"}
 
 
 class build_py_with_data(build_py):

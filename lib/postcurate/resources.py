@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-FOLDERS = ("schemas", "conf")
+FOLDERS = ("schemas", "conf", "expectations")
 
 
 def _checkout() -> Path | None:

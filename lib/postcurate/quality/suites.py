@@ -16,17 +16,11 @@ from postcurate.errors import ConfigError
 
 SCOPES = ("snapshot", "inputs")
 
-_CANDIDATES = (
-    Path(__file__).resolve().parents[3] / "expectations",
-    Path(__file__).resolve().parents[1] / "_data" / "expectations",
-)
+def expectations_dir():
+    """The ``expectations/`` folder: the checkout's, or the copy inside the installed package (also in a zip)."""
+    from postcurate.resources import data_dir
 
-
-def expectations_dir() -> Path:
-    for candidate in _CANDIDATES:
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("expectations/ folder not found next to the postcurate package")
+    return data_dir("expectations")
 
 
 @dataclass(frozen=True)
@@ -53,7 +47,7 @@ def load_suite_files(directory: str | Path | None = None) -> list[SuiteFile]:
     """Every ``*.json`` suite in ``directory`` (default: the project's ``expectations/``), sorted by file name."""
     directory = Path(directory) if directory else expectations_dir()
     suites = []
-    for path in sorted(directory.glob("*.json")):
+    for path in sorted((p for p in directory.iterdir() if p.name.endswith(".json")), key=lambda p: p.name):
         try:
             raw = json.loads(path.read_text())
         except json.JSONDecodeError as exc:
