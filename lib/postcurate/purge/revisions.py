@@ -31,12 +31,8 @@ _REVISION_FILE = re.compile(r"^manifest\.r(\d+)\.json$")
 _PURGE_FILE = re.compile(r"^part-purge-([0-9a-z]+)-")
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+# One checksum for the whole project: the manifest's.
+from postcurate.manifest import _sha256 as sha256_file  # noqa: E402
 
 
 def new_purge_id(now: dt.datetime) -> str:
