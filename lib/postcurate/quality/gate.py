@@ -170,7 +170,7 @@ def _outcomes(suite_name: str, validation) -> list[Outcome]:
 
 
 def run_gate(
-    frames: Mapping[str, DataFrame],
+    frames: Mapping[str, Any],
     parameters: Mapping[str, Any],
     *,
     scopes: Iterable[str] = ("snapshot", "inputs"),
@@ -178,7 +178,7 @@ def run_gate(
     docs_dir: Path | None = None,
     docs_relative_to: Path | None = None,
 ) -> GateResult:
-    """Validate each derived frame against its suites; build Data Docs into ``docs_dir`` when given.
+    """Validate each derived frame (Spark or pandas) against its suites; build Data Docs into ``docs_dir`` when given.
 
     >>> result = run_gate({"shard_facts": facts, ...}, {"allowed_countries": ["GB"], ...}, docs_dir=staging / "quality" / "data_docs")
     >>> result.success, result.message()
@@ -196,12 +196,16 @@ def run_gate(
     import great_expectations as gx
 
     context = _context(docs_dir)
-    source = context.data_sources.add_spark(name="postcurate")
+    sources: dict[str, Any] = {}
     batches = {}
     outcomes: list[Outcome] = []
     for s in suite_files:
         if s.frame not in batches:
-            batches[s.frame] = source.add_dataframe_asset(name=s.frame).add_batch_definition_whole_dataframe(s.frame)
+            # Spark frames go to a Spark data source; the few-row frames built on the driver are pandas.
+            kind = "spark" if isinstance(frames[s.frame], DataFrame) else "pandas"
+            if kind not in sources:
+                sources[kind] = (context.data_sources.add_spark if kind == "spark" else context.data_sources.add_pandas)(name=f"postcurate-{kind}")
+            batches[s.frame] = sources[kind].add_dataframe_asset(name=s.frame).add_batch_definition_whole_dataframe(s.frame)
         suite = _add_suite(context, s)
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=s.name, data=batches[s.frame], suite=suite))
         validation = definition.run(

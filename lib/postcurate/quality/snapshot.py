@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
@@ -68,18 +69,17 @@ class SnapshotFrames:
             df.unpersist()
         self._cached.clear()
 
-    def gate_frames(self, manifest: dict, inputs: GateInputs | None = None) -> dict[str, DataFrame]:
+    def gate_frames(self, manifest: dict, inputs: GateInputs | None = None) -> dict[str, Any]:
         """Every frame a suite may name. Without ``inputs``, posts read is the manifest's figure and the
         objector check is not built (its suite has scope ``inputs``)."""
         if inputs is not None:
-            posts_read = derived.posts_read(inputs.posts, inputs.as_of).first()["posts_read"]
+            posts_read = derived.posts_read(inputs.posts, inputs.as_of)
         else:
             posts_read = manifest["counts"]["posts_read"]
         frames = {
             "shard_facts": self.facts,
-            "shard_schema": derived.shard_schema(self.spark, self.shards),
+            "shard_schema": derived.shard_schema(self.shards),
             "reconciliation": derived.reconciliation(
-                self.spark,
                 posts_read=int(posts_read),
                 in_shards=self.facts.count(),
                 in_ledger=self.ledger.count(),
