@@ -26,12 +26,12 @@ from postcurate import report
 from postcurate.config import Config
 from postcurate.errors import ConfigError, QualityGateError
 from postcurate.lake import PinnedTable, check_fresh, read_pinned
-from postcurate.pii import load_detectors
+from postcurate.pii import Detectors, load_detectors
 from postcurate.pipeline import curate, decide
 from postcurate.pseudonyms import key_fingerprint
 from postcurate.quality import GateInputs, SnapshotFrames, gate_parameters, run_gate
 from postcurate.rules.eligibility import REASONS
-from postcurate.rules.geo import load_geo_rules
+from postcurate.rules.geo import GeoRules, load_geo_rules
 
 log = logging.getLogger("postcurate.job")
 
@@ -90,14 +90,24 @@ def _rows_per_file(kept: DataFrame, target_mb: float) -> int:
     return max(1000, int(target_mb * 1024 * 1024 / per_row))
 
 
-def stage_outputs(spark: SparkSession, staging: Path, tables: dict[str, PinnedTable], *, config: Config, geo, detectors, cutoff, key) -> int:
+def stage_outputs(
+    staging: Path,
+    tables: dict[str, PinnedTable],
+    *,
+    config: Config,
+    geo: GeoRules,
+    detectors: Detectors,
+    cutoff: dt.datetime,
+    key: bytes,
+) -> int:
     """Decide and curate every post, write shards, ledger and quarantine into ``staging``; the number of posts decided."""
     decided = decide(
         tables["posts"].df, tables["users"].df, tables["objections"].df, as_of=cutoff, geo=geo, rules=config.rules, key=key
     ).persist(StorageLevel.MEMORY_AND_DISK)
     try:
         curated = curate(decided, detectors=detectors, rules=config.rules, output=config.output)
-        rows_per_file = _rows_per_file(curated.shards, config.output.shard_target_mb)
+        # Sized from the cached candidates' raw text: redacting everything twice just to size files is not worth it.
+        rows_per_file = _rows_per_file(decided.where(F.col("reason").isNull()), config.output.shard_target_mb)
         publishing.write_shards(curated.shards, staging / "shards", rows_per_file)
         curated.ledger.write.parquet(str(staging / "ledger"))
         curated.quarantine.write.parquet(str(staging / "quarantine"))
@@ -163,7 +173,7 @@ def run(
     cutoff = _naive_utc(as_of)
     allowed_countries = sorted(geo.in_effect(as_of))
     with publishing.Staging.open(root, snapshot_id, run_id) as staging:
-        posts_read = stage_outputs(spark, staging.path, tables, config=config, geo=geo, detectors=detectors, cutoff=cutoff, key=key)
+        posts_read = stage_outputs(staging.path, tables, config=config, geo=geo, detectors=detectors, cutoff=cutoff, key=key)
         built = time.time()
         with SnapshotFrames(spark, staging.path) as snap:
             counts = _counts(snap, posts_read)
