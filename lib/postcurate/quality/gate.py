@@ -206,6 +206,7 @@ def run_gate(
             if kind not in sources:
                 sources[kind] = (context.data_sources.add_spark if kind == "spark" else context.data_sources.add_pandas)(name=f"postcurate-{kind}")
             batches[s.frame] = sources[kind].add_dataframe_asset(name=s.frame).add_batch_definition_whole_dataframe(s.frame)
+        suite_started = time.monotonic()
         suite = _add_suite(context, s)
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=s.name, data=batches[s.frame], suite=suite))
         validation = definition.run(
@@ -214,10 +215,12 @@ def run_gate(
             result_format=RESULT_FORMAT,
         )
         outcomes += _outcomes(s.name, validation)
-        log.info("quality: suite %s on %s: %s", s.name, s.frame, "passed" if validation.success else "FAILED")
+        log.info("quality: suite %s on %s: %s in %.1f s", s.name, s.frame, "passed" if validation.success else "FAILED", time.monotonic() - suite_started)
     data_docs = None
     if docs_dir is not None:
+        docs_started = time.monotonic()
         context.build_data_docs(site_names=[DATA_DOCS_SITE])
+        log.info("quality: Data Docs built in %.1f s", time.monotonic() - docs_started)
         index = Path(docs_dir) / "index.html"
         data_docs = str(index.relative_to(docs_relative_to)) if docs_relative_to else str(index)
     return GateResult(
