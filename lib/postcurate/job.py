@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from postcurate.pii import Detectors, load_detectors
 from postcurate.pipeline import curate, decide
 from postcurate.pseudonyms import key_fingerprint
 from postcurate.quality import GateInputs, SnapshotFrames, gate_parameters, run_gate
+from postcurate.quality.frames import posts_read as count_posts_read
 from postcurate.rules.eligibility import REASONS
 from postcurate.rules.geo import GeoRules, load_geo_rules
 
@@ -172,7 +174,12 @@ def run(
     publishing.clean_stale_staging(root, started_before=started)
     cutoff = _naive_utc(as_of)
     allowed_countries = sorted(geo.in_effect(as_of))
-    with publishing.Staging.open(root, snapshot_id, run_id) as staging:
+    # The gate's independent count of posts read is a scan of its own; it runs beside the pipeline (on slots the
+    # pipeline leaves idle) instead of after it. Its result is only used by the gate.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="postcurate-posts-read") as background, publishing.Staging.open(
+        root, snapshot_id, run_id
+    ) as staging:
+        posts_read_counted = background.submit(count_posts_read, tables["posts"].df, cutoff)
         posts_read = stage_outputs(staging.path, tables, config=config, geo=geo, detectors=detectors, cutoff=cutoff, key=key)
         built = time.time()
         with SnapshotFrames(spark, staging.path) as snap:
@@ -193,7 +200,9 @@ def run(
                 allowed_countries=allowed_countries,
             )
             gate_started = time.time()
-            inputs = GateInputs(posts=tables["posts"].df, objections=tables["objections"].df, as_of=cutoff, key=key)
+            inputs = GateInputs(
+                posts=tables["posts"].df, objections=tables["objections"].df, as_of=cutoff, key=key, posts_read=posts_read_counted.result()
+            )
             gate = run_gate(
                 snap.gate_frames(manifest, inputs),
                 gate_parameters(

@@ -22,12 +22,16 @@ log = logging.getLogger("postcurate.quality")
 
 @dataclass(frozen=True)
 class GateInputs:
-    """What only the run has: the pinned inputs, the cut-off (naive UTC) and the key. Enables the ``inputs`` suites."""
+    """What only the run has: the pinned inputs, the cut-off (naive UTC) and the key. Enables the ``inputs`` suites.
+
+    ``posts_read`` may be given when already counted (with ``frames.posts_read``) while the pipeline ran.
+    """
 
     posts: DataFrame
     objections: DataFrame
     as_of: dt.datetime
     key: bytes
+    posts_read: int | None = None
 
 
 def gate_parameters(*, allowed_countries: Iterable[str], allowed_post_types: Iterable[str], min_text_length: int) -> dict:
@@ -76,7 +80,9 @@ class SnapshotFrames:
     def gate_frames(self, manifest: dict, inputs: GateInputs | None = None) -> dict[str, Any]:
         """Every frame a suite may name. Without ``inputs``, posts read is the manifest's figure and the
         objector check is not built (its suite has scope ``inputs``)."""
-        if inputs is not None:
+        if inputs is not None and inputs.posts_read is not None:
+            posts_read = inputs.posts_read
+        elif inputs is not None:
             started = time.monotonic()
             posts_read = derived.posts_read(inputs.posts, inputs.as_of)
             log.info("quality: posts read counted from the inputs in %.1f s", time.monotonic() - started)
