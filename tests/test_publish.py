@@ -187,3 +187,20 @@ def test_publish_lock_times_out_with_locked_error(tmp_path):
 def test_new_run_ids_differ_for_the_same_instant():
     now = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
     assert publish.new_run_id(now) != publish.new_run_id(now)
+
+
+def test_a_retried_audit_append_replaces_the_dead_runs_rows(spark, tmp_path):
+    """A crash between the Delta append and the rename leaves rows for an unpublished snapshot; the retry of the
+    same snapshot replaces them instead of doubling them, and other snapshots' rows are untouched."""
+    staging = tmp_path / "staging"
+    ledger = spark.createDataFrame([("p1", "a1", "deleted"), ("p2", "a2", "age")], "post_pid string, author_pid string, reason string")
+    ledger.write.parquet(str(staging / "ledger"))
+    ledger.limit(0).withColumn("detail", ledger.reason).withColumn("versions", ledger.reason.cast("long").cast("int")).write.parquet(
+        str(staging / "quarantine")
+    )
+    root = tmp_path / "out"
+    publish.append_audit_tables(spark, root, staging, snapshot_id="s-old", run_id="r0")
+    publish.append_audit_tables(spark, root, staging, snapshot_id="s-new", run_id="dead")
+    publish.append_audit_tables(spark, root, staging, snapshot_id="s-new", run_id="retry")
+    rows = spark.read.format("delta").load(str(root / "ledger")).groupBy("snapshot_id", "run_id").count().collect()
+    assert {(r["snapshot_id"], r["run_id"]): r["count"] for r in rows} == {("s-old", "r0"): 2, ("s-new", "retry"): 2}

@@ -78,7 +78,8 @@ def test_posts_read_counts_posts_not_versions(spark):
         ],
         "post_id string, updated_at timestamp, text string",
     )
-    assert derived.posts_read(posts, t).first()["posts_read"] == 4
+    assert derived.posts_read(posts, t) == 4
+    assert derived.posts_read(posts.where(F.col("post_id") != " "), t) == 2
 
 
 def test_leak_frames_keep_no_ids(spark):

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,13 +29,14 @@ from postcurate.config import Config
 from postcurate.errors import ConfigError, QualityGateError
 from postcurate.lake import PinnedTable, check_fresh, read_pinned
 from postcurate.logs import stage
-from postcurate.pii import load_detectors
+from postcurate.pii import Detectors, load_detectors
 from postcurate.pipeline import curate, decide
 from postcurate.pseudonyms import key_fingerprint
 from postcurate.purge import write_author_index
 from postcurate.quality import GateInputs, SnapshotFrames, gate_parameters, run_gate
+from postcurate.quality.frames import posts_read as count_posts_read
 from postcurate.rules.eligibility import REASONS
-from postcurate.rules.geo import load_geo_rules
+from postcurate.rules.geo import GeoRules, load_geo_rules
 
 log = logging.getLogger("postcurate.job")
 
@@ -96,7 +98,17 @@ def _rows_per_file(kept: DataFrame, target_mb: float) -> int:
     return max(1000, int(target_mb * 1024 * 1024 / per_row))
 
 
-def stage_outputs(spark: SparkSession, staging: Path, tables: dict[str, PinnedTable], *, config: Config, geo, detectors, cutoff, key) -> int:
+def stage_outputs(
+    spark: SparkSession,
+    staging: Path,
+    tables: dict[str, PinnedTable],
+    *,
+    config: Config,
+    geo: GeoRules,
+    detectors: Detectors,
+    cutoff: dt.datetime,
+    key: bytes,
+) -> int:
     """Decide and curate every post, write shards, ledger and quarantine into ``staging``; the number of posts decided."""
     decided = decide(
         tables["posts"].df, tables["users"].df, tables["objections"].df, as_of=cutoff, geo=geo, rules=config.rules, key=key
@@ -107,7 +119,8 @@ def stage_outputs(spark: SparkSession, staging: Path, tables: dict[str, PinnedTa
             st.count(posts_read=posts_read)
         with stage("write"):
             curated = curate(decided, detectors=detectors, rules=config.rules, output=config.output)
-            rows_per_file = _rows_per_file(curated.shards, config.output.shard_target_mb)
+            # Sized from the cached candidates' raw text: redacting everything twice just to size files is not worth it.
+            rows_per_file = _rows_per_file(decided.where(F.col("reason").isNull()), config.output.shard_target_mb)
             publishing.write_shards(curated.shards, staging / "shards", rows_per_file)
             curated.ledger.write.parquet(str(staging / "ledger"))
             curated.quarantine.write.parquet(str(staging / "quarantine"))
@@ -174,7 +187,12 @@ def run(
     publishing.clean_stale_staging(root, started_before=started)
     cutoff = _naive_utc(as_of)
     allowed_countries = sorted(geo.in_effect(as_of))
-    with publishing.Staging.open(root, snapshot_id, run_id) as staging:
+    # The gate's independent count of posts read is a scan of its own; it runs beside the pipeline (on slots the
+    # pipeline leaves idle) instead of after it. Its result is only used by the gate.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="postcurate-posts-read") as background, publishing.Staging.open(
+        root, snapshot_id, run_id
+    ) as staging:
+        posts_read_counted = background.submit(count_posts_read, tables["posts"].df, cutoff)
         posts_read = stage_outputs(spark, staging.path, tables, config=config, geo=geo, detectors=detectors, cutoff=cutoff, key=key)
         built = time.time()
         with SnapshotFrames(spark, staging.path) as snap:
@@ -197,7 +215,9 @@ def run(
                 )
                 st.count(kept=counts["kept"], excluded=counts["excluded"], quarantined=counts["quarantined"], shard_files=len(shard_files))
             gate_started = time.time()
-            inputs = GateInputs(posts=tables["posts"].df, objections=tables["objections"].df, as_of=cutoff, key=key)
+            inputs = GateInputs(
+                posts=tables["posts"].df, objections=tables["objections"].df, as_of=cutoff, key=key, posts_read=posts_read_counted.result()
+            )
             with stage("gate") as gst:
                 gate = run_gate(
                     snap.gate_frames(manifest, inputs),

@@ -2,14 +2,16 @@
 
 Great Expectations sees facts, never values: text is replaced by what the checks need (characters left, residual
 PII type), leak checks see only the rows that leaked and only their reason or partition. Every function here is a
-pure DataFrame -> DataFrame transform; the gate decides what to persist.
+pure function of its inputs; the gate decides what to persist. Frames of a few rows known on the driver are
+pandas frames: Great Expectations checks them without a Spark job.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from pyspark.sql import DataFrame, SparkSession, Window
+import pandas as pd
+from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from postcurate import schemas
@@ -41,33 +43,48 @@ def shard_facts(shards: DataFrame, residual_rules: ResidualRules) -> DataFrame:
     ).withColumn("split_conflict", F.when(sides > 1, F.lit("both_sides")))
 
 
-def shard_schema(spark: SparkSession, shards: DataFrame) -> DataFrame:
-    """One row per column name found in the files or declared in ``schemas/shard.yaml``, with both types."""
+def shard_schema(shards: DataFrame) -> pd.DataFrame:
+    """One row per column name found in the files or declared in ``schemas/shard.yaml``, with both types.
+
+    A handful of rows known on the driver: a pandas frame, so checking it costs no Spark job.
+    """
     expected = {c.name: c.data_type.simpleString() for c in schemas.load("shard").columns}
     found = {f.name: f.dataType.simpleString() for f in shards.schema.fields}
     rows = [(name, expected.get(name), found.get(name)) for name in sorted(set(expected) | set(found))]
-    return spark.createDataFrame(rows, "column string, expected_type string, found_type string")
+    return pd.DataFrame(rows, columns=["column", "expected_type", "found_type"], dtype="object")
 
 
-def posts_read(posts: DataFrame, as_of: dt.datetime) -> DataFrame:
-    """One row, ``posts_read``: the posts that exist as of ``as_of``, counted straight from the pinned posts table.
+def posts_read(posts: DataFrame, as_of: dt.datetime) -> int:
+    """How many posts exist as of ``as_of``, counted straight from the pinned posts table.
 
     Deliberately not derived from the pipeline's output: a post is a distinct non-blank ``post_id``; a version
-    with a blank id cannot be grouped and counts once per distinct row.
+    with a blank id cannot be grouped and counts once per distinct row. The common case reads two columns; the
+    whole row is hashed only when blank ids exist (then only those rows are kept past the filter).
     """
     blank = F.col("post_id").isNull() | (F.trim(F.col("post_id")) == "")
-    row_hash = F.sha2(F.to_json(F.struct(*[F.col(c) for c in posts.columns])), 256)
     in_scope = posts.where(F.col("updated_at").isNull() | (F.col("updated_at") <= F.lit(as_of).cast("timestamp")))
-    return in_scope.agg(
-        (F.countDistinct(F.when(~blank, F.col("post_id"))) + F.countDistinct(F.when(blank, row_hash))).alias("posts_read")
-    )
+    ids, blanks = in_scope.select("post_id", "updated_at").agg(
+        F.countDistinct(F.when(~blank, F.col("post_id"))), F.count(F.when(blank, F.lit(1)))
+    ).first()
+    if not blanks:
+        return int(ids)
+    row_hash = F.sha2(F.to_json(F.struct(*[F.col(c) for c in posts.columns])), 256)
+    return int(ids) + in_scope.where(blank).select(row_hash.alias("h")).distinct().count()
 
 
-def reconciliation(spark: SparkSession, *, posts_read: int, in_shards: int, in_ledger: int, in_quarantine: int, in_manifest: int) -> DataFrame:
-    """The one-row reconciliation frame: posts read against the rows found in each destination."""
-    row = (posts_read, in_shards, in_ledger, in_quarantine, in_shards + in_ledger + in_quarantine, in_manifest)
-    return spark.createDataFrame(
-        [row], "posts_read long, in_shards long, in_ledger long, in_quarantine long, accounted long, in_manifest long"
+def reconciliation(*, posts_read: int, in_shards: int, in_ledger: int, in_quarantine: int, in_manifest: int) -> pd.DataFrame:
+    """The one-row reconciliation frame: posts read against the rows found in each destination (pandas: one row)."""
+    return pd.DataFrame(
+        [
+            {
+                "posts_read": posts_read,
+                "in_shards": in_shards,
+                "in_ledger": in_ledger,
+                "in_quarantine": in_quarantine,
+                "accounted": in_shards + in_ledger + in_quarantine,
+                "in_manifest": in_manifest,
+            }
+        ]
     )
 
 

@@ -170,7 +170,7 @@ def _outcomes(suite_name: str, validation) -> list[Outcome]:
 
 
 def run_gate(
-    frames: Mapping[str, DataFrame],
+    frames: Mapping[str, Any],
     parameters: Mapping[str, Any],
     *,
     scopes: Iterable[str] = ("snapshot", "inputs"),
@@ -178,7 +178,7 @@ def run_gate(
     docs_dir: Path | None = None,
     docs_relative_to: Path | None = None,
 ) -> GateResult:
-    """Validate each derived frame against its suites; build Data Docs into ``docs_dir`` when given.
+    """Validate each derived frame (Spark or pandas) against its suites; build Data Docs into ``docs_dir`` when given.
 
     >>> result = run_gate({"shard_facts": facts, ...}, {"allowed_countries": ["GB"], ...}, docs_dir=staging / "quality" / "data_docs")
     >>> result.success, result.message()
@@ -196,12 +196,17 @@ def run_gate(
     import great_expectations as gx
 
     context = _context(docs_dir)
-    source = context.data_sources.add_spark(name="postcurate")
+    sources: dict[str, Any] = {}
     batches = {}
     outcomes: list[Outcome] = []
     for s in suite_files:
         if s.frame not in batches:
-            batches[s.frame] = source.add_dataframe_asset(name=s.frame).add_batch_definition_whole_dataframe(s.frame)
+            # Spark frames go to a Spark data source; the few-row frames built on the driver are pandas.
+            kind = "spark" if isinstance(frames[s.frame], DataFrame) else "pandas"
+            if kind not in sources:
+                sources[kind] = (context.data_sources.add_spark if kind == "spark" else context.data_sources.add_pandas)(name=f"postcurate-{kind}")
+            batches[s.frame] = sources[kind].add_dataframe_asset(name=s.frame).add_batch_definition_whole_dataframe(s.frame)
+        suite_started = time.monotonic()
         suite = _add_suite(context, s)
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=s.name, data=batches[s.frame], suite=suite))
         validation = definition.run(
@@ -210,10 +215,12 @@ def run_gate(
             result_format=RESULT_FORMAT,
         )
         outcomes += _outcomes(s.name, validation)
-        log.info("quality: suite %s on %s: %s", s.name, s.frame, "passed" if validation.success else "FAILED")
+        log.info("quality: suite %s on %s: %s in %.1f s", s.name, s.frame, "passed" if validation.success else "FAILED", time.monotonic() - suite_started)
     data_docs = None
     if docs_dir is not None:
+        docs_started = time.monotonic()
         context.build_data_docs(site_names=[DATA_DOCS_SITE])
+        log.info("quality: Data Docs built in %.1f s", time.monotonic() - docs_started)
         index = Path(docs_dir) / "index.html"
         data_docs = str(index.relative_to(docs_relative_to)) if docs_relative_to else str(index)
     return GateResult(

@@ -119,6 +119,7 @@ th{background:#f2f4f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
 svg.chart text{font:12px system-ui,sans-serif;fill:#1d2630}svg.chart text.value{fill:#566473}
 details summary{cursor:pointer;color:#3b6ea5}code{font-family:ui-monospace,Menlo,Consolas,monospace}
 .note{color:#566473;font-size:.88em}
+table.expectations td.note{min-width:16em}table.expectations code{font-size:.9em}
 .failures{border-left:4px solid #b5534a;background:#fbf0ef;padding:4px 14px;margin:10px 0}
 """
 
