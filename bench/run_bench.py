@@ -5,9 +5,13 @@ For each lake size N it seeds (or reuses) a lake of N posts, then times
      into about as many folders as the job's shards (by platform and post type), and
   2. the full job (postcurate.job.run), with the time of each stage from its structured events.
 It prints wall times, posts per second, the job/baseline ratio, driver peak memory (the Python driver's peak RSS
-and the JVM's peak heap), and writes the same as JSON.
+and the JVM's peak heap), how many shard files land within 20% of the target size, and writes the same as JSON.
+With ``--components`` it also times the job's parts on their own (read and resolve, rules, PII), each written to
+Spark's no-op sink, because inside the job Spark fuses them into the same tasks.
 
-    python bench/run_bench.py --posts 1000000,5000000,10000000 --json docs/bench/results.json
+Several sizes run one after another, each in a fresh Python and JVM, so each size's peak memory is its own.
+
+    python bench/run_bench.py --posts 1000000,5000000,10000000 --json bench/results/job.json
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ import os
 import platform
 import resource
 import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,9 +35,16 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "lib"))
 
+from pyspark import StorageLevel  # noqa: E402
+from pyspark.sql import functions as F  # noqa: E402
+
 from postcurate.config import load_config  # noqa: E402
 from postcurate.job import run as run_job  # noqa: E402
 from postcurate.lake import read_pinned  # noqa: E402
+from postcurate.pii import load_detectors, with_redacted_text  # noqa: E402
+from postcurate.pipeline import decide  # noqa: E402
+from postcurate.rules.eligibility import latest_posts  # noqa: E402
+from postcurate.rules.geo import load_geo_rules  # noqa: E402
 from postcurate.seed import REFERENCE, seed_lake  # noqa: E402
 from postcurate.session import build_spark  # noqa: E402
 
@@ -87,14 +100,75 @@ def _baseline(spark, lake: Path, out: Path) -> tuple[float, int]:
     return time.perf_counter() - started, posts.version
 
 
-def bench_one(spark, n: int, work: Path, shard_mb: float, reuse: bool) -> dict:
-    lake = work / f"lake-{n}"
+def _timed_noop(df) -> float:
+    """Seconds to compute ``df`` in full and throw the rows away (Spark's no-op sink: no storage cost)."""
+    started = time.perf_counter()
+    df.write.format("noop").mode("overwrite").save()
+    return time.perf_counter() - started
+
+
+def _components(spark, lake: Path, config, as_of: dt.datetime) -> dict:
+    """The job's parts timed alone: read and resolve, read to rules, and the PII stage over the kept posts."""
+    tables = {t: read_pinned(spark, t, str(lake / t)).df for t in ("posts", "users", "objections")}
+    cutoff = as_of.replace(tzinfo=None)
+    geo = load_geo_rules(config.geo_rules)
+    resolve_s = _timed_noop(latest_posts(tables["posts"], cutoff, config.rules))
+    decided = decide(tables["posts"], tables["users"], tables["objections"], as_of=cutoff, geo=geo, rules=config.rules, key=KEY)
+    decide_s = _timed_noop(decided)
+    kept = decided.where(F.col("reason").isNull()).select("text").persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        kept_rows = kept.count()
+        scan_s = _timed_noop(kept)
+        pii_s = _timed_noop(with_redacted_text(kept, load_detectors(config.detectors), "text"))
+    finally:
+        kept.unpersist()
+    return {
+        "read_resolve_s": round(resolve_s, 2),
+        "rules_s": round(decide_s - resolve_s, 2),
+        "pii_s": round(pii_s - scan_s, 2),
+        "pii_rows": kept_rows,
+    }
+
+
+def shard_conformance(shards: list[dict], target_mb: float) -> dict:
+    """Shard sizes against the target: how many files (not counting each partition's last) are within 20% of it."""
+    target = target_mb * 2**20
+    by_partition: dict[tuple, list[dict]] = {}
+    for shard in shards:
+        by_partition.setdefault((shard["split"], shard["country"]), []).append(shard)
+    inner = [s["bytes"] for files in by_partition.values() for s in sorted(files, key=lambda f: f["path"])[:-1]]
+    within = [b for b in inner if abs(b - target) <= 0.2 * target]
+    sizes = [s["bytes"] for s in shards]
+    return {
+        "files": len(sizes),
+        "partitions": len(by_partition),
+        "target_mb": target_mb,
+        "min_mb": round(min(sizes) / 2**20, 2) if sizes else 0,
+        "max_mb": round(max(sizes) / 2**20, 2) if sizes else 0,
+        "not_last": len(inner),
+        "not_last_within_20pct": len(within),
+        "not_last_mean_mb": round(sum(inner) / len(inner) / 2**20, 2) if inner else None,
+    }
+
+
+def bench_one(
+    spark,
+    n: int,
+    work: Path,
+    shard_mb: float,
+    reuse: bool,
+    *,
+    users: int | None = None,
+    objection_rate: float = 0.08,
+    components: bool = False,
+) -> dict:
+    lake = work / (f"lake-{n}" if users is None and objection_rate == 0.08 else f"lake-{n}-u{users}-o{objection_rate}")
     seeded_s = None
     if not (reuse and (lake / "_truth" / "_delta_log").is_dir()):
         shutil.rmtree(lake, ignore_errors=True)
         started = time.perf_counter()
-        seed_lake(spark, str(lake), posts=n, seed=1)
-        seeded_s = time.perf_counter() - started
+        seed_lake(spark, str(lake), posts=n, seed=1, users=users, objection_rate=objection_rate)
+        seeded_s = round(time.perf_counter() - started, 1)
     out = work / f"out-{n}"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -108,17 +182,22 @@ def bench_one(spark, n: int, work: Path, shard_mb: float, reuse: bool) -> dict:
     logging.getLogger("postcurate.events").addHandler(events)
     try:
         now = dt.datetime.now(dt.timezone.utc)
+        as_of = REFERENCE.replace(tzinfo=dt.timezone.utc)
         started = time.perf_counter()
-        result = run_job(spark, config, key=KEY, as_of=REFERENCE.replace(tzinfo=dt.timezone.utc), now=now)
+        result = run_job(spark, config, key=KEY, as_of=as_of, now=now)
         job_s = time.perf_counter() - started
     finally:
         logging.getLogger("postcurate.events").removeHandler(events)
     job_heap = _jvm_peak_heap_mb(spark, reset=True)
     counts = result.manifest["counts"]
-    sizes = [s["bytes"] for s in result.manifest["shards"]]
-    return {
+    lake_tables = {t: read_pinned(spark, t, str(lake / t)).df for t in ("users", "objections")}
+    figures = {
         "posts": n,
+        "users": lake_tables["users"].select("user_id").distinct().count(),
+        "objection_rows": lake_tables["objections"].count(),
         "posts_read": counts["posts_read"],
+        "kept": counts["kept"],
+        "by_reason": counts["by_reason"],
         "posts_version": version,
         "seed_s": seeded_s,
         "baseline_s": round(baseline_s, 2),
@@ -129,19 +208,18 @@ def bench_one(spark, n: int, work: Path, shard_mb: float, reuse: bool) -> dict:
         "stages_s": {k: round(v, 2) for k, v in events.stages.items()},
         "jvm_peak_heap_mb": {"baseline": round(baseline_heap), "job": round(job_heap)},
         "python_driver_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "shards": {"files": len(sizes), "target_mb": shard_mb, "min_mb": round(min(sizes) / 2**20, 2) if sizes else 0,
-                   "max_mb": round(max(sizes) / 2**20, 2) if sizes else 0},
+        "shards": shard_conformance(result.manifest["shards"], shard_mb),
         "published": result.published,
     }
+    if components:
+        figures["components_s"] = _components(spark, lake, config, as_of)
+    return figures
 
 
-def run_bench(spark, sizes: list[int], work: Path, shard_mb: float = 64.0, fresh: bool = False) -> dict:
-    """Benchmark each lake size in ``sizes`` with the given session; the figures as a dict."""
-    os.environ.setdefault("POSTCURATE_BENCH_KEY", KEY.decode())
-    results = [bench_one(spark, n, work, shard_mb, reuse=not fresh) for n in sizes]
+def summarise(results: list[dict], spark_version: str) -> dict:
     report = {
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "spark": spark.version,
+        "spark": spark_version,
         "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "results": results,
     }
@@ -151,39 +229,96 @@ def run_bench(spark, sizes: list[int], work: Path, shard_mb: float = 64.0, fresh
             "posts_factor": round(large["posts"] / small["posts"], 2),
             "job_time_factor": round(large["job_s"] / small["job_s"], 2),
             "python_driver_rss_mb": [r["python_driver_peak_rss_mb"] for r in results],
+            "jvm_peak_heap_mb": [r["jvm_peak_heap_mb"]["job"] for r in results],
         }
     return report
+
+
+def run_bench(spark, sizes: list[int], work: Path, shard_mb: float = 64.0, fresh: bool = False, **options) -> dict:
+    """Benchmark each lake size in ``sizes`` with the given session; the figures as a dict."""
+    os.environ.setdefault("POSTCURATE_BENCH_KEY", KEY.decode())
+    results = [bench_one(spark, n, work, shard_mb, reuse=not fresh, **options) for n in sizes]
+    return summarise(results, spark.version)
+
+
+def _print(report: dict) -> None:
+    results = report["results"]
+    print(f"{'posts':>10} {'baseline s':>11} {'job s':>8} {'ratio':>6} {'job posts/s':>12} {'JVM heap MB':>12} {'py RSS MB':>10}  stages (s)")
+    for r in results:
+        stages = ", ".join(f"{k} {v}" for k, v in r["stages_s"].items())
+        print(
+            f"{r['posts']:>10} {r['baseline_s']:>11} {r['job_s']:>8} {r['ratio']:>6} {r['job_posts_per_s']:>12} "
+            f"{r['jvm_peak_heap_mb']['job']:>12} {r['python_driver_peak_rss_mb']:>10}  {stages}"
+        )
+        gate = r["stages_s"].get("gate")
+        if gate is not None:
+            print(f"{'':>10} gate share of job: {gate / r['job_s']:.1%}")
+        sh = r["shards"]
+        print(
+            f"{'':>10} shards: {sh['files']} files in {sh['partitions']} partitions, {sh['min_mb']}-{sh['max_mb']} MB; "
+            f"{sh['not_last_within_20pct']} of {sh['not_last']} non-last files within 20% of {sh['target_mb']} MB"
+        )
+        if "components_s" in r:
+            print(f"{'':>10} parts alone (s): " + ", ".join(f"{k} {v}" for k, v in r["components_s"].items()))
+    if "scaling" in report:
+        sc = report["scaling"]
+        print(f"scaling: {sc['posts_factor']}x posts -> {sc['job_time_factor']}x job time; JVM peak heap MB {sc['jvm_peak_heap_mb']}")
+
+
+def _session(driver_memory: str):
+    return build_spark(
+        "postcurate-bench",
+        master="local[2]",
+        conf={"spark.driver.memory": driver_memory, "spark.sql.shuffle.partitions": 16, "spark.ui.enabled": False},
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", default="1000000", help="comma-separated lake sizes (posts)")
+    parser.add_argument("--users", type=int, default=None, help="users in each lake (default: posts / 8)")
+    parser.add_argument("--objection-rate", type=float, default=0.08, help="share of users who object")
     parser.add_argument("--work", default=str(REPO / "var" / "bench"), help="folder for lakes and outputs")
     parser.add_argument("--shard-mb", type=float, default=64.0, help="target shard size")
     parser.add_argument("--driver-memory", default="12g")
+    parser.add_argument("--components", action="store_true", help="also time read/resolve, rules and PII on their own")
     parser.add_argument("--fresh", action="store_true", help="re-seed lakes even if present")
     parser.add_argument("--json", default=None, help="also write the results to this file")
+    parser.add_argument("--one-to", default=None, help=argparse.SUPPRESS)  # internal: run one size, write its figures here
     args = parser.parse_args(argv)
 
     work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
-    spark = build_spark(
-        "postcurate-bench",
-        master="local[2]",
-        conf={"spark.driver.memory": args.driver_memory, "spark.sql.shuffle.partitions": 16, "spark.ui.enabled": False},
-    )
-    report = run_bench(spark, [int(n) for n in args.posts.split(",")], work, args.shard_mb, fresh=args.fresh)
-    results = report["results"]
-    print(f"{'posts':>10} {'baseline s':>11} {'job s':>8} {'ratio':>6} {'job posts/s':>12} {'JVM heap MB':>12}  stages (s)")
-    for r in results:
-        stages = ", ".join(f"{k} {v}" for k, v in r["stages_s"].items())
-        print(f"{r['posts']:>10} {r['baseline_s']:>11} {r['job_s']:>8} {r['ratio']:>6} {r['job_posts_per_s']:>12} {r['jvm_peak_heap_mb']['job']:>12}  {stages}")
-    if "scaling" in report:
-        print(f"scaling: {report['scaling']['posts_factor']}x posts -> {report['scaling']['job_time_factor']}x job time")
+    os.environ.setdefault("POSTCURATE_BENCH_KEY", KEY.decode())
+    sizes = [int(n) for n in args.posts.split(",")]
+    options = {"users": args.users, "objection_rate": args.objection_rate, "components": args.components}
+
+    if args.one_to:
+        spark = _session(args.driver_memory)
+        figures = bench_one(spark, sizes[0], work, args.shard_mb, reuse=not args.fresh, **options)
+        Path(args.one_to).write_text(json.dumps({"spark": spark.version, "figures": figures}))
+        spark.stop()
+        return 0
+
+    # Each size in a fresh driver, so its peak memory is its own and no cache or JIT state carries over.
+    results, spark_version = [], None
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            out = Path(tmp) / f"{n}.json"
+            child = [sys.executable, __file__, "--posts", str(n), "--work", str(work), "--shard-mb", str(args.shard_mb),
+                     "--driver-memory", args.driver_memory, "--objection-rate", str(args.objection_rate), "--one-to", str(out)]
+            child += (["--users", str(args.users)] if args.users else []) + (["--components"] if args.components else [])
+            child += ["--fresh"] if args.fresh else []
+            subprocess.run(child, check=True)
+            one = json.loads(out.read_text())
+            spark_version = one["spark"]
+            results.append(one["figures"])
+            print(json.dumps(one["figures"]), flush=True)
+    report = summarise(results, spark_version)
+    _print(report)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
-    spark.stop()
     return 0
 
 

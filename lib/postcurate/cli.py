@@ -77,15 +77,18 @@ def main(verbose: bool, log_format: str) -> None:
 @click.option("--out", "out", default="var/lake", show_default=True, type=click.Path(file_okay=False), help="Folder for the lake.")
 @click.option("--posts", default=20_000, show_default=True, type=click.IntRange(min=1), help="Number of posts.")
 @click.option("--users", default=None, type=click.IntRange(min=1), help="Number of users (default: posts / 8).")
+@click.option(
+    "--objection-rate", default=0.08, show_default=True, type=click.FloatRange(0, 1), help="Share of users who object to AI training use."
+)
 @click.option("--seed", default=7, show_default=True, type=int, help="Random seed; the same seed gives the same lake.")
 @click.option("--master", default="local[2]", show_default=True, help="Spark master.")
-def seed(out: str, posts: int, users: int | None, seed: int, master: str) -> None:
+def seed(out: str, posts: int, users: int | None, objection_rate: float, seed: int, master: str) -> None:
     """Generate a synthetic raw lake (posts, users, objections as Delta tables)."""
     from postcurate.seed import seed_lake
     from postcurate.session import build_spark
 
     spark = build_spark("postcurate-seed", master=master, conf={"spark.sql.shuffle.partitions": 8})
-    summary = seed_lake(spark, str(Path(out).resolve()), posts=posts, seed=seed, users=users)
+    summary = seed_lake(spark, str(Path(out).resolve()), posts=posts, seed=seed, users=users, objection_rate=objection_rate)
     click.echo(
         f"seeded {summary.posts} posts ({summary.post_versions} versions), {summary.users} users, "
         f"{summary.objections} objections under {summary.root}"

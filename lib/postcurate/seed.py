@@ -128,10 +128,10 @@ def users_frame(spark: SparkSession, n_users: int, dice: _Dice) -> DataFrame:
     return latest.unionByName(earlier)
 
 
-def objections_frame(spark: SparkSession, n_users: int, dice: _Dice) -> DataFrame:
-    """About 8% of users object; some withdraw, some use a scope that does not cover AI training, some object twice."""
+def objections_frame(spark: SparkSession, n_users: int, dice: _Dice, rate: float = 0.08) -> DataFrame:
+    """``rate`` of users object (8% by default); some withdraw, some use a scope that does not cover AI training, some object twice."""
     u = F.col("id")
-    base = _ids(spark, n_users).where(dice("objects", u) < 0.08)
+    base = _ids(spark, n_users).where(dice("objects", u) < rate)
     kind = dice.weighted("obj_kind", [("in_effect", 55), ("withdrawn", 20), ("other_scope", 15), ("all_scope", 10)], u)
     objected_at = _between(dice, "obj_at", START, REFERENCE - dt.timedelta(days=30), u)
     first = base.select(
@@ -291,15 +291,19 @@ def truth_frame(facts: DataFrame, users: DataFrame, objections: DataFrame) -> Da
     return joined.select("post_id", reason.alias("expected_reason"))
 
 
-def seed_lake(spark: SparkSession, root: str, posts: int = 20_000, seed: int = 7, users: int | None = None) -> SeedSummary:
+def seed_lake(
+    spark: SparkSession, root: str, posts: int = 20_000, seed: int = 7, users: int | None = None, objection_rate: float = 0.08
+) -> SeedSummary:
     """Write posts, users, objections (and ``_truth``) as Delta tables under ``root``; overwrite what is there.
+
+    ``objection_rate`` is the share of users who object at least once (a few object twice).
 
     >>> seed_lake(spark, "/tmp/lake", posts=10_000, seed=1)
     """
     n_users = users or max(200, posts // 8)
     dice = _Dice(seed)
     user_rows = users_frame(spark, n_users, dice)
-    objection_rows = objections_frame(spark, n_users, dice)
+    objection_rows = objections_frame(spark, n_users, dice, objection_rate)
     versions, facts = posts_frame(spark, posts, n_users, dice, seed)
     # A handful of rows with no post id at all: each is its own quarantined post.
     n_orphans = max(3, posts // 5000)
