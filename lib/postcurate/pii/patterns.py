@@ -167,7 +167,9 @@ ADDRESS = [
     # Unter den Linden 77, 10117 Berlin: no type word, so number, comma, five-digit code and a town are required
     rf"(?<![{AN}])\p{{Lu}}[\p{{L}}'\u2019.\-]{{1,30}}(?:\s{{1,3}}[\p{{L}}'\u2019.\-]{{1,30}}){{0,3}}\s{{1,3}}[0-9]{{1,4}}[a-zA-Z]?,\s{{0,3}}[0-9]{{5}}(?=\s{{1,3}}\p{{Lu}}\p{{L}}{{2}})",
 ]
-ADDRESS_GATE = None  # every post with a digit would pass: not worth a gate
+# Every address above ends in a postcode (the last one in a five-digit one), so a text without anything
+# postcode-shaped skips the address pass. Most posts have a digit; few have a postcode.
+ADDRESS_GATE = rf"(?i)(?<![{AN}])(?:{POSTCODES})(?![{AN}])"
 
 # Rows the Python step must see: a digit run with nine or more digits, or an IBAN-shaped token.
 # The same gaps as the Python step's digit runs (postcurate.pii.validated._GAP), so the two agree on "9 digits".

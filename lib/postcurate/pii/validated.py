@@ -34,6 +34,7 @@ _IBAN = re.compile(
     r"(?=[A-Za-z]{2}[0-9]{2})(?<![0-9A-Za-z])(" + "|".join(sorted(IBAN_LENGTHS)) + r")([0-9]{2})((?:[ \-]?[0-9A-Za-z]){8,32})",
     re.IGNORECASE,
 )
+_IBAN_HINT = re.compile(r"[A-Za-z]{2}[0-9]{2}")
 _TAILS = r"(?:no|nr|number|num|nummer|numéro|numero|número|n[°º]|id)"
 
 
@@ -117,28 +118,21 @@ class ValidatedSettings:
         return [self.by_name[n] for n in ("card", "nhs", "phone") if n in self.by_name]
 
 
-@dataclass
 class _Span:
-    text: str
-    start: int
-    end: int
-    groups: list[str]
-    gaps: list[str]
-    plus: bool
-    double_zero: bool
-    paren_trunk: int  # index of a "(0)" group, or -1
+    """One candidate number: its place in the text, digit groups and the gaps between them.
 
-    @property
-    def digits(self) -> str:
-        return "".join(self.groups)
+    A plain slotted class with its derived fields computed once: every check reads them, for every span.
+    """
 
-    @property
-    def sizes(self) -> tuple[int, ...]:
-        return tuple(len(g) for g in self.groups)
+    __slots__ = ("text", "start", "end", "groups", "gaps", "plus", "double_zero", "paren_trunk", "digits", "sizes")
 
-    @property
-    def separators(self) -> set[str]:
-        return {g for g in self.gaps}
+    def __init__(self, text: str, start: int, end: int, groups: list[str], gaps: list[str], plus: bool, double_zero: bool, paren_trunk: int):
+        self.text, self.start, self.end = text, start, end
+        self.groups, self.gaps = groups, gaps
+        self.plus, self.double_zero = plus, double_zero
+        self.paren_trunk = paren_trunk  # index of a "(0)" group, or -1
+        self.digits = "".join(groups)
+        self.sizes = tuple(len(g) for g in groups)
 
 
 def _sub_spans(text: str, run: re.Match, min_digits: int = 9) -> list[_Span]:
@@ -279,6 +273,8 @@ def _phone(span: _Span, settings: ValidatedSettings, near_positive: Callable[[],
 
 def _iban_spans(text: str) -> list[tuple[int, int, bool]]:
     """IBAN-shaped tokens cut to their country's length: (start, end, passes mod-97)."""
+    if not _IBAN_HINT.search(text):  # most texts: one quick scan instead of the full pattern's
+        return []
     found = []
     for m in _IBAN.finditer(text):
         want = IBAN_LENGTHS[m.group(1).upper()] - 4
