@@ -65,13 +65,14 @@ def _passes(detector: Detector) -> list[tuple[str, str, str | None]]:
     return passes
 
 
-def _gate(text: Column, gate: str) -> Column:
+def gate_matches(text: Column, gate: str) -> Column:
+    """A detector's cheap pre-test: plain text as a substring search, anything else as one ``rlike``."""
     # A plain substring ("@") is a memchr-speed check; anything else is one rlike.
     return text.contains(gate) if re.fullmatch(r"[\w@#:/ ]+", gate) else text.rlike(gate)
 
 
 def _gated(text: Column, gate: str | None, step: Column, gated: bool) -> Column:
-    return F.when(_gate(text, gate), step).otherwise(text) if gated and gate else step
+    return F.when(gate_matches(text, gate), step).otherwise(text) if gated and gate else step
 
 
 def _with_sql_detector(df: DataFrame, detector: Detector, gated: bool) -> DataFrame:
@@ -112,7 +113,7 @@ def _with_links_set_aside(df: DataFrame, gated: bool) -> DataFrame:
     url, text = P.URL_ANCHOR + P.URL, F.col(_TEXT)
     links = F.regexp_extract_all(text, F.lit(url), 0)
     if gated:
-        links = F.when(_gate(text, P.URL_GATE), links).otherwise(F.array().cast("array<string>"))
+        links = F.when(gate_matches(text, P.URL_GATE), links).otherwise(F.array().cast("array<string>"))
     return df.withColumn(_URLS, links).withColumn(
         _TEXT, _gated(text, P.URL_GATE, F.regexp_replace(text, url, SENTINEL), gated)
     )

@@ -9,11 +9,18 @@ without a change here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import reduce
+from operator import or_
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
-ResidualRules = Mapping[str, Sequence[str]]
+from postcurate.pii.redact import gate_matches
+
+# A rule is a Java regex, or (regex, gate): the gate is a cheap regex every match needs, tested first so that
+# the costly pattern runs only on the few texts that pass it. Most shard texts are clean.
+Rule = str | tuple[str, str | None]
+ResidualRules = Mapping[str, Sequence[Rule]]
 
 
 def default_residual_rules() -> dict[str, tuple[str, ...]]:
@@ -28,7 +35,7 @@ def default_residual_rules() -> dict[str, tuple[str, ...]]:
     if defaults is not None:
         rules: dict[str, tuple[str, ...]] = {}
         for detector in defaults().detectors:
-            patterns = tuple(r.pattern for r in getattr(detector, "rules", ()) if getattr(r, "pattern", None))
+            patterns = tuple((r.pattern, r.gate) for r in getattr(detector, "rules", ()) if getattr(r, "pattern", None))
             if not patterns and getattr(detector, "pattern", None):
                 patterns = (detector.pattern,)
             if patterns:
@@ -44,8 +51,21 @@ def residual_pii_type(text: Column, rules: ResidualRules) -> Column:
 
     >>> shards.select(residual_pii_type(F.col("text"), {"email": [EMAIL_RE]}).alias("residual_pii_type"))
     """
+    text = F.coalesce(text, F.lit(""))
     found = F.lit(None).cast("string")
-    for pii_type, patterns in reversed(list(rules.items())):
-        for pattern in patterns:
-            found = F.when(F.coalesce(text, F.lit("")).rlike(pattern), F.lit(pii_type)).otherwise(found)
+    for pii_type, type_rules in reversed(list(rules.items())):
+        found = F.when(_any_rule_matches(text, type_rules), F.lit(pii_type)).otherwise(found)
     return found
+
+
+def _any_rule_matches(text: Column, rules: Sequence[Rule]) -> Column:
+    # Rules that share a gate test it once (a detector's rules mostly do).
+    by_gate: dict[str | None, list[str]] = {}
+    for rule in rules:
+        pattern, gate = (rule, None) if isinstance(rule, str) else rule
+        by_gate.setdefault(gate, []).append(pattern)
+    conditions = []
+    for gate, patterns in by_gate.items():
+        hit = reduce(or_, [text.rlike(p) for p in patterns])
+        conditions.append(gate_matches(text, gate) & hit if gate else hit)
+    return reduce(or_, conditions)
