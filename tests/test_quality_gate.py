@@ -100,15 +100,19 @@ def test_a_run_with_planted_defects_publishes_nothing(spark, sample_lake, tmp_pa
 
     import postcurate.job as job
 
-    real_curate = job.curate
+    real_decide, real_destinations = job.decide, job.destinations
 
-    def buggy_curate(decided, **kwargs):
-        decided = decided.withColumn("reason", F.when(F.col("reason") == "objected", F.lit(None)).otherwise(F.col("reason")))
-        curated = real_curate(decided, **kwargs)
+    def buggy_decide(*args, **kwargs):
+        decided = real_decide(*args, **kwargs)
+        return decided.withColumn("reason", F.when(F.col("reason") == "objected", F.lit(None)).otherwise(F.col("reason")))
+
+    def buggy_destinations(decided, candidates, output):
+        curated = real_destinations(decided, candidates, output)
         leaked = F.when(F.col("post_pid").startswith("a"), F.concat(F.col("text"), F.lit(f" write to {LEAKED_EMAIL}"))).otherwise(F.col("text"))
         return dataclasses.replace(curated, shards=curated.shards.withColumn("text", leaked))
 
-    monkeypatch.setattr(job, "curate", buggy_curate)
+    monkeypatch.setattr(job, "decide", buggy_decide)
+    monkeypatch.setattr(job, "destinations", buggy_destinations)
     root = tmp_path / "out"
     config = load_config(write_config(tmp_path, sample_lake.root, root))
     now = dt.datetime.now(dt.timezone.utc)

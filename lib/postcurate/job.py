@@ -30,7 +30,7 @@ from postcurate.errors import ConfigError, QualityGateError
 from postcurate.lake import PinnedTable, check_fresh, read_pinned
 from postcurate.logs import stage
 from postcurate.pii import Detectors, load_detectors
-from postcurate.pipeline import curate, decide
+from postcurate.pipeline import decide, destinations, redact_candidates
 from postcurate.pseudonyms import key_fingerprint
 from postcurate.purge import write_author_index
 from postcurate.quality import GateInputs, SnapshotFrames, gate_parameters, run_gate
@@ -113,14 +113,17 @@ def stage_outputs(
     decided = decide(
         tables["posts"].df, tables["users"].df, tables["objections"].df, as_of=cutoff, geo=geo, rules=config.rules, key=key
     ).persist(StorageLevel.MEMORY_AND_DISK)
+    candidates = None
     try:
         with stage("decide") as st:  # materialises the cache that the writes below read from
             posts_read = decided.count()
             st.count(posts_read=posts_read)
         with stage("write"):
-            curated = curate(decided, detectors=detectors, rules=config.rules, output=config.output)
-            # Sized from the cached candidates' raw text: redacting everything twice just to size files is not worth it.
-            rows_per_file = _rows_per_file(decided.where(F.col("reason").isNull()), config.output.shard_target_mb)
+            # Shards and the ledger (its "empty" rows) both read the redacted candidates: redact once.
+            candidates = redact_candidates(decided, detectors=detectors, rules=config.rules).persist(StorageLevel.MEMORY_AND_DISK)
+            curated = destinations(decided, candidates, config.output)
+            # Sized from the redacted text that is written (this also fills the candidates' cache).
+            rows_per_file = _rows_per_file(candidates.where(F.col("reason").isNull()), config.output.shard_target_mb)
             publishing.write_shards(curated.shards, staging / "shards", rows_per_file)
             curated.ledger.write.parquet(str(staging / "ledger"))
             curated.quarantine.write.parquet(str(staging / "quarantine"))
@@ -129,6 +132,8 @@ def stage_outputs(
             publishing.tidy(write_author_index(spark, staging), keep_success=True)
         return posts_read
     finally:
+        if candidates is not None:
+            candidates.unpersist()
         decided.unpersist()
 
 

@@ -86,16 +86,20 @@ def decide(
     )
 
 
-def curate(decided: DataFrame, *, detectors: Detectors, rules: RuleSettings, output: OutputSettings) -> Curated:
-    """Redact the posts that passed rules 1 to 8, apply rule 9, and split all posts into their three destinations.
+def redact_candidates(decided: DataFrame, *, detectors: Detectors, rules: RuleSettings) -> DataFrame:
+    """The posts that passed rules 1 to 8, redacted, with rule 9 applied (``reason`` is "empty" or null).
 
-    Redaction runs only on the posts still in the running: the others never reach a shard.
+    Redaction runs only on these: the other posts never reach a shard.
     """
-    candidates = (
+    return (
         decided.where(F.col("reason").isNull())
         .transform(with_redacted_text, detectors, "text")
         .transform(with_empty_check, rules.min_text_length)
     )
+
+
+def destinations(decided: DataFrame, candidates: DataFrame, output: OutputSettings) -> Curated:
+    """Split all posts into shards, ledger and quarantine, from the decided posts and the redacted candidates."""
     ledger_cols = ["post_pid", "author_pid", "reason"]
     ledger = decided.where(F.col("reason").isNotNull() & (F.col("reason") != "invalid")).select(*ledger_cols).unionByName(
         candidates.where(F.col("reason") == "empty").select(*ledger_cols)
@@ -105,3 +109,12 @@ def curate(decided: DataFrame, *, detectors: Detectors, rules: RuleSettings, out
     )
     shards = candidates.where(F.col("reason").isNull()).transform(to_shard_rows, output)
     return Curated(shards=shards, ledger=ledger, quarantine=quarantine)
+
+
+def curate(decided: DataFrame, *, detectors: Detectors, rules: RuleSettings, output: OutputSettings) -> Curated:
+    """Redact the posts that passed rules 1 to 8, apply rule 9, and split all posts into their three destinations.
+
+    Shards and ledger both read the redacted candidates: a caller that writes both should persist them in
+    between (``redact_candidates``, then ``destinations``), or the redaction runs twice.
+    """
+    return destinations(decided, redact_candidates(decided, detectors=detectors, rules=rules), output)
