@@ -30,7 +30,7 @@ from postcurate.errors import ConfigError, QualityGateError
 from postcurate.lake import PinnedTable, check_fresh, read_pinned
 from postcurate.logs import stage
 from postcurate.pii import Detectors, load_detectors
-from postcurate.pipeline import decide, destinations, redact_candidates
+from postcurate.pipeline import DESTINATION_COLUMNS, decide, destinations, redact_candidates
 from postcurate.pseudonyms import key_fingerprint
 from postcurate.purge import write_author_index
 from postcurate.quality import GateInputs, SnapshotFrames, gate_parameters, run_gate
@@ -110,9 +110,11 @@ def stage_outputs(
     key: bytes,
 ) -> int:
     """Decide and curate every post, write shards, ledger and quarantine into ``staging``; the number of posts decided."""
-    decided = decide(
-        tables["posts"].df, tables["users"].df, tables["objections"].df, as_of=cutoff, geo=geo, rules=config.rules, key=key
-    ).persist(StorageLevel.MEMORY_AND_DISK)
+    decided = (
+        decide(tables["posts"].df, tables["users"].df, tables["objections"].df, as_of=cutoff, geo=geo, rules=config.rules, key=key)
+        .select(*DESTINATION_COLUMNS)
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
     candidates = None
     try:
         with stage("decide") as st:  # materialises the cache that the writes below read from
@@ -143,7 +145,7 @@ def _counts(snap: SnapshotFrames, posts_read: int) -> dict:
     by_reason["invalid"] = snap.quarantine.count()
     return {
         "posts_read": posts_read,
-        "kept": snap.facts.count(),
+        "kept": snap.shards.count(),  # from the Parquet footers
         "excluded": sum(v for r, v in by_reason.items() if r != "invalid"),
         "quarantined": by_reason["invalid"],
         "by_reason": by_reason,
@@ -215,7 +217,8 @@ def run(
                     key_fp=identity["key_fingerprint"],
                     shards=shard_files,
                     counts=counts,
-                    stats=manifests.shard_stats(snap.facts),
+                    # Plain columns of the files: the gate's facts (text scans) are left to the gate.
+                    stats=manifests.shard_stats(snap.shards),
                     allowed_countries=allowed_countries,
                 )
                 st.count(kept=counts["kept"], excluded=counts["excluded"], quarantined=counts["quarantined"], shard_files=len(shard_files))

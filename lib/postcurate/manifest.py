@@ -68,12 +68,12 @@ def verify_shards(snapshot_dir: Path, manifest: dict) -> list[str]:
     return problems
 
 
-def shard_stats(facts: DataFrame) -> dict:
+def shard_stats(shards: DataFrame) -> dict:
     """Counts by country x split and by language, and PII redactions by type, from the shard rows.
 
     Only aggregates reach the driver: their size grows with the number of countries and languages, not of rows.
     """
-    cells = facts.groupBy("split", "country", F.coalesce(F.lower(F.split("lang", "-")[0]), F.lit("und")).alias("lang")).count().collect()
+    cells = shards.groupBy("split", "country", F.coalesce(F.lower(F.split("lang", "-")[0]), F.lit("und")).alias("lang")).count().collect()
     by_country_split: dict = {}
     by_lang: dict = {}
     for row in cells:
@@ -81,7 +81,7 @@ def shard_stats(facts: DataFrame) -> dict:
         split_counts[row["split"]] = split_counts.get(row["split"], 0) + row["count"]
         # Counted by primary subtag (en-GB and en are both English); "und" where the platform gave none.
         by_lang[row["lang"]] = by_lang.get(row["lang"], 0) + row["count"]
-    pii = facts.select(F.explode("pii_counts").alias("type", "n")).groupBy("type").agg(F.sum("n").alias("n")).collect()
+    pii = shards.select(F.explode("pii_counts").alias("type", "n")).groupBy("type").agg(F.sum("n").alias("n")).collect()
     return {
         "by_country_split": {c: dict(sorted(v.items())) for c, v in sorted(by_country_split.items())},
         "by_lang": dict(sorted(by_lang.items(), key=lambda kv: (-kv[1], kv[0]))),

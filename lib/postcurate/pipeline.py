@@ -86,6 +86,13 @@ def decide(
     )
 
 
+# What ``redact_candidates`` and ``destinations`` read from the decided posts. A job that caches the decided
+# posts caches only these: a smaller cache, with no raw id or location in it.
+DESTINATION_COLUMNS = (
+    "post_pid", "author_pid", "platform", "post_type", "lang", "text", "created_at", "country", "reason", "invalid_reason", "versions",
+)
+
+
 def redact_candidates(decided: DataFrame, *, detectors: Detectors, rules: RuleSettings) -> DataFrame:
     """The posts that passed rules 1 to 8, redacted, with rule 9 applied (``reason`` is "empty" or null).
 
