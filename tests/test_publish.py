@@ -204,3 +204,27 @@ def test_a_retried_audit_append_replaces_the_dead_runs_rows(spark, tmp_path):
     publish.append_audit_tables(spark, root, staging, snapshot_id="s-new", run_id="retry")
     rows = spark.read.format("delta").load(str(root / "ledger")).groupBy("snapshot_id", "run_id").count().collect()
     assert {(r["snapshot_id"], r["run_id"]): r["count"] for r in rows} == {("s-old", "r0"): 2, ("s-new", "retry"): 2}
+
+
+def test_shard_files_land_near_the_target_size(spark, tmp_path):
+    """Sized from a written sample: every file but a partition's last is within 20% of the target."""
+    from pyspark.sql import functions as F
+
+    rows = spark.range(120_000).select(
+        F.sha2(F.col("id").cast("string"), 256).alias("post_pid"),
+        F.sha2(F.concat(F.lit("a"), (F.col("id") % 5000).cast("string")), 256).alias("author_pid"),
+        # Split and country independent of the text's length, as in the job (the split comes from the author's hash).
+        F.when(F.pmod(F.xxhash64("id", F.lit("split")), F.lit(10)) == 0, "validation").otherwise("train").alias("split"),
+        F.when(F.pmod(F.xxhash64("id", F.lit("country")), F.lit(3)) == 0, "US").otherwise("GB").alias("country"),
+        # Text of varied length and content, as posts are.
+        F.expr("repeat(concat('post ', cast(id * 7919 % 100003 as string), ' about the weather '), 1 + cast(id % 5 as int))").alias("text"),
+    )
+    target_mb = 0.5
+    per_file = publish.rows_for_target(rows, target_mb, tmp_path / "sizing")
+    assert not (tmp_path / "sizing").exists()
+    publish.write_shards(rows, tmp_path / "shards", per_file)
+    for folder in {p.parent for p in (tmp_path / "shards").rglob("*.parquet")}:
+        files = sorted(folder.glob("part-*.parquet"))
+        for f in files[:-1]:
+            assert abs(f.stat().st_size - target_mb * 2**20) <= 0.2 * target_mb * 2**20, (f, f.stat().st_size)
+    assert sum(len(list(folder.glob("*.parquet"))) > 1 for folder in (tmp_path / "shards").glob("*/*")) >= 2

@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
+from pyspark.sql import SparkSession
 
 import postcurate
 from postcurate import manifest as manifests
@@ -90,14 +89,6 @@ def read_inputs(spark: SparkSession, config: Config) -> dict[str, PinnedTable]:
     return tables
 
 
-def _rows_per_file(kept: DataFrame, target_mb: float) -> int:
-    """How many rows make a shard of about ``target_mb``, from the kept rows' average size on disk."""
-    avg_text = kept.select(F.avg(F.length("text"))).first()[0] or 0.0
-    # Parquet with Snappy stores text at roughly half its length; ids and the other columns add ~60 bytes a row.
-    per_row = 0.5 * avg_text + 60.0
-    return max(1000, int(target_mb * 1024 * 1024 / per_row))
-
-
 def stage_outputs(
     spark: SparkSession,
     staging: Path,
@@ -124,8 +115,7 @@ def stage_outputs(
             # Shards and the ledger (its "empty" rows) both read the redacted candidates: redact once.
             candidates = redact_candidates(decided, detectors=detectors, rules=config.rules).persist(StorageLevel.MEMORY_AND_DISK)
             curated = destinations(decided, candidates, config.output)
-            # Sized from the redacted text that is written (this also fills the candidates' cache).
-            rows_per_file = _rows_per_file(candidates.where(F.col("reason").isNull()), config.output.shard_target_mb)
+            rows_per_file = publishing.rows_for_target(curated.shards, config.output.shard_target_mb, staging / "_sizing")
             publishing.write_shards(curated.shards, staging / "shards", rows_per_file)
             curated.ledger.write.parquet(str(staging / "ledger"))
             curated.quarantine.write.parquet(str(staging / "quarantine"))

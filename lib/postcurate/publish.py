@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow.parquet as pq
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
@@ -193,6 +194,37 @@ def _part_number(path: Path) -> tuple[str, int]:
     # Spark names files part-<task>-<job uuid>-c<counter>...; order by task, then counter as a number.
     m = re.match(r"part-(\d+)-.*-c(\d+)", path.name)
     return (m.group(1), int(m.group(2))) if m else (path.name, 0)
+
+
+SIZING_SAMPLE_ROWS = 20_000
+SIZING_MAX_ROWS = 500_000
+
+
+def rows_for_target(shards: DataFrame, target_mb: float, scratch: Path) -> int:
+    """How many rows make a shard file of about ``target_mb``, measured rather than guessed.
+
+    A sample is written as Parquet and its bytes per row read; then a second sample of the size that gives
+    (one file's worth, capped), because bytes per row depend on a file's size (footer, dictionaries).
+    """
+    rows = SIZING_SAMPLE_ROWS
+    for _ in range(2):
+        per_row = _bytes_per_row(shards.limit(rows), scratch)
+        if per_row is None:
+            break
+        rows = max(1000, min(SIZING_MAX_ROWS, int(target_mb * 2**20 / per_row)))
+    return rows
+
+
+def _bytes_per_row(sample: DataFrame, scratch: Path) -> float | None:
+    # Ordered as write_shards orders the files: sorted ids compress better than shuffled ones.
+    sample.coalesce(1).sortWithinPartitions("split", "country", "post_pid").write.mode("overwrite").parquet(str(scratch))
+    try:
+        files = list(scratch.glob("*.parquet"))
+        rows = sum(pq.read_metadata(f).num_rows for f in files)
+        size = sum(f.stat().st_size for f in files)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return size / rows if rows else None
 
 
 def write_shards(shards: DataFrame, target: Path, rows_per_file: int) -> None:

@@ -155,34 +155,27 @@ def with_redacted_text(df: DataFrame, detectors: Detectors, text_col: str = "tex
     # Counts are taken once, from the finished text: placeholders added = placeholders now - placeholders before.
     # (No detector can match inside a placeholder, and each type has its own, so the difference is exact.)
     # Counting per stage instead would make every stage's text feed two expressions, and Catalyst's plans grow
-    # with every such fork. One regex pass lists the placeholders; each type then counts its own in that list.
+    # with every such fork. Each type counts its placeholder by a literal search-and-delete: no regex, no lambda.
     if not detectors.detectors:
         counts = F.create_map().cast("map<string,int>")
         return out.withColumn(text_col, F.col(_TEXT)).withColumn("pii_counts", counts).drop(_TEXT, _ORIGINAL)
-    tag = f"<({'|'.join(re.escape(d.placeholder[1:-1]) for d in detectors.detectors)})>"
-    original = F.col(_ORIGINAL)
-    out = out.withColumn("__pii_tags", F.regexp_extract_all(F.col(_TEXT), F.lit(tag), 1)).withColumn(
-        # Placeholders typed by the author are rare: look for them only in texts that have a "<" at all.
-        "__pii_typed",
-        F.when(original.contains("<"), F.regexp_extract_all(original, F.lit(tag), 1)).otherwise(
-            F.array().cast("array<string>")
-        ),
-    )
+    text, original = F.col(_TEXT), F.col(_ORIGINAL)
 
-    def added(name: str) -> Column:
-        return (
-            F.size(F.filter("__pii_tags", lambda t: t == F.lit(name))) - F.size(F.filter("__pii_typed", lambda t: t == F.lit(name)))
-        ).cast("int")
+    def added(placeholder: str) -> Column:
+        # Placeholders typed by the author are rare: look for them only in texts that have a "<" at all.
+        typed = F.when(original.contains("<"), _occurrences(original, placeholder)).otherwise(F.lit(0))
+        return (_occurrences(text, placeholder) - typed).cast("int")
 
     counts = F.map_from_arrays(
         F.array(*[F.lit(d.name) for d in detectors.detectors]),
-        F.array(*[added(d.placeholder[1:-1]) for d in detectors.detectors]),
+        F.array(*[added(d.placeholder) for d in detectors.detectors]),
     )
-    return (
-        out.withColumn(text_col, F.col(_TEXT))
-        .withColumn("pii_counts", counts)
-        .drop(_TEXT, _ORIGINAL, "__pii_tags", "__pii_typed")
-    )
+    return out.withColumn(text_col, F.col(_TEXT)).withColumn("pii_counts", counts).drop(_TEXT, _ORIGINAL)
+
+
+def _occurrences(text: Column, literal: str) -> Column:
+    """How many times ``literal`` occurs in ``text`` (no overlaps): the characters a plain replace removes."""
+    return F.floor((F.length(text) - F.length(F.replace(text, F.lit(literal), F.lit("")))) / len(literal))
 
 
 def pii_totals(df: DataFrame, counts_col: str = "pii_counts") -> dict[str, int]:
