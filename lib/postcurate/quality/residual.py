@@ -55,16 +55,8 @@ def residual_pii_type(text: Column, rules: ResidualRules) -> Column:
     found = F.lit(None).cast("string")
     for pii_type, type_rules in reversed(list(rules.items())):
         found = F.when(_any_rule_matches(text, type_rules), F.lit(pii_type)).otherwise(found)
-    # Most shard texts are clean: when every rule has a gate, one scan for any gate settles them.
-    gates = [_gate_of(rule) for type_rules in rules.values() for rule in type_rules]
-    if gates and all(gates):
-        any_gate = "|".join(f"(?:{g})" for g in sorted(set(gates)))
-        found = F.when(text.rlike(any_gate), found)
+    # (One alternation of all the gates in front of this was measured slower than the gates one by one.)
     return found
-
-
-def _gate_of(rule: Rule) -> str | None:
-    return None if isinstance(rule, str) else rule[1]
 
 
 def _any_rule_matches(text: Column, rules: Sequence[Rule]) -> Column:
