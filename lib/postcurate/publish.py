@@ -196,6 +196,10 @@ def _part_number(path: Path) -> tuple[str, int]:
     return (m.group(1), int(m.group(2))) if m else (path.name, 0)
 
 
+# Pseudonyms are written plain, not dictionary-encoded: post ids never repeat, and author ids repeat only in a
+# partition small enough for an author's posts to share a file, so a dictionary would make a file's bytes per row
+# depend on its partition's size, and shard sizes unpredictable.
+SHARD_PARQUET_OPTIONS = {"parquet.enable.dictionary#post_pid": "false", "parquet.enable.dictionary#author_pid": "false"}
 SIZING_SAMPLE_ROWS = 20_000
 SIZING_MAX_ROWS = 500_000
 
@@ -203,10 +207,10 @@ SIZING_MAX_ROWS = 500_000
 def rows_for_target(shards: DataFrame, target_mb: float, scratch: Path) -> int:
     """How many rows make a shard file of about ``target_mb``, measured rather than guessed.
 
-    Samples are taken from the largest ``split=/country=`` partition, where most files are, because that is what
-    a file holds: one partition's rows, whose authors recur (their ids compress) more than in a mixed sample. A
-    first sample gives a size; a second of one file's worth (capped) is measured again, because bytes per row also
-    depend on a file's size (footer, dictionaries).
+    Samples are taken from the largest ``split=/country=`` partition, where most files are (a file holds one
+    partition's rows, and text length varies with the country's languages). A first sample gives a size; a second
+    of one file's worth (capped) is measured again, because bytes per row also depend on a file's size (footer,
+    the dictionaries of the low-cardinality columns).
     """
     largest = shards.groupBy("split", "country").count().orderBy(F.desc("count")).first()
     if largest is None:
@@ -223,7 +227,7 @@ def rows_for_target(shards: DataFrame, target_mb: float, scratch: Path) -> int:
 
 def _bytes_per_row(sample: DataFrame, scratch: Path) -> float | None:
     # Ordered as write_shards orders the files: sorted ids compress better than shuffled ones.
-    sample.coalesce(1).sortWithinPartitions("post_pid").write.mode("overwrite").parquet(str(scratch))
+    sample.coalesce(1).sortWithinPartitions("post_pid").write.options(**SHARD_PARQUET_OPTIONS).mode("overwrite").parquet(str(scratch))
     try:
         files = list(scratch.glob("*.parquet"))
         rows = sum(pq.read_metadata(f).num_rows for f in files)
@@ -243,7 +247,8 @@ def write_shards(shards: DataFrame, target: Path, rows_per_file: int) -> None:
     (
         shards.repartition("split", "country")
         .sortWithinPartitions("split", "country", "post_pid")
-        .write.option("maxRecordsPerFile", rows_per_file)
+        .write.options(**SHARD_PARQUET_OPTIONS)
+        .option("maxRecordsPerFile", rows_per_file)
         .partitionBy("split", "country")
         .parquet(str(target))
     )
