@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -20,7 +22,7 @@ def test_harness_times_baseline_and_job_and_reports_figures(spark, tmp_path):
     small, large = report["results"]
     for r in (small, large):
         assert r["posts_read"] == r["posts"] + max(3, r["posts"] // 5000)
-        assert r["baseline_s"] > 0 and r["job_s"] > 0 and abs(r["ratio"] - r["job_s"] / r["baseline_s"]) < 0.02  # from unrounded times
+        assert r["baseline_s"] > 0 and r["job_s"] > 0 and r["ratio"] == pytest.approx(r["job_s"] / r["baseline_s"], rel=0.02)  # from unrounded times
         assert r["published"] and r["shards"]["files"] > 0
         assert r["jvm_peak_heap_mb"]["job"] > 0
         assert r["shards"]["files"] >= r["shards"]["partitions"] > 0
