@@ -19,5 +19,6 @@ def where(_=None):
 if __name__ == "__main__":
     spark = SparkSession.builder.appName("postcurate-probe").getOrCreate()
     executors = spark.sparkContext.parallelize(range(4), 4).map(where).collect()
-    print("PROBE " + json.dumps({"driver": where(), "executors": executors}))
+    # Flushed at once: the JVM writes its log to the same file, and a buffered line can be split by it.
+    print("PROBE " + json.dumps({"driver": where(), "executors": executors}), flush=True)
     spark.stop()

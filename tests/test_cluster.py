@@ -114,7 +114,8 @@ def test_driver_and_executors_run_the_shipped_wheel(cluster, dist, tmp_path):
     proc = cluster.submit(REPO / "tests" / "cluster_probe.py", [], log=log)
     assert _wait(proc, log, 300) == 0, log.read_text()[-4000:]
     line = next(line for line in log.read_text().splitlines() if line.startswith("PROBE "))
-    probe = json.loads(line[len("PROBE "):])
+    # raw_decode: the probe's JSON, even if the JVM's log ran on after it on the same line.
+    probe, _ = json.JSONDecoder().raw_decode(line[len("PROBE "):])
     for where in [probe["driver"], *probe["executors"]]:
         assert zipped.name in where["module"], where  # imported from the --py-files zip, not a checkout
         assert where["schemas"] == ["post_id", "author_id"]
