@@ -1,7 +1,8 @@
 """The curation transform: raw post versions in, shard rows, ledger rows and quarantine rows out.
 
 Pure DataFrame functions; no storage, no session. The job (``postcurate.job``) reads the tables, calls
-``curate`` and writes what it returns.
+``decide``, then ``redact_candidates`` (which it caches: shards and ledger both read it) and ``destinations``,
+and writes what they return.
 """
 
 from __future__ import annotations
@@ -116,12 +117,3 @@ def destinations(decided: DataFrame, candidates: DataFrame, output: OutputSettin
     )
     shards = candidates.where(F.col("reason").isNull()).transform(to_shard_rows, output)
     return Curated(shards=shards, ledger=ledger, quarantine=quarantine)
-
-
-def curate(decided: DataFrame, *, detectors: Detectors, rules: RuleSettings, output: OutputSettings) -> Curated:
-    """Redact the posts that passed rules 1 to 8, apply rule 9, and split all posts into their three destinations.
-
-    Shards and ledger both read the redacted candidates: a caller that writes both should persist them in
-    between (``redact_candidates``, then ``destinations``), or the redaction runs twice.
-    """
-    return destinations(decided, redact_candidates(decided, detectors=detectors, rules=rules), output)
