@@ -138,7 +138,7 @@ def _nino(name, placeholder, context, settings):
 @detector_kind("address", 60, "<ADDRESS>")
 def _address(name, placeholder, context, settings):
     rules = [SqlRule(a + p, gate=P.ADDRESS_GATE) for a, p in zip(P.ADDRESS_ANCHORS, P.ADDRESS)]
-    return _sql(name, placeholder, 60, "sql", *rules, context=context)
+    return _sql(name, placeholder, 60, "sql", *rules, context=context, anchor=P.ADDRESS_ANCHOR)
 
 
 @detector_kind("mention", 70, "<MENTION>")

@@ -65,10 +65,22 @@ def _passes(detector: Detector) -> list[tuple[str, str, str | None]]:
     return passes
 
 
+_PLAIN = re.compile(r"[\w@#:/ ]+")
+
+
 def gate_matches(text: Column, gate: str) -> Column:
-    """A detector's cheap pre-test: plain text as a substring search, anything else as one ``rlike``."""
-    # A plain substring ("@") is a memchr-speed check; anything else is one rlike.
-    return text.contains(gate) if re.fullmatch(r"[\w@#:/ ]+", gate) else text.rlike(gate)
+    """A detector's cheap pre-test: plain text as a substring search, anything else as one ``rlike``.
+
+    A gate whose first alternative is plain text ("@|(?i)[\\[(]at[\\])]") searches for that text first and
+    runs the rest as a regex only where it is missing.
+    """
+    # A plain substring ("@") is a byte-search; a regex is tried at every position of the text.
+    if _PLAIN.fullmatch(gate):
+        return text.contains(gate)
+    head, bar, rest = gate.partition("|")
+    if bar and _PLAIN.fullmatch(head):  # plain text has no brackets, so this "|" is a top-level one
+        return text.contains(head) | gate_matches(text, rest)
+    return text.rlike(gate)
 
 
 def _gated(text: Column, gate: str | None, step: Column, gated: bool) -> Column:

@@ -12,6 +12,7 @@ Overlaps are resolved longest first, then by detector priority.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,8 +24,9 @@ from postcurate.pii.checks import IBAN_LENGTHS, card_ok, iban_ok, isbn_ok, nhs_o
 # Gaps: one or two spaces, a tight dot, dash or slash, or a bracket edge. Not ". " (a sentence ends there) nor
 # " - " (a list separator), and a run never ends inside "10:54" or "3.5".
 _GAP = r"(?: {1,2}|[.\-/]|[ ]?\([ ]?|[ ]?\)[ ]?[-.]?[ ]?)"  # = postcurate.pii.patterns.RUN_GAP
+# The look-ahead goes first: one character test rejects most positions before the two look-behinds run.
 _RUN = re.compile(
-    r"(?<![0-9A-Za-z+])(?<![0-9][:.,])(?:\+\s?)?\(?[0-9]+(?:" + _GAP + r"[0-9]+){0,15}\)?(?![:.,]?[0-9]|[A-Za-z])"
+    r"(?=[+(0-9])(?<![0-9A-Za-z+])(?<![0-9][:.,])(?:\+\s?)?\(?[0-9]+(?:" + _GAP + r"[0-9]+){0,15}\)?(?![:.,]?[0-9]|[A-Za-z])"
 )
 _DIGITS = re.compile(r"[0-9]+")
 # What may stand between two digit groups of one number: one separator, spaced or not, or a bracket pair edge.
@@ -135,36 +137,45 @@ class _Span:
         self.sizes = tuple(len(g) for g in groups)
 
 
-def _sub_spans(text: str, run: re.Match, min_digits: int = 9) -> list[_Span]:
+def _tokens(text: str, run: re.Match) -> tuple[list[int], list[int], list[str], list[str]]:
+    """The run's digit groups: their starts, ends, strings, and the separators between them."""
+    starts, ends, strings = [], [], []
+    for m in _DIGITS.finditer(text, run.start(), run.end()):
+        starts.append(m.start())
+        ends.append(m.end())
+        strings.append(m.group())
+    gaps = [text[ends[k] : starts[k + 1]] for k in range(len(starts) - 1)]
+    return starts, ends, strings, gaps
+
+
+def _sub_spans(text: str, run: re.Match, tokens, min_digits: int = 9) -> list[_Span]:
     """Every window of whole digit groups in the run with ``min_digits`` to 19 digits, as a ``_Span``."""
-    tokens = [(m.start(), m.end()) for m in _DIGITS.finditer(text, run.start(), run.end())]
-    strings = [text[a:b] for a, b in tokens]
-    gaps = [text[tokens[k][1] : tokens[k + 1][0]] for k in range(len(tokens) - 1)]
+    starts, ends, strings, gaps = tokens
     # A number starts at the run's start or after a space/bracket, never inside "12/03" or "12.03.2024";
     # and likewise ends at one.
     loose = [" " in g or "(" in g or ")" in g for g in gaps]
-    head = text[run.start() : tokens[0][0]]
+    run_start, count = run.start(), len(starts)
     spans = []
-    for i in range(len(tokens)):
+    for i in range(count):
         if i and not loose[i - 1]:
             continue
         if i == 0:
-            start, plus = run.start(), "+" in head
+            start, plus = run_start, "+" in text[run_start : starts[0]]
         else:
             lead = gaps[i - 1]
-            start, plus = (tokens[i - 1][1] + lead.index("("), False) if "(" in lead else (tokens[i][0], False)
+            start, plus = (ends[i - 1] + lead.index("("), False) if "(" in lead else (starts[i], False)
         total = 0
-        for j in range(i, len(tokens)):
+        for j in range(i, count):
             total += len(strings[j])
             if total > 19:
                 break
-            if total < min_digits or (j + 1 < len(tokens) and not loose[j]):
+            if total < min_digits or (j + 1 < count and not loose[j]):
                 continue
             groups, inner = strings[i : j + 1], gaps[i:j]
-            end = tokens[j][1]
+            end = ends[j]
             joined = "".join(inner)
-            if "(" in text[start : tokens[i][0]] + joined and text[end : end + 1] == ")":
-                if (text[start : tokens[i][0]] + joined).count("(") > joined.count(")"):
+            if "(" in joined or "(" in text[start : starts[i]]:
+                if text[end : end + 1] == ")" and (text[start : starts[i]] + joined).count("(") > joined.count(")"):
                     end += 1
             paren_trunk = -1
             if "(" in joined:
@@ -188,8 +199,7 @@ def _looks_like_isbn(span: _Span) -> bool:
     A compact ISBN-10 is a hard case: its check is the NHS mod-11 check, and a random 10-digit phone number
     passes it one time in eleven; the callers weigh the context.
     """
-    seps = {ch for gap in span.gaps for ch in gap}
-    if len(span.digits) not in (10, 13) or not seps <= {"-", " "}:
+    if len(span.digits) not in (10, 13) or not {ch for gap in span.gaps for ch in gap} <= {"-", " "}:
         return False
     return len(span.groups) in (1, 4 if len(span.digits) == 10 else 5) and isbn_ok(span.digits)
 
@@ -199,16 +209,19 @@ def _ssn_shaped(span: _Span) -> bool:
     return span.sizes == (3, 2, 4) and all(g == "-" for g in span.gaps)
 
 
-def _atomic(text: str, run: re.Match) -> bool:
+def _atomic(tokens) -> bool:
     """A run printed in even blocks of four ("4130 0680 2297 8046") is one number: never split it."""
-    tokens = list(_DIGITS.finditer(text, run.start(), run.end()))
-    sizes = [len(t.group()) for t in tokens]
-    gaps = {text[a.end() : b.start()] for a, b in zip(tokens, tokens[1:])}
-    return len(sizes) >= 4 and all(n == 4 for n in sizes[:-1]) and 1 <= sizes[-1] <= 4 and len(gaps) == 1
+    _, _, strings, gaps = tokens
+    return (
+        len(strings) >= 4
+        and all(len(g) == 4 for g in strings[:-1])
+        and 1 <= len(strings[-1]) <= 4
+        and len(set(gaps)) == 1
+    )
 
 
 def _card(span: _Span) -> bool:
-    if span.plus or span.paren_trunk >= 0:
+    if span.plus or span.paren_trunk >= 0 or not 13 <= len(span.digits) <= 19:
         return False
     seps = {_clean(g) or " " for g in span.gaps}
     if len(seps) > 1 or any(len(g) > 1 for g in span.gaps) or (seps and seps - {" ", "-"}):
@@ -273,23 +286,32 @@ def _phone(span: _Span, settings: ValidatedSettings, near_positive: Callable[[],
 
 def _iban_spans(text: str) -> list[tuple[int, int, bool]]:
     """IBAN-shaped tokens cut to their country's length: (start, end, passes mod-97)."""
-    if not _IBAN_HINT.search(text):  # most texts: one quick scan instead of the full pattern's
-        return []
-    found = []
-    for m in _IBAN.finditer(text):
-        want = IBAN_LENGTHS[m.group(1).upper()] - 4
-        compact, end = [], m.start(3)
-        for k, ch in enumerate(m.group(3)):
-            if ch.isalnum():
-                compact.append(ch)
-                if len(compact) == want:
-                    end = m.start(3) + k + 1
-                    break
-        # Too short, or running on into a letter or digit ("DE89...3000X"): not an IBAN at all.
-        if len(compact) != want or (end < len(text) and text[end].isalnum()):
+    found, after = [], 0
+    # Only where the quick hint ("two letters, two digits") is: most texts have none, and the full pattern's
+    # look-ahead would otherwise be tried at every position. An IBAN starts at a word's start, which a hint
+    # match cannot have skipped (it is all letters and digits). As with finditer, matches do not overlap.
+    for hint in _IBAN_HINT.finditer(text):
+        m = _IBAN.match(text, hint.start()) if hint.start() >= after else None
+        if m is None:
             continue
-        found.append((m.start(), end, iban_ok(m.group(1) + m.group(2) + "".join(compact))))
+        after = m.end()
+        want = IBAN_LENGTHS[m.group(1).upper()] - 4
+        body = _iban_body(want).match(text, m.start(3))
+        # Too short, or running on into a letter or digit ("DE89...3000X"): not an IBAN at all.
+        if body is None or (body.end() < len(text) and text[body.end()].isalnum()):
+            continue
+        compact = _IBAN_SEPARATORS.sub("", body.group())
+        found.append((m.start(), body.end(), iban_ok(m.group(1) + m.group(2) + compact)))
     return found
+
+
+_IBAN_SEPARATORS = re.compile(r"[ \-]")
+
+
+@functools.lru_cache(maxsize=None)
+def _iban_body(length: int) -> re.Pattern:
+    """The first ``length`` letters and digits of an IBAN's body, each optionally after one separator."""
+    return re.compile(r"(?:[ \-]?[0-9A-Za-z]){%d}" % length)
 
 
 def redact_validated(text: str, settings: ValidatedSettings) -> tuple[str, dict[str, int]]:
@@ -323,10 +345,11 @@ def redact_validated(text: str, settings: ValidatedSettings) -> tuple[str, dict[
             continue  # cannot hold nine digits: most runs are a year, a price or a time
         if any(s < run.end() and run.start() < e for s, e, _ in iban_shaped):
             continue  # digits inside an IBAN-shaped token are that token's, valid or not
-        spans = [sp for sp in _sub_spans(text, run) if not _ssn_shaped(sp)]
+        tokens = _tokens(text, run)
+        spans = [sp for sp in _sub_spans(text, run, tokens) if not _ssn_shaped(sp)]
         if not spans:
             continue
-        if _atomic(text, run):
+        if _atomic(tokens):
             spans = [sp for sp in spans if sp.start == run.start() and sp.end >= run.end() - 1]
         # Context is read once per run ("Order 0034 5678 9012 3456" vetoes every number inside the run), and
         # only when a check asks for it: the word lists are long and most runs never need them.
