@@ -102,10 +102,13 @@ def _validated_udf(settings: ValidatedSettings):
     # An Arrow UDF (Spark 4.1): batches arrive as pyarrow arrays, with no pandas conversion on the way in or out.
     @F.arrow_udf(T.StringType())
     def check(texts: pa.Array) -> pa.Array:
-        # Rows the prefilter did not flag arrive as nulls and leave as nulls: no regex, no copy.
-        return pa.array(
-            [redact_validated(t, settings)[0] if t is not None else None for t in texts.to_pylist()], type=pa.string()
-        )
+        # Rows the prefilter did not flag arrive as nulls and leave as nulls: no regex, no copy. A text with
+        # nothing to replace leaves as a null too (the caller keeps its own copy), so it is not sent back.
+        out = []
+        for text in texts.to_pylist():
+            redacted = redact_validated(text, settings)[0] if text is not None else None
+            out.append(None if redacted is text else redacted)
+        return pa.array(out, type=pa.string())
 
     # Marked non-deterministic only so that Spark never copies it: a filter on the redacted text (the "empty"
     # rule) would otherwise be pushed below it with the UDF inlined, and every flagged row would cross into
