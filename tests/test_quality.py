@@ -10,7 +10,7 @@ import pytest
 from pyspark.sql import functions as F
 
 from postcurate.errors import ConfigError
-from postcurate.quality import default_residual_rules, gate_parameters, load_suite_files, residual_pii_type, run_gate
+from postcurate.quality import default_residual_needs, default_residual_rules, gate_parameters, load_suite_files, residual_pii_type, run_gate
 from postcurate.quality import frames as derived
 from postcurate.quality.gate import _add_suite, _context
 
@@ -55,6 +55,27 @@ def test_residual_pii_type_names_the_type_and_ignores_placeholders(spark):
     )
     got = {r["id"]: r["t"] for r in df.select("id", residual_pii_type(F.col("text"), rules).alias("t")).collect()}
     assert got == {"a": "email", "c": None, "d": None}
+
+
+def test_what_a_type_needs_holds_for_every_labelled_value_and_changes_no_verdict(spark):
+    # The shared "needs a digit" test spares most texts every pattern; it must never hide a match.
+    from pathlib import Path
+
+    from postcurate.pii.evaluation import LABELS_SCHEMA
+
+    needs = default_residual_needs()
+    assert {"coords", "ip", "ssn", "nino", "address"} <= set(needs) and "email" not in needs
+    labels = spark.read.schema(LABELS_SCHEMA).json(str(Path(__file__).parents[1] / "eval" / "pii_eval.jsonl"))
+    values = labels.select(F.explode("pii").alias("p")).select("p.type", "p.value")
+    for pii_type, need in needs.items():
+        assert values.where((F.col("type") == pii_type) & ~F.col("value").rlike(need)).count() == 0, pii_type
+    rules = default_residual_rules()
+    texts = labels.select("text").union(spark.createDataFrame([("no digits at all: jo.smith@example.com",), ("@rosie_m said hi",)], "text string"))
+    verdicts = texts.select(
+        residual_pii_type(F.col("text"), rules).alias("plain"), residual_pii_type(F.col("text"), rules, needs).alias("hinted")
+    )
+    assert verdicts.where(F.col("plain").isNotNull()).count() > 1500  # two in three labelled texts hold a SQL type
+    assert verdicts.where(~F.col("plain").eqNullSafe(F.col("hinted"))).count() == 0
 
 
 def test_residual_rules_are_data(spark):

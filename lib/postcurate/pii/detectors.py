@@ -48,6 +48,7 @@ class Detector:
     rules: tuple[SqlRule, ...] = ()
     context: Context = field(default_factory=Context)
     anchor: str | None = None  # a cheap Java look-ahead body every match satisfies, tried before anything else
+    needs: str | None = None  # a cheap regex every match holds (shared by several detectors, so tested once)
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,8 @@ def known_kinds() -> list[str]:
     return sorted(_KINDS)
 
 
-def _sql(name, placeholder, order, stage, *rules: SqlRule, context: Context = Context(), anchor=None) -> Detector:
-    return Detector(name, placeholder, stage, order, tuple(rules), context, anchor)
+def _sql(name, placeholder, order, stage, *rules: SqlRule, context: Context = Context(), anchor=None, needs=None) -> Detector:
+    return Detector(name, placeholder, stage, order, tuple(rules), context, anchor, needs)
 
 
 @detector_kind("email", 10, "<EMAIL>")
@@ -103,7 +104,7 @@ def _email(name, placeholder, context, settings):
 def _coords(name, placeholder, context, settings):
     guard = P.not_after(context.negative)
     rules = [SqlRule(a + guard + p, gate=P.COORDS_GATE) for a, p in zip(P.COORDS_ANCHORS, P.COORDS)]
-    return _sql(name, placeholder, 20, "before_urls", *rules, context=context, anchor="[-+\u22120-9NSlLbB]")
+    return _sql(name, placeholder, 20, "before_urls", *rules, context=context, anchor="[-+\u22120-9NSlLbB]", needs=P.NEEDS_DIGIT)
 
 
 @detector_kind("ip", 30, "<IP>")
@@ -116,6 +117,7 @@ def _ip(name, placeholder, context, settings):
         SqlRule(P.IPV4_ANCHOR + guard + P.IPV4, gate=P.IP_GATE),
         context=context,
         anchor="[0-9A-Fa-f:]",
+        needs=P.NEEDS_DIGIT,  # IPv6 too: its pattern requires a digit
     )
 
 
@@ -124,7 +126,7 @@ def _ssn(name, placeholder, context, settings):
     rules = [SqlRule(P.SSN_ANCHOR + P.not_after(context.negative) + P.SSN_DASHED, gate=P.SSN_GATE)]
     if context.positive:  # nine bare digits are an SSN only when labelled as one
         rules.append(SqlRule(P.SSN_COMPACT_ANCHOR + P.after_words(context.positive) + P.SSN_BODY_COMPACT, gate=P.SSN_GATE))
-    return _sql(name, placeholder, 40, "sql", *rules, context=context, anchor="[0-9]{3}[ \\-]?[0-9]{2}")
+    return _sql(name, placeholder, 40, "sql", *rules, context=context, anchor="[0-9]{3}[ \\-]?[0-9]{2}", needs=P.NEEDS_DIGIT)
 
 
 @detector_kind("nino", 50, "<NINO>")
@@ -132,13 +134,13 @@ def _nino(name, placeholder, context, settings):
     rules = [SqlRule(P.NINO_ANCHOR + P.not_after(context.negative) + P.NINO, gate=P.NINO_GATE)]
     if context.positive:  # without the suffix letter only when labelled
         rules.append(SqlRule(P.NINO_ANCHOR + P.after_words(context.positive) + P.NINO_BODY_NO_SUFFIX, gate=P.NINO_GATE))
-    return _sql(name, placeholder, 50, "sql", *rules, context=context, anchor=P.NINO_ANCHOR)
+    return _sql(name, placeholder, 50, "sql", *rules, context=context, anchor=P.NINO_ANCHOR, needs=P.NEEDS_DIGIT)
 
 
 @detector_kind("address", 60, "<ADDRESS>")
 def _address(name, placeholder, context, settings):
     rules = [SqlRule(a + p, gate=P.ADDRESS_GATE) for a, p in zip(P.ADDRESS_ANCHORS, P.ADDRESS)]
-    return _sql(name, placeholder, 60, "sql", *rules, context=context, anchor=P.ADDRESS_ANCHOR)
+    return _sql(name, placeholder, 60, "sql", *rules, context=context, anchor=P.ADDRESS_ANCHOR, needs=P.NEEDS_DIGIT)
 
 
 @detector_kind("mention", 70, "<MENTION>")

@@ -7,7 +7,7 @@ or published snapshot. A snapshot is published only when every expectation passe
 """
 
 from postcurate.quality.gate import GateResult, Outcome, run_gate
-from postcurate.quality.residual import default_residual_rules, residual_pii_type
+from postcurate.quality.residual import default_residual_needs, default_residual_rules, residual_pii_type
 from postcurate.quality.snapshot import GateInputs, SnapshotFrames, gate_parameters
 from postcurate.quality.suites import load_suite_files
 
@@ -16,6 +16,7 @@ __all__ = [
     "GateResult",
     "Outcome",
     "SnapshotFrames",
+    "default_residual_needs",
     "default_residual_rules",
     "gate_parameters",
     "load_suite_files",

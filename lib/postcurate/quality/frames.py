@@ -9,6 +9,7 @@ pandas frames: Great Expectations checks them without a Spark job.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import pandas as pd
 from pyspark.sql import DataFrame, Window
@@ -21,10 +22,11 @@ from postcurate.quality.residual import ResidualRules, residual_pii_type
 from postcurate.rules.eligibility import objectors
 
 
-def shard_facts(shards: DataFrame, residual_rules: ResidualRules) -> DataFrame:
+def shard_facts(shards: DataFrame, residual_rules: ResidualRules, residual_needs: Mapping[str, str] | None = None) -> DataFrame:
     """One row per shard row: ids (pseudonyms), partition and enum columns, and facts derived from the text.
 
-    ``split_conflict`` is set on the rows of an author found on both sides of the split.
+    ``split_conflict`` is set on the rows of an author found on both sides of the split. ``residual_needs``: see
+    ``residual_pii_type``.
     """
     by_author = Window.partitionBy("author_pid")
     sides = F.size(F.collect_set("split").over(by_author))
@@ -39,7 +41,7 @@ def shard_facts(shards: DataFrame, residual_rules: ResidualRules) -> DataFrame:
         "split",
         "pii_counts",
         F.length(strip_placeholders(F.col("text"))).alias("text_chars_left"),
-        residual_pii_type(F.col("text"), residual_rules).alias("residual_pii_type"),
+        residual_pii_type(F.col("text"), residual_rules, residual_needs).alias("residual_pii_type"),
     ).withColumn("split_conflict", F.when(sides > 1, F.lit("both_sides")))
 
 

@@ -15,7 +15,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from postcurate import schemas
 from postcurate.quality import frames as derived
-from postcurate.quality.residual import ResidualRules, default_residual_rules
+from postcurate.quality.residual import ResidualRules, default_residual_needs, default_residual_rules
 
 log = logging.getLogger("postcurate.quality")
 
@@ -63,7 +63,9 @@ class SnapshotFrames:
         self.ledger = spark.read.parquet(str(self.dir / "ledger"))
         self.quarantine = spark.read.parquet(str(self.dir / "quarantine"))
         self.residual_rules = dict(residual_rules or default_residual_rules())
-        self.facts = derived.shard_facts(self.shards, self.residual_rules).persist(StorageLevel.MEMORY_AND_DISK)
+        # What the default rules' matches need holds for them only; rules given by the caller are tried on every text.
+        needs = None if residual_rules else default_residual_needs()
+        self.facts = derived.shard_facts(self.shards, self.residual_rules, needs).persist(StorageLevel.MEMORY_AND_DISK)
         self._cached: list[DataFrame] = [self.facts]
 
     def __enter__(self) -> "SnapshotFrames":
