@@ -117,7 +117,14 @@ def test_counts_per_type_include_every_enabled_detector(redacted):
 
 def test_null_and_empty_text_and_existing_placeholders(spark):
     df = spark.createDataFrame(
-        [(1, None), (2, ""), (3, "already <EMAIL> here, and bob@example.com"), (4, "private \ue000 char and https://x.org/a")],
+        [
+            (1, None),
+            (2, ""),
+            (3, "already <EMAIL> here, and bob@example.com"),
+            (4, "private \ue000 char and https://x.org/a"),
+            # Counted in bytes: letters of two, three and four bytes around the placeholders change nothing.
+            (5, "Grüße <PHONE> 東京 😀 an jürgen@example.de oder +49 30 901820 <EMAIL>"),
+        ],
         "id int, text string",
     )
     rows = {r.id: r for r in df.transform(with_redacted_text, DETECTORS, "text").collect()}
@@ -127,6 +134,8 @@ def test_null_and_empty_text_and_existing_placeholders(spark):
     assert rows[3].text == "already <EMAIL> here, and <EMAIL>" and rows[3].pii_counts["email"] == 1
     # A stray private-use character cannot be mistaken for a protected link.
     assert rows[4].text == "private \ufffd char and https://x.org/a"
+    assert rows[5].text == "Grüße <PHONE> 東京 😀 an <EMAIL> oder <PHONE> <EMAIL>"
+    assert (rows[5].pii_counts["email"], rows[5].pii_counts["phone"]) == (1, 1)
 
 
 def test_other_columns_are_kept_and_the_text_column_can_have_any_name(spark):

@@ -180,7 +180,9 @@ def with_redacted_text(df: DataFrame, detectors: Detectors, text_col: str = "tex
     def added(placeholder: str) -> Column:
         # Placeholders typed by the author are rare: look for them only in texts that have a "<" at all.
         typed = F.when(original.contains("<"), _occurrences(original, placeholder)).otherwise(F.lit(0))
-        return (_occurrences(text, placeholder) - typed).cast("int")
+        # Likewise most redacted texts hold no placeholder: a byte search spares them the count.
+        now = F.when(text.contains("<"), _occurrences(text, placeholder)).otherwise(F.lit(0))
+        return (now - typed).cast("int")
 
     counts = F.map_from_arrays(
         F.array(*[F.lit(d.name) for d in detectors.detectors]),
@@ -190,8 +192,12 @@ def with_redacted_text(df: DataFrame, detectors: Detectors, text_col: str = "tex
 
 
 def _occurrences(text: Column, literal: str) -> Column:
-    """How many times ``literal`` occurs in ``text`` (no overlaps): the characters a plain replace removes."""
-    return F.floor((F.length(text) - F.length(F.replace(text, F.lit(literal), F.lit("")))) / len(literal))
+    """How many times ``literal`` occurs in ``text`` (no overlaps): the bytes a plain replace removes.
+
+    Bytes, not characters: a string knows its byte length, but counting its characters reads it all. The
+    placeholders are ASCII (``<[A-Z_]+>``), so each occurrence is ``len(literal)`` bytes.
+    """
+    return F.floor((F.octet_length(text) - F.octet_length(F.replace(text, F.lit(literal), F.lit("")))) / len(literal))
 
 
 def pii_totals(df: DataFrame, counts_col: str = "pii_counts") -> dict[str, int]:
