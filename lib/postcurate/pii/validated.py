@@ -119,6 +119,14 @@ class ValidatedSettings:
     def numeric(self) -> list[Check]:
         return [self.by_name[n] for n in ("card", "nhs", "phone") if n in self.by_name]
 
+    @cached_property
+    def national_phone_forms(self) -> tuple[re.Pattern | None, tuple[tuple[re.Pattern, tuple[tuple[int, ...], ...]], ...]]:
+        """The national forms of every plan: those with no grouping rule as one alternation (any match will
+        do), and the others, each with its groupings."""
+        free = [p for plan in self.phone_plans for p, groups in plan.national if not groups]
+        grouped = tuple((r, groups) for plan in self.phone_plans for r, groups in plan.national_regexes if groups)
+        return (re.compile("|".join(f"(?:{p})" for p in free)) if free else None), grouped
+
 
 class _Span:
     """One candidate number: its place in the text, digit groups and the gaps between them.
@@ -275,12 +283,12 @@ def _phone(span: _Span, settings: ValidatedSettings, near_positive: Callable[[],
                 # "+44 (0)20 ..." is handled above; "+44 020 ..." is a common mistake that still dials.
                 return bool(plan.nsn_regex.fullmatch(nsn) or (nsn[:1] == "0" and plan.nsn_regex.fullmatch(nsn[1:])))
         return settings.generic_international and 9 <= len(digits) <= 15 and digits[0] != "0"
-    for plan in settings.phone_plans:
-        for pattern, formats in plan.national_regexes:
-            if not pattern.fullmatch(digits):
-                continue
-            if not formats or sizes in formats or (len(sizes) == 1 and near_positive()):
-                return True
+    free, grouped = settings.national_phone_forms
+    if free is not None and free.fullmatch(digits):
+        return True
+    for pattern, formats in grouped:
+        if pattern.fullmatch(digits) and (sizes in formats or (len(sizes) == 1 and near_positive())):
+            return True
     return False
 
 
