@@ -16,7 +16,8 @@ import postcurate
 MANIFEST = "manifest.json"
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MiB chunks (shards and manifests can be large)."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -37,7 +38,7 @@ def describe_shards(shards_dir: Path) -> list[dict]:
                 "country": partition.get("country"),
                 "rows": pq.read_metadata(path).num_rows,
                 "bytes": path.stat().st_size,
-                "sha256": _sha256(path),
+                "sha256": sha256_file(path),
             }
         )
     return files
@@ -59,7 +60,7 @@ def verify_shards(snapshot_dir: Path, manifest: dict) -> list[str]:
         size = path.stat().st_size
         if size != expected["bytes"]:
             problems.append(f"{rel}: {size} bytes, manifest says {expected['bytes']}")
-        elif _sha256(path) != expected["sha256"]:
+        elif sha256_file(path) != expected["sha256"]:
             problems.append(f"{rel}: SHA-256 differs from the manifest")
     for path in sorted((snapshot_dir / "shards").rglob("*.parquet")):
         rel = str(path.relative_to(snapshot_dir))

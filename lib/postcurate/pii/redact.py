@@ -40,7 +40,8 @@ def strip_placeholders(text: Column) -> Column:
 
     >>> df.where(F.length(strip_placeholders(F.col("text"))) >= 20)
     """
-    return F.trim(F.regexp_replace(text, PLACEHOLDER_PATTERN, ""))
+    # Most texts hold no placeholder: a byte search for "<" spares them the regex.
+    return F.trim(F.when(text.contains("<"), F.regexp_replace(text, PLACEHOLDER_PATTERN, "")).otherwise(text))
 
 
 def sql_passes(detector: Detector) -> list[tuple[str, str, str | None]]:

@@ -32,7 +32,7 @@ _PURGE_FILE = re.compile(r"^part-purge-([0-9a-z]+)-")
 
 
 # One checksum for the whole project: the manifest's.
-from postcurate.manifest import _sha256 as sha256_file  # noqa: E402
+from postcurate.manifest import sha256_file  # noqa: E402
 
 
 def new_purge_id(now: dt.datetime) -> str:

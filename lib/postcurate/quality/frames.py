@@ -39,7 +39,6 @@ def shard_facts(shards: DataFrame, residual_rules: ResidualRules, residual_needs
         "created_period",
         "country",
         "split",
-        "pii_counts",
         F.length(strip_placeholders(F.col("text"))).alias("text_chars_left"),
         residual_pii_type(F.col("text"), residual_rules, residual_needs).alias("residual_pii_type"),
     ).withColumn("split_conflict", F.when(sides > 1, F.lit("both_sides")))
