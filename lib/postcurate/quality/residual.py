@@ -69,7 +69,7 @@ def residual_pii_type(text: Column, rules: ResidualRules, needs: Mapping[str, st
         first_found.append(F.when(gate_matches(text, need), found) if need else found)
     # (One alternation of all the gates in front was measured slower than the gates one by one; a shared
     # one-character need is not: it costs one gate and spares three posts in four several.)
-    return F.coalesce(*first_found) if len(first_found) > 1 else first_found[0] if first_found else F.lit(None).cast("string")
+    return F.coalesce(*first_found) if first_found else F.lit(None).cast("string")
 
 
 def _any_rule_matches(text: Column, rules: Sequence[Rule]) -> Column:
