@@ -12,10 +12,9 @@ Overlaps are resolved longest first, then by detector priority.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Callable
 
 from postcurate.pii.checks import IBAN_LENGTHS, card_ok, iban_ok, isbn_ok, nhs_ok
@@ -32,8 +31,9 @@ _DIGITS = re.compile(r"[0-9]+")
 # What may stand between two digit groups of one number: one separator, spaced or not, or a bracket pair edge.
 _GAP_OK = re.compile(_GAP)
 _LOOSE = re.compile(r"[\s()]")
+# Matched only where _IBAN_HINT found two letters and two digits (see _iban_spans), so it needs no look-ahead.
 _IBAN = re.compile(
-    r"(?=[A-Za-z]{2}[0-9]{2})(?<![0-9A-Za-z])(" + "|".join(sorted(IBAN_LENGTHS)) + r")([0-9]{2})((?:[ \-]?[0-9A-Za-z]){8,32})",
+    r"(?<![0-9A-Za-z])(" + "|".join(sorted(IBAN_LENGTHS)) + r")([0-9]{2})((?:[ \-]?[0-9A-Za-z]){8,32})",
     re.IGNORECASE,
 )
 _IBAN_HINT = re.compile(r"[A-Za-z]{2}[0-9]{2}")
@@ -316,7 +316,7 @@ def _iban_spans(text: str) -> list[tuple[int, int, bool]]:
 _IBAN_SEPARATORS = re.compile(r"[ \-]")
 
 
-@functools.lru_cache(maxsize=None)
+@lru_cache(maxsize=None)
 def _iban_body(length: int) -> re.Pattern:
     """The first ``length`` letters and digits of an IBAN's body, each optionally after one separator."""
     return re.compile(r"(?:[ \-]?[0-9A-Za-z]){%d}" % length)

@@ -68,7 +68,7 @@ def residual_pii_type(text: Column, rules: ResidualRules, needs: Mapping[str, st
             found = F.when(_any_rule_matches(text, rules[pii_type]), F.lit(pii_type)).otherwise(found)
         first_found.append(F.when(gate_matches(text, need), found) if need else found)
     # (One alternation of all the gates in front was measured slower than the gates one by one; a shared
-    # one-character need is not: it costs one gate and spares three posts in four several.)
+    # one-character need is not: it costs one gate and spares three posts in four the gates behind it.)
     return F.coalesce(*first_found) if first_found else F.lit(None).cast("string")
 
 
