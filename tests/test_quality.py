@@ -101,6 +101,7 @@ def test_posts_read_counts_posts_not_versions(spark):
     )
     assert derived.posts_read(posts, t) == 4
     assert derived.posts_read(posts.where(F.col("post_id") != " "), t) == 2
+    assert derived.posts_read(posts.limit(0), t) == 0
 
 
 def test_leak_frames_keep_no_ids(spark):

@@ -9,7 +9,7 @@ import pytest
 from factories import frame, objection, post, ts, user
 
 from postcurate.config import RuleSettings
-from postcurate.pipeline import decide
+from postcurate.pipeline import DESTINATION_COLUMNS, decide, for_destinations
 from postcurate.rules.geo import load_geo_rules
 
 GEO = load_geo_rules(Path(__file__).resolve().parents[1] / "conf" / "geo_rules.yaml")
@@ -219,3 +219,11 @@ def test_reasons_follow_the_contract_order(spark):
         "blocked_minor": "geo_blocked",
         "minor_objector": "objected",
     }
+
+
+def test_what_the_job_caches_keeps_the_text_only_of_posts_still_in(spark):
+    posts = [post("kept", text="still in after rules one to eight"), post("gone", text="a deleted post", is_deleted=True)]
+    decided = decide(frame(spark, "posts", posts), frame(spark, "users", [user()]), frame(spark, "objections", []), as_of=AS_OF, geo=GEO, rules=RuleSettings(), key=KEY)
+    cached = decided.transform(for_destinations)
+    assert tuple(cached.columns) == DESTINATION_COLUMNS
+    assert {r["reason"]: r["text"] for r in cached.collect()} == {"deleted": None, None: "still in after rules one to eight"}

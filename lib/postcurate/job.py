@@ -29,7 +29,7 @@ from postcurate.errors import ConfigError, QualityGateError
 from postcurate.lake import PinnedTable, check_fresh, read_pinned
 from postcurate.logs import stage
 from postcurate.pii import Detectors, load_detectors
-from postcurate.pipeline import DESTINATION_COLUMNS, decide, destinations, redact_candidates
+from postcurate.pipeline import decide, destinations, for_destinations, redact_candidates
 from postcurate.pseudonyms import key_fingerprint
 from postcurate.purge import write_author_index
 from postcurate.quality import GateInputs, SnapshotFrames, gate_parameters, run_gate
@@ -101,14 +101,15 @@ def stage_outputs(
     key: bytes,
 ) -> int:
     """Decide and curate every post, write shards, ledger and quarantine into ``staging``; the number of posts decided."""
-    decided = (
-        decide(tables["posts"].df, tables["users"].df, tables["objections"].df, as_of=cutoff, geo=geo, rules=config.rules, key=key)
-        .select(*DESTINATION_COLUMNS)
-        .persist(StorageLevel.MEMORY_AND_DISK)
-    )
-    candidates = None
+    decided = candidates = None
     try:
         with stage("decide") as st:  # materialises the cache that the writes below read from
+            # Inside the stage: planning the cached query already runs jobs (Delta's log replay, broadcasts).
+            decided = (
+                decide(tables["posts"].df, tables["users"].df, tables["objections"].df, as_of=cutoff, geo=geo, rules=config.rules, key=key)
+                .transform(for_destinations)
+                .persist(StorageLevel.MEMORY_AND_DISK)
+            )
             posts_read = decided.count()
             st.count(posts_read=posts_read)
         with stage("write"):
@@ -124,9 +125,9 @@ def stage_outputs(
             publishing.tidy(write_author_index(spark, staging), keep_success=True)
         return posts_read
     finally:
-        if candidates is not None:
-            candidates.unpersist()
-        decided.unpersist()
+        for cached in (candidates, decided):
+            if cached is not None:
+                cached.unpersist()
 
 
 def _counts(snap: SnapshotFrames, posts_read: int) -> dict:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sys
-import sys
 from typing import Any, Mapping
 
 from pyspark.sql import SparkSession
@@ -31,6 +30,11 @@ DEFAULT_CONF = {
     "spark.sql.adaptive.enabled": "true",
     # Arrow is how the PII stage's vectorised checks exchange data with Python.
     "spark.sql.execution.arrow.pyspark.enabled": "true",
+    # Delta replays a table's log into this many partitions the first time a version is read. Its default, 50,
+    # suits logs of millions of files; a log of a few commits then costs 50 near-empty tasks, 3-6 s per table on
+    # two cores, paid for each of the three input tables. A cluster reading platform-size logs sets it higher
+    # (conf/cluster.yaml).
+    "spark.databricks.delta.snapshotPartitions": "2",
 }
 
 

@@ -64,9 +64,11 @@ def posts_read(posts: DataFrame, as_of: dt.datetime) -> int:
     """
     blank = F.col("post_id").isNull() | (F.trim(F.col("post_id")) == "")
     in_scope = posts.where(F.col("updated_at").isNull() | (F.col("updated_at") <= F.lit(as_of).cast("timestamp")))
-    ids, blanks = in_scope.select("post_id", "updated_at").agg(
-        F.countDistinct(F.when(~blank, F.col("post_id"))), F.count(F.when(blank, F.lit(1)))
-    ).first()
+    # One plain distinct (blank ids become one null key) and a count of its rows: a distinct count beside another
+    # aggregate would make Spark expand every row into two.
+    key = F.when(~blank, F.col("post_id")).alias("key")
+    keys, blanks = in_scope.select(key).distinct().agg(F.count(F.lit(1)), F.max(F.col("key").isNull())).first()
+    ids = keys - 1 if blanks else keys
     if not blanks:
         return int(ids)
     row_hash = F.sha2(F.to_json(F.struct(*[F.col(c) for c in posts.columns])), 256)
