@@ -23,6 +23,8 @@ def test_harness_times_baseline_and_job_and_reports_figures(spark, tmp_path):
     for r in (small, large):
         assert r["posts_read"] == r["posts"] + max(3, r["posts"] // 5000)
         assert r["baseline_s"] > 0 and r["job_s"] > 0 and r["ratio"] == pytest.approx(r["job_s"] / r["baseline_s"], rel=0.02)  # from unrounded times
+        assert r["ratio_cold"] == pytest.approx(r["job_cold_s"] / r["baseline_cold_s"], rel=0.02)
+        assert {"decide", "write", "gate"} <= set(r["stages_s"]) and {"decide", "write", "gate"} <= set(r["stages_cold_s"])
         assert r["published"] and r["shards"]["files"] > 0
         assert r["jvm_peak_heap_mb"]["job"] > 0
         assert r["shards"]["files"] >= r["shards"]["partitions"] > 0
