@@ -284,11 +284,11 @@ def _print(report: dict) -> None:
         print(f"scaling: {sc['posts_factor']}x posts -> {sc['job_time_factor']}x job time; JVM peak heap MB {sc['jvm_peak_heap_mb']}")
 
 
-def _session(driver_memory: str):
+def _session(driver_memory: str, conf: dict[str, str] | None = None):
     return build_spark(
         "postcurate-bench",
         master="local[2]",
-        conf={"spark.driver.memory": driver_memory, "spark.sql.shuffle.partitions": 16, "spark.ui.enabled": False},
+        conf={"spark.driver.memory": driver_memory, "spark.sql.shuffle.partitions": 16, "spark.ui.enabled": False, **(conf or {})},
     )
 
 
@@ -302,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--driver-memory", default="12g")
     parser.add_argument("--components", action="store_true", help="also time read/resolve, rules and PII on their own")
     parser.add_argument("--fresh", action="store_true", help="re-seed lakes even if present")
+    parser.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Spark setting for baseline and job alike (repeatable), e.g. to compare a setting's effect")
     parser.add_argument("--json", default=None, help="also write the results to this file")
     parser.add_argument("--one-to", default=None, help=argparse.SUPPRESS)  # internal: run one size, write its figures here
     args = parser.parse_args(argv)
@@ -313,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     options = {"users": args.users, "objection_rate": args.objection_rate, "components": args.components}
 
     if args.one_to:
-        spark = _session(args.driver_memory)
+        spark = _session(args.driver_memory, dict(c.split("=", 1) for c in args.conf))
         figures = bench_one(spark, sizes[0], work, args.shard_mb, reuse=not args.fresh, **options)
         Path(args.one_to).write_text(json.dumps({"spark": spark.version, "figures": figures}))
         spark.stop()
@@ -328,12 +330,14 @@ def main(argv: list[str] | None = None) -> int:
                      "--driver-memory", args.driver_memory, "--objection-rate", str(args.objection_rate), "--one-to", str(out)]
             child += (["--users", str(args.users)] if args.users else []) + (["--components"] if args.components else [])
             child += ["--fresh"] if args.fresh else []
+            child += [a for c in args.conf for a in ("--conf", c)]
             subprocess.run(child, check=True)
             one = json.loads(out.read_text())
             spark_version = one["spark"]
             results.append(one["figures"])
             print(json.dumps(one["figures"]), flush=True)
     report = summarise(results, spark_version)
+    report["spark_conf_overrides"] = dict(c.split("=", 1) for c in args.conf)
     _print(report)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
