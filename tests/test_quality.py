@@ -115,16 +115,30 @@ def test_leak_frames_keep_no_ids(spark):
     assert leaked.columns == ["split", "country"] and leaked.count() == 1
 
 
+def test_an_author_on_both_sides_of_the_split_fails_the_gate_without_naming_them(spark, tmp_path):
+    facts = spark.createDataFrame(
+        [("a" * 64, "train"), ("a" * 64, "validation"), ("b" * 64, "train"), ("b" * 64, "train"), ("c" * 64, "validation")],
+        "author_pid string, split string",
+    )
+    conflicts = derived.authors_on_both_sides(facts)
+    assert conflicts.columns == ["sides"] and [r[0] for r in conflicts.collect()] == [2]
+    suite = [s for s in load_suite_files() if s.name == "split_conflicts"][0]
+    shutil.copy(suite.path, tmp_path)
+    result = run_gate({"authors_on_both_sides": conflicts}, {}, suites_dir=tmp_path)
+    assert not result.success and [o.expectation for o in result.failures] == ["expect_table_row_count_to_equal"]
+    assert run_gate({"authors_on_both_sides": derived.authors_on_both_sides(facts.where(F.col("author_pid") != "a" * 64))}, {}, suites_dir=tmp_path).success
+
+
 def test_gate_reports_counts_and_never_values(spark, tmp_path):
     """A real GE run on a tiny shard-facts frame: the failing expectations are named with their row counts."""
     facts = spark.createDataFrame(
         [
-            ("a" * 64, "b" * 64, "facebook", "post", "en", dt.date(2025, 1, 1), "GB", "train", 40, None, None),
-            ("a" * 64, "b" * 64, "facebook", "post", "en", dt.date(2025, 1, 1), "KP", "train", 40, "email", None),
-            ("c" * 64, "d" * 64, "facebook", "photo_caption", "en", dt.date(2025, 1, 1), "GB", "train", 3, None, None),
+            ("a" * 64, "b" * 64, "facebook", "post", "en", dt.date(2025, 1, 1), "GB", "train", 40, None),
+            ("a" * 64, "b" * 64, "facebook", "post", "en", dt.date(2025, 1, 1), "KP", "train", 40, "email"),
+            ("c" * 64, "d" * 64, "facebook", "photo_caption", "en", dt.date(2025, 1, 1), "GB", "train", 3, None),
         ],
         "post_pid string, author_pid string, platform string, post_type string, lang string, created_period date, "
-        "country string, split string, text_chars_left int, residual_pii_type string, split_conflict string",
+        "country string, split string, text_chars_left int, residual_pii_type string",
     )
     params = gate_parameters(allowed_countries=["GB"], allowed_post_types=["post", "comment"], min_text_length=20)
     shards_suite = [s for s in load_suite_files() if s.name == "shards"][0]

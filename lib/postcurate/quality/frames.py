@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 import pandas as pd
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from postcurate import schemas
@@ -25,11 +25,8 @@ from postcurate.rules.eligibility import objectors
 def shard_facts(shards: DataFrame, residual_rules: ResidualRules, residual_needs: Mapping[str, str] | None = None) -> DataFrame:
     """One row per shard row: ids (pseudonyms), partition and enum columns, and facts derived from the text.
 
-    ``split_conflict`` is set on the rows of an author found on both sides of the split. ``residual_needs``: see
-    ``residual_pii_type``.
+    ``residual_needs``: see ``residual_pii_type``.
     """
-    by_author = Window.partitionBy("author_pid")
-    sides = F.size(F.collect_set("split").over(by_author))
     return shards.select(
         "post_pid",
         "author_pid",
@@ -41,7 +38,17 @@ def shard_facts(shards: DataFrame, residual_rules: ResidualRules, residual_needs
         "split",
         F.length(strip_placeholders(F.col("text"))).alias("text_chars_left"),
         residual_pii_type(F.col("text"), residual_rules, residual_needs).alias("residual_pii_type"),
-    ).withColumn("split_conflict", F.when(sides > 1, F.lit("both_sides")))
+    )
+
+
+def authors_on_both_sides(facts: DataFrame) -> DataFrame:
+    """One row per author found on both sides of the split, reduced to how many sides (no id).
+
+    An aggregate of two narrow columns; a window over the facts would sort every row by author.
+    """
+    return facts.select("author_pid", "split").distinct().groupBy("author_pid").count().where(F.col("count") > 1).select(
+        F.col("count").alias("sides")
+    )
 
 
 def shard_schema(shards: DataFrame) -> pd.DataFrame:

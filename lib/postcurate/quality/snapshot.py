@@ -101,6 +101,7 @@ class SnapshotFrames:
                 in_manifest=sum(s["rows"] for s in manifest["shards"]),
             ),
             "excluded_posts_in_shards": derived.excluded_posts_in_shards(self.shards, self.ledger, self.quarantine),
+            "authors_on_both_sides": derived.authors_on_both_sides(self.facts),
         }
         if inputs is not None:
             objector_pids = derived.objector_pseudonyms(inputs.objections, inputs.as_of, inputs.key)
