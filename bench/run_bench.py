@@ -198,7 +198,7 @@ def bench_one(
     # the ratio compares the warm runs of both. The cold pair is reported beside it (``ratio_cold``).
     runs = [_job(spark, load_config(_config(work, lake, out / name, shard_mb))) for name in ("job-cold", "job")]
     job_heap = _jvm_peak_heap_mb(spark, reset=True)
-    (job_cold_s, _, _), (job_s, stages, result) = runs
+    (job_cold_s, cold_stages, _), (job_s, stages, result) = runs
     baseline_s, _ = _baseline(spark, lake, out / "baseline")
     counts = result.manifest["counts"]
     lake_tables = {t: read_pinned(spark, t, str(lake / t)).df for t in ("users", "objections")}
@@ -220,7 +220,7 @@ def bench_one(
         "baseline_posts_per_s": round(n / baseline_s),
         "job_posts_per_s": round(n / job_s),
         "stages_s": {k: round(v, 2) for k, v in stages.items()},
-        "stages_cold_s": {k: round(v, 2) for k, v in runs[0][1].items()},
+        "stages_cold_s": {k: round(v, 2) for k, v in cold_stages.items()},
         "jvm_peak_heap_mb": {"baseline": round(baseline_heap), "job": round(job_heap)},
         "python_driver_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "shards": shard_conformance(result.manifest["shards"], shard_mb),
@@ -284,6 +284,14 @@ def _print(report: dict) -> None:
         print(f"scaling: {sc['posts_factor']}x posts -> {sc['job_time_factor']}x job time; JVM peak heap MB {sc['jvm_peak_heap_mb']}")
 
 
+def _spark_setting(text: str) -> tuple[str, str]:
+    """``--conf KEY=VALUE`` as a pair; argparse turns the ValueError into a usage error."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise ValueError(text)
+    return key, value
+
+
 def _session(driver_memory: str, conf: dict[str, str] | None = None):
     return build_spark(
         "postcurate-bench",
@@ -302,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--driver-memory", default="12g")
     parser.add_argument("--components", action="store_true", help="also time read/resolve, rules and PII on their own")
     parser.add_argument("--fresh", action="store_true", help="re-seed lakes even if present")
-    parser.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
+    parser.add_argument("--conf", action="append", default=[], type=_spark_setting, metavar="KEY=VALUE",
                         help="a Spark setting for baseline and job alike (repeatable), e.g. to compare a setting's effect")
     parser.add_argument("--json", default=None, help="also write the results to this file")
     parser.add_argument("--one-to", default=None, help=argparse.SUPPRESS)  # internal: run one size, write its figures here
@@ -315,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     options = {"users": args.users, "objection_rate": args.objection_rate, "components": args.components}
 
     if args.one_to:
-        spark = _session(args.driver_memory, dict(c.split("=", 1) for c in args.conf))
+        spark = _session(args.driver_memory, dict(args.conf))
         figures = bench_one(spark, sizes[0], work, args.shard_mb, reuse=not args.fresh, **options)
         Path(args.one_to).write_text(json.dumps({"spark": spark.version, "figures": figures}))
         spark.stop()
@@ -330,14 +338,14 @@ def main(argv: list[str] | None = None) -> int:
                      "--driver-memory", args.driver_memory, "--objection-rate", str(args.objection_rate), "--one-to", str(out)]
             child += (["--users", str(args.users)] if args.users else []) + (["--components"] if args.components else [])
             child += ["--fresh"] if args.fresh else []
-            child += [a for c in args.conf for a in ("--conf", c)]
+            child += [a for key, value in args.conf for a in ("--conf", f"{key}={value}")]
             subprocess.run(child, check=True)
             one = json.loads(out.read_text())
             spark_version = one["spark"]
             results.append(one["figures"])
             print(json.dumps(one["figures"]), flush=True)
     report = summarise(results, spark_version)
-    report["spark_conf_overrides"] = dict(c.split("=", 1) for c in args.conf)
+    report["spark_conf_overrides"] = dict(args.conf)
     _print(report)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)

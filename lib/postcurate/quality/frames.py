@@ -75,11 +75,11 @@ def posts_read(posts: DataFrame, as_of: dt.datetime) -> int:
     # aggregate would make Spark expand every row into two.
     key = F.when(~blank, F.col("post_id")).alias("key")
     keys, blanks = in_scope.select(key).distinct().agg(F.count(F.lit(1)), F.max(F.col("key").isNull())).first()
-    ids = keys - 1 if blanks else keys
     if not blanks:
-        return int(ids)
+        return int(keys)
     row_hash = F.sha2(F.to_json(F.struct(*[F.col(c) for c in posts.columns])), 256)
-    return int(ids) + in_scope.where(blank).select(row_hash.alias("h")).distinct().count()
+    # The null key stood for every blank id; those rows count once per distinct row instead.
+    return int(keys) - 1 + in_scope.where(blank).select(row_hash.alias("h")).distinct().count()
 
 
 def reconciliation(*, posts_read: int, in_shards: int, in_ledger: int, in_quarantine: int, in_manifest: int) -> pd.DataFrame:
