@@ -110,9 +110,20 @@ def test_leak_frames_keep_no_ids(spark):
     quarantine = spark.createDataFrame([], "post_pid string, author_pid string, reason string")
     excluded = derived.excluded_posts_in_shards(shards, ledger, quarantine)
     assert excluded.columns == ["reason"] and [r[0] for r in excluded.collect()] == ["objected"]
-    objecting = spark.createDataFrame([("a1",)], "author_pid string")
+    objecting = spark.createDataFrame([("a1",), ("a1",), ("a9",)], "author_pid string")  # repeats: one row per objection
     leaked = derived.objector_posts_in_shards(shards, objecting)
-    assert leaked.columns == ["split", "country"] and leaked.count() == 1
+    assert leaked.columns == ["split", "country"] and [tuple(r) for r in leaked.collect()] == [("train", "GB")]
+
+
+def test_no_objector_in_the_shards_gives_an_empty_frame_the_objector_suite_passes(spark, tmp_path):
+    shards = spark.createDataFrame([("p1", "a1", "train", "GB")], "post_pid string, author_pid string, split string, country string")
+    clean = derived.objector_posts_in_shards(shards, spark.createDataFrame([("a2",), ("a3",)], "author_pid string"))
+    assert list(clean.columns) == ["split", "country"] and len(clean) == 0  # pandas: no Spark job when the check runs
+    suite = [s for s in load_suite_files() if s.name == "objector_leaks"][0]
+    shutil.copy(suite.path, tmp_path)
+    assert run_gate({"objector_posts_in_shards": clean}, {}, suites_dir=tmp_path).success
+    leaked = derived.objector_posts_in_shards(shards, spark.createDataFrame([("a1",)], "author_pid string"))
+    assert not run_gate({"objector_posts_in_shards": leaked}, {}, suites_dir=tmp_path).success
 
 
 def test_an_author_on_both_sides_of_the_split_fails_the_gate_without_naming_them(spark, tmp_path):

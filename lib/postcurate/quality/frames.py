@@ -19,7 +19,7 @@ from postcurate import schemas
 from postcurate.pii import strip_placeholders
 from postcurate.pseudonyms import hmac_sha256_hex
 from postcurate.quality.residual import ResidualRules, residual_pii_type
-from postcurate.rules.eligibility import objectors
+from postcurate.rules.eligibility import objections_in_effect
 
 
 def shard_facts(shards: DataFrame, residual_rules: ResidualRules, residual_needs: Mapping[str, str] | None = None) -> DataFrame:
@@ -99,14 +99,25 @@ def reconciliation(*, posts_read: int, in_shards: int, in_ledger: int, in_quaran
 
 
 def objector_pseudonyms(objections: DataFrame, as_of: dt.datetime, key: bytes) -> DataFrame:
-    """``author_pid`` of every author with an objection in effect at ``as_of``."""
-    return objectors(objections, as_of).select(hmac_sha256_hex(F.col("author_id"), key, "author").alias("author_pid"))
+    """``author_pid`` of every objection in effect at ``as_of``: an author who objected twice appears twice.
+
+    No distinct: the only use is a semi join, which keeps a shard row once however often its author appears, and
+    a distinct would shuffle every objection row's raw id (10.6M rows, 6 s on the 20M-user benchmark lake).
+    """
+    return objections_in_effect(objections, as_of).select(hmac_sha256_hex(F.col("author_id"), key, "author").alias("author_pid"))
 
 
-def objector_posts_in_shards(shards: DataFrame, objector_pids: DataFrame) -> DataFrame:
-    """Shard rows whose author objected, reduced to their partition (the count is what matters)."""
-    # A semi join keeps each shard row once whatever the right side repeats: no distinct (a shuffle of every
-    # objector's pseudonym) is needed, and objectors() already has one row per author.
+def objector_posts_in_shards(shards: DataFrame, objector_pids: DataFrame) -> DataFrame | pd.DataFrame:
+    """Shard rows whose author objected, reduced to their partition (the count is what matters).
+
+    Pseudonyms are first compared by a 64-bit hash of each: the join then shuffles 8-byte keys instead of
+    64-character strings (16 s -> 7 s with 7M objections in effect). Only if a key matches (a leak, or a hash
+    collision) is the exact frame built, and the suite counts it; otherwise nothing leaked and the frame is an
+    empty pandas frame, which Great Expectations checks without another Spark job. Runs one Spark job.
+    """
+    key = F.xxhash64(F.col("author_pid")).alias("_key")
+    if shards.select(key).join(objector_pids.select(key), on="_key", how="left_semi").isEmpty():
+        return pd.DataFrame({"split": pd.Series(dtype="object"), "country": pd.Series(dtype="object")})
     return shards.join(objector_pids, on="author_pid", how="left_semi").select("split", "country")
 
 

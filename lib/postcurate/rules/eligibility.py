@@ -135,8 +135,8 @@ def latest_accounts(users: DataFrame, as_of: dt.datetime) -> DataFrame:
     )
 
 
-def objectors(objections: DataFrame, as_of: dt.datetime) -> DataFrame:
-    """Authors with an objection in effect at ``as_of`` (one row each).
+def objections_in_effect(objections: DataFrame, as_of: dt.datetime) -> DataFrame:
+    """``author_id`` of every objection row in effect at ``as_of`` (an author who objected twice appears twice).
 
     In scope: ``ai_training`` or ``all`` (case and spaces ignored). An objection with no time is taken as in
     effect; a withdrawal counts only if it is dated, at or before the cut-off, and not before the objection.
@@ -149,7 +149,12 @@ def objectors(objections: DataFrame, as_of: dt.datetime) -> DataFrame:
         & (F.col("objected_at").isNull() | (F.col("withdrawn_at") >= F.col("objected_at")))
     )
     in_effect = scope.isin(*OBJECTION_SCOPES) & (F.col("objected_at").isNull() | (F.col("objected_at") <= t)) & ~withdrawn
-    return objections.where(F.col("user_id").isNotNull() & in_effect).select(F.col("user_id").alias("author_id")).distinct()
+    return objections.where(F.col("user_id").isNotNull() & in_effect).select(F.col("user_id").alias("author_id"))
+
+
+def objectors(objections: DataFrame, as_of: dt.datetime) -> DataFrame:
+    """Authors with an objection in effect at ``as_of`` (one row each)."""
+    return objections_in_effect(objections, as_of).distinct()
 
 
 def with_exclusion_reason(
