@@ -134,6 +134,16 @@ def test_latest_account_version_decides(spark):
     assert reasons(spark, [post()], users=users) == {"p1": "account_not_eligible"}
 
 
+def test_ties_on_account_updated_at_resolve_to_the_most_restrictive_version(spark):
+    at = ts("2025-01-01")
+    for restrictive in (user(account_status="deactivated", updated_at=at), user(is_private_account=True, updated_at=at)):
+        for users in ([user(updated_at=at), restrictive], [restrictive, user(updated_at=at)]):
+            assert reasons(spark, [post()], users=users) == {"p1": "account_not_eligible"}
+    # The same instant in another country: one version wins whole, its country with it (never a mix of versions).
+    users = [user(updated_at=at, country="GB"), user(updated_at=at, country="US", birth_date=dt.date(2015, 1, 1))]
+    assert reasons(spark, [post()], users=users) == {"p1": "age"}  # "US" sorts last: that version, with its birth date
+
+
 @pytest.mark.parametrize("country", [None, "JP", "gb", "G B", "XX"])
 def test_unknown_blocked_or_malformed_countries_are_geo_blocked(spark, country):
     assert reasons(spark, [post()], users=[user(country=country)]) == {"p1": "geo_blocked"}
