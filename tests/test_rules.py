@@ -141,7 +141,7 @@ def test_ties_on_account_updated_at_resolve_to_the_most_restrictive_version(spar
             assert reasons(spark, [post()], users=users) == {"p1": "account_not_eligible"}
     # The same instant in another country: one version wins whole, its country with it (never a mix of versions).
     users = [user(updated_at=at, country="GB"), user(updated_at=at, country="US", birth_date=dt.date(2015, 1, 1))]
-    assert reasons(spark, [post()], users=users) == {"p1": "age"}  # "US" sorts last: that version, with its birth date
+    assert reasons(spark, [post()], users=users) == {"p1": "age"}  # "US" > "GB": that version wins, with its birth date
 
 
 @pytest.mark.parametrize("country", [None, "JP", "gb", "G B", "XX"])

@@ -113,7 +113,8 @@ def objector_posts_in_shards(shards: DataFrame, objector_pids: DataFrame) -> Dat
     Pseudonyms are first compared by a 64-bit hash of each: the join then shuffles 8-byte keys instead of
     64-character strings (16 s -> 7 s with 7M objections in effect). Only if a key matches (a leak, or a hash
     collision) is the exact frame built, and the suite counts it; otherwise nothing leaked and the frame is an
-    empty pandas frame, which Great Expectations checks without another Spark job. Runs one Spark job.
+    empty pandas frame, which Great Expectations checks without another Spark job. The hashed comparison runs
+    here, when the frame is built.
     """
     key = F.xxhash64(F.col("author_pid")).alias("_key")
     if shards.select(key).join(objector_pids.select(key), on="_key", how="left_semi").isEmpty():
