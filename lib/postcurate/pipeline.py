@@ -16,7 +16,7 @@ from pyspark.sql import functions as F
 from postcurate import schemas
 from postcurate.config import OutputSettings, RuleSettings
 from postcurate.pii import Detectors, strip_placeholders, with_redacted_text
-from postcurate.pseudonyms import hmac_sha256_hex
+from postcurate.pseudonyms import author_pseudonym, hmac_sha256_hex
 from postcurate.rules.eligibility import latest_accounts, latest_posts, objectors, with_exclusion_reason
 from postcurate.rules.geo import GeoRules
 
@@ -33,7 +33,7 @@ class Curated:
 def with_pseudonyms(df: DataFrame, key: bytes) -> DataFrame:
     """Add ``post_pid`` and ``author_pid``: keyed pseudonyms of the post key and the author."""
     return df.withColumn("post_pid", hmac_sha256_hex(F.col("_post_key"), key, "post")).withColumn(
-        "author_pid", hmac_sha256_hex(F.col("author_id"), key, "author")
+        "author_pid", author_pseudonym(F.col("author_id"), key)
     )
 
 

@@ -33,6 +33,15 @@ def hmac_sha256_hex(value: Column, key: bytes, domain: str) -> Column:
     return F.sha2(F.concat(F.lit(outer_key), inner), 256)
 
 
+def author_pseudonym(author_id: Column, key: bytes) -> Column:
+    """An author's pseudonym. The pipeline, the gate's objector check and the purge must all make it the same way,
+    or the checks would look for pseudonyms that no shard holds.
+
+    >>> objectors.select(author_pseudonym(F.col("author_id"), key).alias("author_pid"))
+    """
+    return hmac_sha256_hex(author_id, key, "author")
+
+
 def key_fingerprint(key: bytes) -> str:
     """A short public fingerprint of the key, for the manifest: tells two runs' keys apart, reveals nothing."""
     import hmac

@@ -29,7 +29,7 @@ import postcurate
 from postcurate.config import Config
 from postcurate.errors import ConfigError, PostcurateError, QualityGateError
 from postcurate.lake import read_pinned
-from postcurate.pseudonyms import hmac_sha256_hex, key_fingerprint
+from postcurate.pseudonyms import author_pseudonym, key_fingerprint
 from postcurate.purge import audit as audit_log
 from postcurate.purge.checks import Rewrite, check_rewritten
 from postcurate.purge.index import INDEX_DIR, build_author_index, index_of, read_shards, read_valid_index, shard_relative_path
@@ -113,8 +113,8 @@ def _naive_utc(ts: dt.datetime) -> dt.datetime:
 
 
 def objector_pids(objections: DataFrame, now: dt.datetime, key: bytes) -> DataFrame:
-    """Pseudonyms (``author_pid``) of every author with an objection in effect at ``now``."""
-    return objections.transform(objectors, _naive_utc(now)).select(hmac_sha256_hex(F.col("author_id"), key, "author").alias("author_pid"))
+    """Pseudonyms (``author_pid``) of every author with an objection in effect at ``now`` (one row each)."""
+    return objections.transform(objectors, _naive_utc(now)).select(author_pseudonym(F.col("author_id"), key).alias("author_pid"))
 
 
 def select_snapshots(output_root: Path, snapshot_ids: list[str] | None) -> list[Path]:
@@ -199,7 +199,7 @@ class _Purger:
         geo = load_geo_rules(config.geo_rules)
         self.allowed = geo.in_effect(now)
         objections = read_pinned(spark, "objections", config.inputs.objections)
-        self.objectors = objector_pids(objections.df, now, key).distinct().persist(StorageLevel.MEMORY_AND_DISK)
+        self.objectors = objector_pids(objections.df, now, key).persist(StorageLevel.MEMORY_AND_DISK)
         self.provenance = {
             "objections_version": objections.version,
             "geo_rules_sha256": geo.sha256,
