@@ -12,6 +12,7 @@ from pyspark.sql import functions as F
 
 from postcurate.pii import (
     PLACEHOLDER_PATTERN,
+    checksum_residual_type,
     default_detectors,
     load_detectors,
     pii_totals,
@@ -223,6 +224,20 @@ def test_residual_pii_is_clean_on_the_redacted_eval_set(spark):
     before = labels.select(residual_pii(F.col("text")).alias("before"), F.size("pii").alias("n"))
     with_pii = before.where("n > 0")
     assert with_pii.where("before").count() / with_pii.count() > 0.9
+
+
+def test_checksum_residual_type_is_clean_after_redaction_and_finds_the_labelled_values_before(spark):
+    # The gate asks the checksum step what it would still replace: nothing, once the text is redacted.
+    from postcurate.pii.evaluation import LABELS_SCHEMA
+
+    labels = spark.read.schema(LABELS_SCHEMA).json("eval/pii_eval.jsonl").limit(600)
+    detectors = default_detectors()
+    after = labels.transform(with_redacted_text, detectors).select(checksum_residual_type(F.col("text"), detectors).alias("t"))
+    assert after.where(F.col("t").isNotNull()).count() == 0
+    checksum_types = F.array(*[F.lit(t) for t in ("card", "iban", "nhs", "phone")])
+    labelled = labels.where(F.exists("pii", lambda p: F.array_contains(checksum_types, p["type"])))
+    before = labelled.select(checksum_residual_type(F.col("text"), detectors).alias("t"))
+    assert before.count() > 100 and before.where(F.col("t").isNotNull()).count() / before.count() > 0.9
 
 
 def test_filters_after_redaction_do_not_copy_the_regex_chain(spark):

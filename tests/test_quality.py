@@ -78,6 +78,44 @@ def test_what_a_type_needs_holds_for_every_labelled_value_and_changes_no_verdict
     assert verdicts.where(~F.col("plain").eqNullSafe(F.col("hinted"))).count() == 0
 
 
+def test_shard_facts_find_the_checksum_types_the_regex_rules_cannot(spark):
+    # Cards, IBANs, NHS and phone numbers are redacted by the checksum step; the gate asks that step what it would
+    # still replace, so look-alikes the redactor rightly keeps do not fail the gate.
+    from postcurate.pii import default_detectors
+
+    texts = {
+        "card": "pay with 4111 1111 1111 1111 please",
+        "iban": "my IBAN is DE89 3704 0044 0532 0130 00",
+        "phone": "call me on +44 20 7946 0958 tonight",
+        "nhs": "my NHS number is 943 476 5919",
+        "email_first": "jo.smith@example.com or 4111 1111 1111 1111",  # the regex types are named first
+        "bad_luhn": "pay with 4111 1111 1111 1112 please",
+        "bad_iban": "my IBAN is DE89 3704 0044 0532 0130 01",
+        "look_alike": "order #4111111111111111 shipped",
+        "in_an_iban_shape": "ref AT36 1261 5354 2754 8057 4111 1111 1111 1111",  # digits of an IBAN-shaped token are its own
+        "in_a_link": "see https://example.com/p/4111111111111111 for more",
+        "placeholders": "pay with <CARD>, <IBAN> or call <PHONE>",
+        "no_text": None,
+    }
+    shards = spark.createDataFrame(
+        [(k, "a", "instagram", "post", "en", dt.date(2025, 1, 1), "GB", "train", t) for k, t in texts.items()],
+        "post_pid string, author_pid string, platform string, post_type string, lang string, created_period date, country string, split string, text string",
+    )
+    builtin = default_detectors()
+    rules, needs = default_residual_rules(builtin), default_residual_needs(builtin)
+
+    def found(checksum_detectors):
+        facts = derived.shard_facts(shards, rules, needs, checksum_detectors)
+        return {r["post_pid"]: r["residual_pii_type"] for r in facts.collect()}
+
+    assert found(builtin) == {
+        "card": "card", "iban": "iban", "phone": "phone", "nhs": "nhs", "email_first": "email",
+        "bad_luhn": None, "bad_iban": None, "look_alike": None, "in_an_iban_shape": None, "in_a_link": None,
+        "placeholders": None, "no_text": None,
+    }
+    assert {k for k, v in found(None).items() if v} == {"email_first"}  # what the regex rules alone find
+
+
 def test_residual_rules_are_data(spark):
     # A new type is one more entry in the mapping, nothing else.
     df = spark.createDataFrame([("my ssn is 123-45-6789",)], "text string")

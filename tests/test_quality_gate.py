@@ -22,6 +22,7 @@ from postcurate.quality import frames as derived
 from postcurate.quality.validate import naive_cutoff, validate_snapshot
 
 LEAKED_EMAIL = "leak.test.person@example.com"
+LEAKED_CARD = "4111 1111 1111 1111"  # issuer range and Luhn valid: only the checksum step redacts it
 
 
 def _inputs(spark, lake_root: str, manifest: dict) -> GateInputs:
@@ -32,14 +33,14 @@ def _inputs(spark, lake_root: str, manifest: dict) -> GateInputs:
 
 @pytest.fixture(scope="module")
 def tampered(spark, sample_lake, published_snapshot, tmp_path_factory):
-    """A copy of the published snapshot whose shards were rewritten with four planted defects on four rows,
+    """A copy of the published snapshot whose shards were rewritten with five planted defects on five rows,
     and whose manifest was rewritten to match (so only the gate, not the checksums, can tell)."""
     src = published_snapshot.snapshot_path
     dest = tmp_path_factory.mktemp("tampered") / src.name
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns("shards"))
     manifest = manifests.read(src)
     shards = spark.read.parquet(str(src / "shards"))
-    victims = [r["post_pid"] for r in shards.select("post_pid").orderBy("post_pid").limit(3).collect()]
+    victims = [r["post_pid"] for r in shards.select("post_pid").orderBy("post_pid").limit(4).collect()]
     objector = derived.objector_pseudonyms(_inputs(spark, sample_lake.root, manifest).objections, naive_cutoff(manifest), TEST_KEY).orderBy("author_pid").first()["author_pid"]
     deleted = spark.read.parquet(str(src / "ledger")).where(F.col("reason") == "deleted").orderBy("post_pid").first()
     pid = F.col("post_pid")
@@ -53,6 +54,8 @@ def tampered(spark, sample_lake, published_snapshot, tmp_path_factory):
         .withColumn("post_pid", F.when(pid == victims[2], F.lit(deleted["post_pid"])).otherwise(pid))
         # 4. a duplicate post id
         .unionByName(shards.where(pid == victims[0]).limit(1))
+        # 5. a card number the checksum step missed
+        .withColumn("text", F.when(pid == victims[3], F.concat(F.col("text"), F.lit(f" card {LEAKED_CARD}"))).otherwise(F.col("text")))
     )
     publish.write_shards(bad, dest / "shards", rows_per_file=100_000)
     manifest["shards"] = manifests.describe_shards(dest / "shards")
@@ -67,7 +70,7 @@ def test_the_gate_names_each_planted_defect_with_its_row_count(spark, sample_lak
     assert not result.success
     failed = {(o.suite, o.expectation, o.column): (o.unexpected_count, o.observed) for o in result.failures}
     assert failed == {
-        ("shards", "expect_column_values_to_be_null", "residual_pii_type"): (1, None),  # the duplicate is of the clean row
+        ("shards", "expect_column_values_to_be_null", "residual_pii_type"): (2, None),  # the email and the card (the duplicate is of a clean row)
         ("shards", "expect_column_values_to_be_unique", "post_pid"): (2, None),
         ("objector_leaks", "expect_table_row_count_to_equal", None): (None, 1),
         ("exclusion_leaks", "expect_table_row_count_to_equal", None): (None, 1),
@@ -76,7 +79,7 @@ def test_the_gate_names_each_planted_defect_with_its_row_count(spark, sample_lak
     message = result.message()
     assert "objector_leaks" in message and "observed 1" in message and "1 of" in message
     # Counts and names only: no raw text, no PII, no pseudonyms.
-    assert "@" not in message and "leak.test" not in message
+    assert "@" not in message and "leak.test" not in message and LEAKED_CARD not in message
     shards = spark.read.parquet(str(tampered / "shards"))
     pids = {r[0] for r in shards.select("post_pid").limit(200).collect()} | {r[0] for r in shards.select("author_pid").limit(200).collect()}
     dumped = json.dumps(result.to_dict())

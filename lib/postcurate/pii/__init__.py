@@ -16,13 +16,14 @@ from postcurate.pii.detectors import (
     load_detectors,
     parse_detectors,
 )
-from postcurate.pii.redact import pii_totals, residual_pii, strip_placeholders, with_redacted_text
+from postcurate.pii.redact import checksum_residual_type, pii_totals, residual_pii, strip_placeholders, with_redacted_text
 
 __all__ = [
     "PLACEHOLDER_PATTERN",
     "Detector",
     "Detectors",
     "SqlRule",
+    "checksum_residual_type",
     "default_detectors",
     "detector_kind",
     "load_detectors",

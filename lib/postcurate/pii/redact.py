@@ -126,6 +126,37 @@ def _with_validated(df: DataFrame, detectors: Detectors) -> DataFrame:
     ).drop("__pii_checked")
 
 
+def _residual_udf(settings: ValidatedSettings):
+    @F.arrow_udf(T.StringType())
+    def first_type(texts: pa.Array) -> pa.Array:
+        # Unflagged rows arrive as nulls and leave as nulls, as in the redaction step.
+        out = []
+        for text in texts.to_pylist():
+            counts = redact_validated(text, settings)[1] if text is not None else {}
+            out.append(next((name for name, n in counts.items() if n), None))
+        return pa.array(out, type=pa.string())
+
+    return first_type
+
+
+def checksum_residual_type(text: Column, detectors: Detectors) -> Column:
+    """The first checksum type (card, IBAN, NHS, phone) that the redaction's Python step would still replace in
+    ``text``; null when it would replace nothing. For the quality gate, on finished shard text.
+
+    The very step the redactor runs, so the verdict is exact: its context rules (look-alike words, numbering
+    plans, digits inside IBAN-shaped tokens) cannot be mirrored faithfully in SQL. Only texts that pass the step's
+    own prefilter cross into Python, as in the redaction; null when ``detectors`` has no checksum type.
+
+    >>> shards.select(checksum_residual_type(F.col("text"), default_detectors()).alias("t"))
+    """
+    if not detectors.in_stage("validated"):
+        return F.lit(None).cast("string")
+    if detectors.protect_urls:  # public links are set aside while the step runs, as in the redaction
+        text = F.when(gate_matches(text, P.URL_GATE), F.regexp_replace(text, P.URL_ANCHOR + P.URL, SENTINEL)).otherwise(text)
+    flagged = F.when(text.rlike(P.VALIDATED_GATE), text)
+    return _residual_udf(detectors.validated_settings())(flagged)
+
+
 def _with_links_set_aside(df: DataFrame, gated: bool) -> DataFrame:
     url, text = P.URL_ANCHOR + P.URL, F.col(_TEXT)
     links = F.regexp_extract_all(text, F.lit(url), 0)

@@ -16,17 +16,27 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from postcurate import schemas
-from postcurate.pii import strip_placeholders
+from postcurate.pii import Detectors, checksum_residual_type, strip_placeholders
 from postcurate.pseudonyms import author_pseudonym
 from postcurate.quality.residual import ResidualRules, residual_pii_type
 from postcurate.rules.eligibility import objections_in_effect
 
 
-def shard_facts(shards: DataFrame, residual_rules: ResidualRules, residual_needs: Mapping[str, str] | None = None) -> DataFrame:
+def shard_facts(
+    shards: DataFrame,
+    residual_rules: ResidualRules,
+    residual_needs: Mapping[str, str] | None = None,
+    checksum_detectors: Detectors | None = None,
+) -> DataFrame:
     """One row per shard row: ids (pseudonyms), partition and enum columns, and facts derived from the text.
 
-    ``residual_needs``: see ``residual_pii_type``.
+    ``residual_needs``: see ``residual_pii_type``. ``checksum_detectors``: when given, the types the redaction's
+    checksum step finds (card, IBAN, NHS, phone) are looked for too, after the regex types, by that same step
+    (``checksum_residual_type``).
     """
+    residual = residual_pii_type(F.col("text"), residual_rules, residual_needs)
+    if checksum_detectors is not None:
+        residual = F.coalesce(residual, checksum_residual_type(F.col("text"), checksum_detectors))
     return shards.select(
         "post_pid",
         "author_pid",
@@ -37,7 +47,7 @@ def shard_facts(shards: DataFrame, residual_rules: ResidualRules, residual_needs
         "country",
         "split",
         F.length(strip_placeholders(F.col("text"))).alias("text_chars_left"),
-        residual_pii_type(F.col("text"), residual_rules, residual_needs).alias("residual_pii_type"),
+        residual.alias("residual_pii_type"),
     )
 
 

@@ -3,7 +3,8 @@
 The patterns are data: a mapping of PII type -> Java regular expressions, taken from the PII package's
 built-in detectors (all of them, whatever the run's detectors file switched off: the contract says none of
 these types may survive, so the gate fails closed). A new PII type in the PII package reaches the gate
-without a change here.
+without a change here. The checksum types (card, IBAN, NHS, phone) are not regexes; the gate checks them
+with the redaction's own checksum step (``postcurate.pii.checksum_residual_type``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from operator import or_
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
+from postcurate.pii.detectors import Detectors
 from postcurate.pii.redact import gate_matches
 
 # A rule is a Java regex, or (regex, gate): the gate is a cheap regex every match needs, tested first so that
@@ -23,24 +25,27 @@ Rule = str | tuple[str, str | None]
 ResidualRules = Mapping[str, Sequence[Rule]]
 
 
-def default_residual_rules() -> dict[str, tuple[tuple[str, str | None], ...]]:
-    """PII type -> (pattern, gate) per pass of the built-in SQL detectors, exactly as the redactor runs them."""
+def default_residual_rules(builtin: Detectors | None = None) -> dict[str, tuple[tuple[str, str | None], ...]]:
+    """PII type -> (pattern, gate) per pass of the built-in SQL detectors, exactly as the redactor runs them.
+
+    ``builtin``: the built-in detectors, when the caller has parsed them already (``default_detectors()``).
+    """
     from postcurate.pii import default_detectors
     from postcurate.pii.redact import sql_passes
 
     rules = {}
-    for detector in default_detectors().detectors:
+    for detector in (builtin or default_detectors()).detectors:
         passes = tuple((pattern, gate) for pattern, _, gate in sql_passes(detector))
         if passes:
             rules[detector.name] = passes
     return rules
 
 
-def default_residual_needs() -> dict[str, str]:
+def default_residual_needs(builtin: Detectors | None = None) -> dict[str, str]:
     """PII type -> a cheap regex every match of its default rules holds (types without one are left out)."""
     from postcurate.pii import default_detectors
 
-    return {d.name: d.needs for d in default_detectors().detectors if d.needs}
+    return {d.name: d.needs for d in (builtin or default_detectors()).detectors if d.needs}
 
 
 def residual_pii_type(text: Column, rules: ResidualRules, needs: Mapping[str, str] | None = None) -> Column:

@@ -14,6 +14,7 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 
 from postcurate import schemas
+from postcurate.pii import default_detectors
 from postcurate.quality import frames as derived
 from postcurate.quality.residual import ResidualRules, default_residual_needs, default_residual_rules
 
@@ -62,10 +63,12 @@ class SnapshotFrames:
         self.shards = spark.read.parquet(str(self.dir / "shards"))
         self.ledger = spark.read.parquet(str(self.dir / "ledger"))
         self.quarantine = spark.read.parquet(str(self.dir / "quarantine"))
-        self.residual_rules = dict(residual_rules or default_residual_rules())
+        builtin = default_detectors()  # parsed once: the regex rules, what they need, and the checksum types
+        self.residual_rules = dict(residual_rules or default_residual_rules(builtin))
         # What the default rules' matches need holds for them only; rules given by the caller are tried on every text.
-        needs = None if residual_rules else default_residual_needs()
-        self.facts = derived.shard_facts(self.shards, self.residual_rules, needs).persist(StorageLevel.MEMORY_AND_DISK)
+        needs = None if residual_rules else default_residual_needs(builtin)
+        # The checksum types are checked whatever the rules: the contract lets none of them survive.
+        self.facts = derived.shard_facts(self.shards, self.residual_rules, needs, builtin).persist(StorageLevel.MEMORY_AND_DISK)
         self._cached: list[DataFrame] = [self.facts]
 
     def __enter__(self) -> "SnapshotFrames":
