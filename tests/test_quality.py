@@ -175,7 +175,26 @@ def test_an_author_on_both_sides_of_the_split_fails_the_gate_without_naming_them
     shutil.copy(suite.path, tmp_path)
     result = run_gate({"authors_on_both_sides": conflicts}, {}, suites_dir=tmp_path)
     assert not result.success and [o.expectation for o in result.failures] == ["expect_table_row_count_to_equal"]
-    assert run_gate({"authors_on_both_sides": derived.authors_on_both_sides(facts.where(F.col("author_pid") != "a" * 64))}, {}, suites_dir=tmp_path).success
+    clean = derived.authors_on_both_sides(facts.where(F.col("author_pid") != "a" * 64))
+    assert list(clean.columns) == ["sides"] and len(clean) == 0  # pandas: no Spark job when the suite runs
+    assert run_gate({"authors_on_both_sides": clean}, {}, suites_dir=tmp_path).success
+    # A null split is a side of its own, as a distinct count would have it.
+    unsplit = facts.where(F.col("author_pid") == "b" * 64).limit(1).withColumn("split", F.lit(None).cast("string"))
+    assert [r[0] for r in derived.authors_on_both_sides(facts.where(F.col("author_pid") != "a" * 64).unionByName(unsplit)).collect()] == [2]
+
+
+def test_no_excluded_post_in_the_shards_gives_an_empty_frame_the_exclusion_suite_passes(spark, tmp_path):
+    shards = spark.createDataFrame([("p1", "a1", "train", "GB")], "post_pid string, author_pid string, split string, country string")
+    quarantine = spark.createDataFrame([("p3", "a3", "invalid")], "post_pid string, author_pid string, reason string")
+    suite = [s for s in load_suite_files() if s.name == "exclusion_leaks"][0]
+    shutil.copy(suite.path, tmp_path)
+    clean = derived.excluded_posts_in_shards(shards, spark.createDataFrame([("p2", "a2", "deleted")], "post_pid string, author_pid string, reason string"), quarantine)
+    assert list(clean.columns) == ["reason"] and len(clean) == 0  # pandas
+    assert run_gate({"excluded_posts_in_shards": clean}, {}, suites_dir=tmp_path).success
+    for ledger, leaked in (([("p1", "a1", "deleted")], quarantine), ([], shards.select("post_pid", "author_pid", F.lit("invalid").alias("reason")))):
+        frame = derived.excluded_posts_in_shards(shards, spark.createDataFrame(ledger, "post_pid string, author_pid string, reason string"), leaked)
+        assert [r[0] for r in frame.collect()] in (["deleted"], ["invalid"])
+        assert not run_gate({"excluded_posts_in_shards": frame}, {}, suites_dir=tmp_path).success
 
 
 def test_gate_reports_counts_and_never_values(spark, tmp_path):

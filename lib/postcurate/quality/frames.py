@@ -51,11 +51,18 @@ def shard_facts(
     )
 
 
-def authors_on_both_sides(facts: DataFrame) -> DataFrame:
+def authors_on_both_sides(facts: DataFrame) -> DataFrame | pd.DataFrame:
     """One row per author found on both sides of the split, reduced to how many sides (no id).
 
-    An aggregate of two narrow columns; a window over the facts would sort every row by author.
+    Authors are first grouped by a 64-bit hash of their pseudonym, with the smallest and largest hash of their
+    split: one aggregate of fixed-width values. Only if some group holds two splits (a conflict, or two authors
+    whose hashes collide) is the exact frame built; otherwise it is an empty pandas frame, as in
+    ``objector_posts_in_shards``.
     """
+    side = F.xxhash64(F.col("split"))  # a null split is a side of its own, as in the exact frame
+    hashed = facts.groupBy(F.xxhash64(F.col("author_pid"))).agg((F.min(side) != F.max(side)).alias("both"))
+    if hashed.where(F.col("both")).isEmpty():
+        return pd.DataFrame({"sides": pd.Series(dtype="int64")})
     return facts.select("author_pid", "split").distinct().groupBy("author_pid").count().where(F.col("count") > 1).select(
         F.col("count").alias("sides")
     )
@@ -117,22 +124,35 @@ def objector_pseudonyms(objections: DataFrame, as_of: dt.datetime, key: bytes) -
     return objections_in_effect(objections, as_of).select(author_pseudonym(F.col("author_id"), key).alias("author_pid"))
 
 
+def _hashed_keys_match(left: DataFrame, right: DataFrame, column: str) -> bool:
+    """Whether any value of ``column`` in ``left`` may also be in ``right``, compared by a 64-bit hash of each.
+
+    The join then shuffles 8-byte keys instead of 64-character pseudonyms. False is exact (equal values have
+    equal hashes); True may be a hash collision, so the caller builds the exact frame.
+    """
+    key = F.xxhash64(F.col(column)).alias("_key")
+    return not left.select(key).join(right.select(key), on="_key", how="left_semi").isEmpty()
+
+
 def objector_posts_in_shards(shards: DataFrame, objector_pids: DataFrame) -> DataFrame | pd.DataFrame:
     """Shard rows whose author objected, reduced to their partition (the count is what matters).
 
-    Pseudonyms are first compared by a 64-bit hash of each: the join then shuffles 8-byte keys instead of
-    64-character strings (16 s -> 7 s with 7M objections in effect). Only if a key matches (a leak, or a hash
-    collision) is the exact frame built, and the suite counts it; otherwise nothing leaked and the frame is an
-    empty pandas frame, which Great Expectations checks without another Spark job. The hashed comparison runs
-    here, when the frame is built.
+    Pseudonyms are first compared by hash (16 s -> 7 s with 7M objections in effect). Only if a key matches
+    (a leak, or a hash collision) is the exact frame built, and the suite counts it; otherwise nothing leaked and
+    the frame is an empty pandas frame, which Great Expectations checks without another Spark job. The hashed
+    comparison runs here, when the frame is built.
     """
-    key = F.xxhash64(F.col("author_pid")).alias("_key")
-    if shards.select(key).join(objector_pids.select(key), on="_key", how="left_semi").isEmpty():
+    if not _hashed_keys_match(shards, objector_pids, "author_pid"):
         return pd.DataFrame({"split": pd.Series(dtype="object"), "country": pd.Series(dtype="object")})
     return shards.join(objector_pids, on="author_pid", how="left_semi").select("split", "country")
 
 
-def excluded_posts_in_shards(shards: DataFrame, ledger: DataFrame, quarantine: DataFrame) -> DataFrame:
-    """Shard rows whose post is also excluded or quarantined, reduced to the exclusion reason."""
+def excluded_posts_in_shards(shards: DataFrame, ledger: DataFrame, quarantine: DataFrame) -> DataFrame | pd.DataFrame:
+    """Shard rows whose post is also excluded or quarantined, reduced to the exclusion reason.
+
+    Compared by hash first, exactly when a hash matches (see ``objector_posts_in_shards``).
+    """
     excluded = ledger.select("post_pid", "reason").unionByName(quarantine.select("post_pid", "reason"))
+    if not _hashed_keys_match(shards, excluded, "post_pid"):
+        return pd.DataFrame({"reason": pd.Series(dtype="object")})
     return shards.select("post_pid").join(excluded, on="post_pid", how="inner").select("reason")
