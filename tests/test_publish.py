@@ -228,3 +228,19 @@ def test_shard_files_land_near_the_target_size(spark, tmp_path):
         for f in files[:-1]:
             assert abs(f.stat().st_size - target_mb * 2**20) <= 0.2 * target_mb * 2**20, (f, f.stat().st_size)
     assert sum(len(list(folder.glob("*.parquet"))) > 1 for folder in (tmp_path / "shards").glob("*/*")) >= 2
+    # Files are numbered in the order they were written: read in that order, a folder's rows are sorted by post.
+    import pyarrow.parquet as pq
+
+    for folder in {p.parent for p in (tmp_path / "shards").rglob("*.parquet")}:
+        pids = [pid for f in sorted(folder.glob("part-*.parquet")) for pid in pq.read_table(f, columns=["post_pid"]).column(0).to_pylist()]
+        assert pids == sorted(pids), folder
+
+
+def test_spark_files_are_ordered_by_task_then_counter_whatever_the_job_uuid_holds():
+    # A job uuid can hold "-c" and digits itself; the counter is the one before the extension.
+    uuid = "9d43c0ae-c4a1-44fa-c812-b56722b9fa32"
+    names = [f"part-{task:05d}-{uuid}.c{counter:03d}.snappy.parquet" for task, counter in [(3, 10), (0, 2), (3, 1), (0, 1000), (12, 0)]]
+    ordered = sorted(names, key=lambda n: publish._part_number(Path(n)))
+    assert [publish._part_number(Path(n))[:2] for n in ordered] == [(0, 2), (0, 1000), (3, 1), (3, 10), (12, 0)]
+    with pytest.raises(RuntimeError, match="unexpected file name"):
+        publish._part_number(Path("part-00000.parquet"))

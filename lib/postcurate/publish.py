@@ -190,10 +190,17 @@ def tidy(folder: Path, keep_success: bool = False) -> None:
             path.unlink()
 
 
-def _part_number(path: Path) -> tuple[str, int]:
-    # Spark names files part-<task>-<job uuid>-c<counter>...; order by task, then counter as a number.
-    m = re.match(r"part-(\d+)-.*-c(\d+)", path.name)
-    return (m.group(1), int(m.group(2))) if m else (path.name, 0)
+# Spark names files part-<task>-<job uuid>.c<counter>.<codec>.parquet. The counter is read at the end of the name:
+# a uuid can hold "-c" and digits itself ("...-c4a1-..."), and a match there would give every file the same counter.
+_SPARK_FILE = re.compile(r"^part-(\d+)-.*[.-]c(\d+)(?:\.\w+)*\.parquet$")
+
+
+def _part_number(path: Path) -> tuple[int, int, str]:
+    """Order of Spark's files in a folder: by task, then by the task's file counter, both as numbers."""
+    m = _SPARK_FILE.match(path.name)
+    if m is None:
+        raise RuntimeError(f"unexpected file name from Spark's writer: {path.name}")
+    return int(m.group(1)), int(m.group(2)), path.name
 
 
 # Pseudonyms are written plain, not dictionary-encoded: post ids never repeat, and author ids repeat only in a
