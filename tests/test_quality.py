@@ -191,9 +191,11 @@ def test_no_excluded_post_in_the_shards_gives_an_empty_frame_the_exclusion_suite
     clean = derived.excluded_posts_in_shards(shards, spark.createDataFrame([("p2", "a2", "deleted")], "post_pid string, author_pid string, reason string"), quarantine)
     assert list(clean.columns) == ["reason"] and len(clean) == 0  # pandas
     assert run_gate({"excluded_posts_in_shards": clean}, {}, suites_dir=tmp_path).success
-    for ledger, leaked in (([("p1", "a1", "deleted")], quarantine), ([], shards.select("post_pid", "author_pid", F.lit("invalid").alias("reason")))):
-        frame = derived.excluded_posts_in_shards(shards, spark.createDataFrame(ledger, "post_pid string, author_pid string, reason string"), leaked)
-        assert [r[0] for r in frame.collect()] in (["deleted"], ["invalid"])
+    in_quarantine = shards.select("post_pid", "author_pid", F.lit("invalid").alias("reason"))
+    cases = [([("p1", "a1", "deleted")], quarantine, "deleted"), ([], in_quarantine, "invalid")]  # leaked via the ledger, via the quarantine
+    for ledger_rows, quarantined, reason in cases:
+        frame = derived.excluded_posts_in_shards(shards, spark.createDataFrame(ledger_rows, "post_pid string, author_pid string, reason string"), quarantined)
+        assert [r[0] for r in frame.collect()] == [reason]
         assert not run_gate({"excluded_posts_in_shards": frame}, {}, suites_dir=tmp_path).success
 
 

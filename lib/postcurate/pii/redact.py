@@ -17,6 +17,7 @@ contains a literal "<EMAIL>".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pyarrow as pa
 from pyspark.sql import Column, DataFrame
@@ -100,22 +101,27 @@ def _with_sql_detector(df: DataFrame, detector: Detector, gated: bool) -> DataFr
     return df
 
 
-def _validated_udf(settings: ValidatedSettings):
-    # An Arrow UDF (Spark 4.1): batches arrive as pyarrow arrays, with no pandas conversion on the way in or out.
+def _per_flagged_text(step: Callable[[str], str | None]):
+    """An Arrow UDF (Spark 4.1) applying ``step`` to each text: batches arrive as pyarrow arrays, with no pandas
+    conversion on the way in or out. Rows the prefilter did not flag arrive as nulls and leave as nulls, with no call."""
+
     @F.arrow_udf(T.StringType())
-    def check(texts: pa.Array) -> pa.Array:
-        # Rows the prefilter did not flag arrive as nulls and leave as nulls: no regex, no copy. A text with
-        # nothing to replace leaves as a null too (the caller keeps its own copy), so it is not sent back.
-        out = []
-        for text in texts.to_pylist():
-            redacted = redact_validated(text, settings)[0] if text is not None else None
-            out.append(None if redacted is text else redacted)
-        return pa.array(out, type=pa.string())
+    def apply(texts: pa.Array) -> pa.Array:
+        return pa.array([None if text is None else step(text) for text in texts.to_pylist()], type=pa.string())
+
+    return apply
+
+
+def _validated_udf(settings: ValidatedSettings):
+    def redacted_or_none(text: str) -> str | None:
+        # A text with nothing to replace leaves as a null (the caller keeps its own copy), so it is not sent back.
+        redacted = redact_validated(text, settings)[0]
+        return None if redacted is text else redacted
 
     # Marked non-deterministic only so that Spark never copies it: a filter on the redacted text (the "empty"
     # rule) would otherwise be pushed below it with the UDF inlined, and every flagged row would cross into
     # Python twice. It is a barrier for the SQL chain below it too.
-    return check.asNondeterministic()
+    return _per_flagged_text(redacted_or_none).asNondeterministic()
 
 
 def _validated_candidate(text: Column) -> Column:
@@ -133,16 +139,10 @@ def _with_validated(df: DataFrame, detectors: Detectors) -> DataFrame:
 
 
 def _residual_udf(settings: ValidatedSettings):
-    @F.arrow_udf(T.StringType())
-    def first_type(texts: pa.Array) -> pa.Array:
-        # Unflagged rows arrive as nulls and leave as nulls, as in the redaction step.
-        out = []
-        for text in texts.to_pylist():
-            counts = redact_validated(text, settings)[1] if text is not None else {}
-            out.append(next((name for name, n in counts.items() if n), None))
-        return pa.array(out, type=pa.string())
+    def first_type(text: str) -> str | None:
+        return next((name for name, n in redact_validated(text, settings)[1].items() if n), None)
 
-    return first_type
+    return _per_flagged_text(first_type)
 
 
 def checksum_residual_type(text: Column, detectors: Detectors) -> Column:
@@ -157,23 +157,25 @@ def checksum_residual_type(text: Column, detectors: Detectors) -> Column:
     """
     if not detectors.in_stage("validated"):
         return F.lit(None).cast("string")
-    step_sees = text
-    if detectors.protect_urls:  # public links are set aside while the step runs, as in the redaction
-        step_sees = F.when(gate_matches(text, P.URL_GATE), F.regexp_replace(text, P.URL_ANCHOR + P.URL, SENTINEL)).otherwise(text)
+    # Public links are set aside while the step runs, as in the redaction.
+    step_sees = _links_to_sentinels(text, gated=True) if detectors.protect_urls else text
     # The prefilter first, on the whole text (taking links out only removes digits): the link pattern is costly
     # and most texts never need it.
     flagged = F.when(_validated_candidate(text), step_sees)
     return _residual_udf(detectors.validated_settings())(flagged)
 
 
+def _links_to_sentinels(text: Column, gated: bool) -> Column:
+    """``text`` with every public link replaced by the sentinel: what the detectors after this stage see."""
+    return _gated(text, P.URL_GATE, F.regexp_replace(text, P.URL_ANCHOR + P.URL, SENTINEL), gated)
+
+
 def _with_links_set_aside(df: DataFrame, gated: bool) -> DataFrame:
-    url, text = P.URL_ANCHOR + P.URL, F.col(_TEXT)
-    links = F.regexp_extract_all(text, F.lit(url), 0)
+    text = F.col(_TEXT)
+    links = F.regexp_extract_all(text, F.lit(P.URL_ANCHOR + P.URL), 0)
     if gated:
         links = F.when(gate_matches(text, P.URL_GATE), links).otherwise(F.array().cast("array<string>"))
-    return df.withColumn(_URLS, links).withColumn(
-        _TEXT, _gated(text, P.URL_GATE, F.regexp_replace(text, url, SENTINEL), gated)
-    )
+    return df.withColumn(_URLS, links).withColumn(_TEXT, _links_to_sentinels(text, gated))
 
 
 def _with_links_restored(df: DataFrame, gated: bool) -> DataFrame:
