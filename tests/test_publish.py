@@ -236,11 +236,45 @@ def test_shard_files_land_near_the_target_size(spark, tmp_path):
         assert pids == sorted(pids), folder
 
 
-def test_spark_files_are_ordered_by_task_then_counter_whatever_the_job_uuid_holds():
-    # A job uuid can hold "-c" and digits itself; the counter is the one before the extension.
-    uuid = "9d43c0ae-c4a1-44fa-c812-b56722b9fa32"
-    names = [f"part-{task:05d}-{uuid}.c{counter:03d}.snappy.parquet" for task, counter in [(3, 10), (0, 2), (3, 1), (0, 1000), (12, 0)]]
-    ordered = sorted(names, key=lambda n: publish._part_number(Path(n)))
-    assert [publish._part_number(Path(n))[:2] for n in ordered] == [(0, 2), (0, 1000), (3, 1), (3, 10), (12, 0)]
-    with pytest.raises(RuntimeError, match="unexpected file name"):
-        publish._part_number(Path("part-00000.parquet"))
+def test_a_country_holding_most_posts_is_cut_into_files_each_with_its_own_task(spark):
+    """Slices of the key range: about rows_per_file rows each, in post order, spread over tasks by file, not by folder."""
+    from pyspark.sql import functions as F
+
+    rows = spark.range(40_000).select(
+        F.sha2(F.col("id").cast("string"), 256).alias("post_pid"),
+        F.lit("train").alias("split"),
+        # Skew: nine posts in ten are in one country.
+        F.when(F.col("id") % 10 == 0, "GB").otherwise("US").alias("country"),
+    )
+    folders = publish.folder_rows(rows)
+    assert folders == {("train", "US"): 36_000, ("train", "GB"): 4_000}
+    # The suite's 2 shuffle partitions would cap the tasks at 2, and adaptive execution (which the CLI tests switch on
+    # in this shared session) would merge such tiny ones into 1.
+    settings = {"spark.sql.shuffle.partitions": "8", "spark.sql.adaptive.enabled": "false"}
+    before = {k: spark.conf.get(k) for k in settings}
+    for k, v in settings.items():
+        spark.conf.set(k, v)
+    try:
+        layout = publish.shard_layout(rows, folders, rows_per_file=5_000).withColumn("task", F.spark_partition_id())
+        files = {
+            (r["country"], r["shard_file"]): r
+            for r in layout.groupBy("country", "shard_file")
+            .agg(F.count(F.lit(1)).alias("rows"), F.min("post_pid").alias("first"), F.max("post_pid").alias("last"), F.collect_set("task").alias("tasks"))
+            .collect()
+        }
+        in_task_order = layout.select("task", "country", "shard_file", "post_pid").collect()
+    finally:
+        for k, v in before.items():
+            spark.conf.set(k, v)
+    us = [files[("US", i)] for i in range(8)]  # 36,000 rows: 7 full files and the rest
+    assert sorted(k for k in files if k[0] == "US") == [("US", i) for i in range(8)]
+    assert sorted(k for k in files if k[0] == "GB") == [("GB", 0)]
+    assert all(abs(f["rows"] - 5_000) <= 0.05 * 5_000 for f in us[:-1]), [f["rows"] for f in us]
+    assert sum(f["rows"] for f in us) == 36_000
+    # In post order across files, and each file whole in one task.
+    assert all(a["last"] < b["first"] for a, b in zip(us, us[1:]))
+    assert all(len(f["tasks"]) == 1 for f in files.values())
+    # The large folder is written by several tasks, not one.
+    assert len({f["tasks"][0] for f in us}) >= 4
+    # Within each task, rows come sorted as the files are.
+    assert in_task_order == sorted(in_task_order)

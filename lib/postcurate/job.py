@@ -116,8 +116,9 @@ def stage_outputs(
             # Shards and the ledger (its "empty" rows) both read the redacted candidates: redact once.
             candidates = redact_candidates(decided, detectors=detectors, rules=config.rules).persist(StorageLevel.MEMORY_AND_DISK)
             curated = destinations(decided, candidates, config.output)
-            rows_per_file = publishing.rows_for_target(curated.shards, config.output.shard_target_mb, staging / "_sizing")
-            publishing.write_shards(curated.shards, staging / "shards", rows_per_file)
+            folders = publishing.folder_rows(curated.shards)  # sizes the files, then cuts each folder into them
+            rows_per_file = publishing.rows_for_target(curated.shards, config.output.shard_target_mb, staging / "_sizing", folders)
+            publishing.write_shards(curated.shards, staging / "shards", rows_per_file, folders)
             curated.ledger.write.parquet(str(staging / "ledger"))
             curated.quarantine.write.parquet(str(staging / "quarantine"))
             publishing.tidy(staging)

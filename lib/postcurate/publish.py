@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from postcurate.errors import LockedError
@@ -190,19 +190,6 @@ def tidy(folder: Path, keep_success: bool = False) -> None:
             path.unlink()
 
 
-# Spark names files part-<task>-<job uuid>.c<counter>.<codec>.parquet. The counter is read at the end of the name:
-# a uuid can hold "-c" and digits itself ("...-c4a1-..."), and a match there would give every file the same counter.
-_SPARK_FILE = re.compile(r"^part-(\d+)-.*[.-]c(\d+)(?:\.\w+)*\.parquet$")
-
-
-def _part_number(path: Path) -> tuple[int, int, str]:
-    """Order of Spark's files in a folder: by task, then by the task's file counter, both as numbers."""
-    m = _SPARK_FILE.match(path.name)
-    if m is None:
-        raise RuntimeError(f"unexpected file name from Spark's writer: {path.name}")
-    return int(m.group(1)), int(m.group(2)), path.name
-
-
 # Pseudonyms are written plain, not dictionary-encoded: post ids never repeat, and author ids repeat only in a
 # partition small enough for an author's posts to share a file, so a dictionary would make a file's bytes per row
 # depend on its partition's size, and shard sizes unpredictable.
@@ -211,18 +198,24 @@ SIZING_SAMPLE_ROWS = 20_000
 SIZING_MAX_ROWS = 500_000
 
 
-def rows_for_target(shards: DataFrame, target_mb: float, scratch: Path) -> int:
+def folder_rows(shards: DataFrame) -> dict[tuple[str, str], int]:
+    """Rows per ``split=/country=`` folder: one small aggregate (a row per split and country), read on the driver."""
+    return {(r["split"], r["country"]): r["count"] for r in shards.groupBy("split", "country").count().collect()}
+
+
+def rows_for_target(shards: DataFrame, target_mb: float, scratch: Path, folders: dict[tuple[str, str], int] | None = None) -> int:
     """How many rows make a shard file of about ``target_mb``, measured rather than guessed.
 
     Samples are taken from the largest ``split=/country=`` partition, where most files are (a file holds one
     partition's rows, and text length varies with the country's languages). A first sample gives a size; a second
     of one file's worth (capped) is measured again, because bytes per row also depend on a file's size (footer,
-    the dictionaries of the low-cardinality columns).
+    the dictionaries of the low-cardinality columns). ``folders``: ``folder_rows(shards)`` when already counted.
     """
-    largest = shards.groupBy("split", "country").count().orderBy(F.desc("count")).first()
-    if largest is None:
+    folders = folder_rows(shards) if folders is None else folders
+    if not folders:
         return SIZING_SAMPLE_ROWS
-    partition = shards.where(F.col("split").eqNullSafe(largest["split"]) & F.col("country").eqNullSafe(largest["country"]))
+    split, country = max(folders, key=lambda k: (folders[k], str(k)))
+    partition = shards.where(F.col("split").eqNullSafe(split) & F.col("country").eqNullSafe(country))
     rows = SIZING_SAMPLE_ROWS
     for _ in range(2):
         per_row = _bytes_per_row(partition.limit(rows), scratch)
@@ -244,26 +237,61 @@ def _bytes_per_row(sample: DataFrame, scratch: Path) -> float | None:
     return size / rows if rows else None
 
 
-def write_shards(shards: DataFrame, target: Path, rows_per_file: int) -> None:
-    """Write shard rows as Parquet partitioned by split and country, deterministically.
+_FILE = "shard_file"
 
-    Rows are sorted by ``post_pid`` within each partition and files are renamed ``part-00000.parquet``, ... in
-    the order Spark wrote them, so the same rows always land in the same files in the same order. (Not always
-    the same bytes: parquet-mr lists each column chunk's encodings in a JVM-dependent order.)
+
+def _key_position(post_pid: Column) -> Column:
+    """A post's place in the key range, in [0, 1). Pseudonyms are HMAC-SHA256 digests, uniform over the key space,
+    so the first 12 hex digits (48 bits, exact in a double) order posts as ``post_pid`` does and spread them evenly."""
+    return F.conv(F.substring(post_pid, 1, 12), 16, 10).cast("double") / float(16**12)
+
+
+def shard_layout(shards: DataFrame, folders: dict[tuple[str, str], int], rows_per_file: int) -> DataFrame:
+    """Shard rows as ``write_shards`` writes them: each with its file number (``shard_file``) within its
+    ``split=/country=`` folder, spread over tasks by file and sorted by ``post_pid`` within each.
+
+    A folder's key range is cut into slices of about ``rows_per_file`` rows, in ``post_pid`` order (the last slice
+    takes the rest). A rank would need each folder's rows sorted in one task, and a country holding most posts
+    would be one long task; a slice of the key range is a plain expression, so every file can have a task of its
+    own. A slice holds ``rows_per_file`` rows give or take about its square root (0.3% for 100,000 rows).
     """
+    rows_in_folder = F.create_map(*[F.lit(x) for (split, country), n in sorted(folders.items(), key=str) for x in (f"{split}/{country}", n)])[
+        F.concat_ws("/", F.col("split"), F.col("country"))
+    ]
+    file = F.floor(_key_position(F.col("post_pid")) * rows_in_folder / F.lit(rows_per_file)).cast("int")
+    return (
+        shards.withColumn(_FILE, F.coalesce(file, F.lit(0)))
+        .repartition("split", "country", _FILE)
+        .sortWithinPartitions("split", "country", _FILE, "post_pid")
+    )
+
+
+def write_shards(shards: DataFrame, target: Path, rows_per_file: int, folders: dict[tuple[str, str], int] | None = None) -> None:
+    """Write shard rows as Parquet partitioned by split and country, deterministically (see ``shard_layout``).
+
+    Files are named ``part-00000.parquet``, ... in slice order, so the same rows always land in the same files in
+    the same order, and a folder's files read in name order give its posts in ``post_pid`` order. (Not always the
+    same bytes: parquet-mr lists each column chunk's encodings in a JVM-dependent order.) ``folders``:
+    ``folder_rows(shards)`` when already counted.
+    """
+    folders = folder_rows(shards) if folders is None else folders
     (
-        shards.repartition("split", "country")
-        .sortWithinPartitions("split", "country", "post_pid")
+        shard_layout(shards, folders, rows_per_file)
         .write.options(**SHARD_PARQUET_OPTIONS)
-        .option("maxRecordsPerFile", rows_per_file)
-        .partitionBy("split", "country")
+        .option("maxRecordsPerFile", 0)  # one file per slice: a session default must not cut it
+        .partitionBy("split", "country", _FILE)
         .parquet(str(target))
     )
-    # Checksum side files name Spark's file names; they mean nothing after the rename.
+    # Checksum side files name Spark's file names; they mean nothing after the move.
     tidy(target)
-    for folder in sorted({p.parent for p in target.rglob("*.parquet")}):
-        for i, path in enumerate(sorted(folder.glob("part-*.parquet"), key=_part_number)):
-            path.rename(folder / f"part-{i:05d}.parquet")
+    for folder in sorted({p.parent.parent for p in target.glob(f"*/*/{_FILE}=*/*.parquet")}):
+        slices = sorted(folder.glob(f"{_FILE}=*"), key=lambda d: int(d.name.split("=", 1)[1]))
+        for i, slice_dir in enumerate(slices):  # numbered from 0 again: a slice with no rows leaves no gap
+            files = list(slice_dir.glob("*.parquet"))
+            if len(files) != 1:
+                raise RuntimeError(f"expected one Parquet file in {slice_dir.relative_to(target)}, Spark wrote {len(files)}")
+            files[0].rename(folder / f"part-{i:05d}.parquet")
+            slice_dir.rmdir()
 
 
 def append_audit_tables(spark: SparkSession, root: str | Path, staging: Path, *, snapshot_id: str, run_id: str) -> None:
