@@ -164,6 +164,36 @@ def test_no_objector_in_the_shards_gives_an_empty_frame_the_objector_suite_passe
     assert not run_gate({"objector_posts_in_shards": leaked}, {}, suites_dir=tmp_path).success
 
 
+def test_a_post_in_two_shard_rows_fails_the_gate_and_a_clean_frame_costs_no_spark_job(spark, tmp_path):
+    facts = spark.createDataFrame([("a" * 64,), ("a" * 64,), ("a" * 64,), ("b" * 64,), (None,), (None,)], "post_pid string")
+    repeated = derived.repeated_posts(facts)
+    assert repeated.columns == ["rows"] and [r[0] for r in repeated.collect()] == [3]  # how many rows, no id
+    suite = [s for s in load_suite_files() if s.name == "repeated_posts"][0]
+    shutil.copy(suite.path, tmp_path)
+    result = run_gate({"repeated_posts": repeated}, {}, suites_dir=tmp_path)
+    assert not result.success and [o.observed for o in result.failures] == [1]
+    # Two null pseudonyms are not a repeat (not-null is its own check); without repeats the frame is pandas and empty.
+    clean = derived.repeated_posts(facts.where(F.col("post_pid").isNull() | (F.col("post_pid") != "a" * 64)))
+    assert list(clean.columns) == ["rows"] and len(clean) == 0
+    assert run_gate({"repeated_posts": clean}, {}, suites_dir=tmp_path).success
+
+
+def test_the_pseudonym_expectation_agrees_with_the_regex_it_replaces(spark, tmp_path):
+    """Spark and pandas alike, on values that differ from a pseudonym by one character, case, byte or length."""
+    good = "0123456789abcdef" * 4
+    values = [good, good.upper(), good[:-1], good + "0", good[:-1] + "g", good[:-1] + " ", good[:-2] + "é", "", "a" * 64, None]
+    checks = [
+        {"type": t, "kwargs": {"column": "pid", **extra}}
+        for t, extra in (("expect_column_values_to_be_pseudonyms", {}), ("expect_column_values_to_match_regex", {"regex": "^[0-9a-f]{64}$"}))
+    ]
+    (tmp_path / "pids.json").write_text(json.dumps({"name": "pids", "meta": {"postcurate": {"frame": "pids"}}, "expectations": checks}))
+    spark_frame = spark.createDataFrame([(v,) for v in values], "pid string")
+    for frame in (spark_frame, spark_frame.toPandas()):
+        result = run_gate({"pids": frame}, {}, suites_dir=tmp_path)
+        counts = {o.expectation: (o.unexpected_count, o.element_count) for o in result.outcomes}
+        assert counts["expect_column_values_to_be_pseudonyms"] == counts["expect_column_values_to_match_regex"] == (7, 10), counts
+
+
 def test_an_author_on_both_sides_of_the_split_fails_the_gate_without_naming_them(spark, tmp_path):
     facts = spark.createDataFrame(
         [("a" * 64, "train"), ("a" * 64, "validation"), ("b" * 64, "train"), ("b" * 64, "train"), ("c" * 64, "validation")],
@@ -205,19 +235,21 @@ def test_gate_reports_counts_and_never_values(spark, tmp_path):
         [
             ("a" * 64, "b" * 64, "facebook", "post", "en", dt.date(2025, 1, 1), "GB", "train", 40, None),
             ("a" * 64, "b" * 64, "facebook", "post", "en", dt.date(2025, 1, 1), "KP", "train", 40, "email"),
-            ("c" * 64, "d" * 64, "facebook", "photo_caption", "en", dt.date(2025, 1, 1), "GB", "train", 3, None),
+            ("c" * 64, "D" * 64, "facebook", "photo_caption", "en", dt.date(2025, 1, 1), "GB", "train", 3, None),
         ],
         "post_pid string, author_pid string, platform string, post_type string, lang string, created_period date, "
         "country string, split string, text_chars_left int, residual_pii_type string",
     )
     params = gate_parameters(allowed_countries=["GB"], allowed_post_types=["post", "comment"], min_text_length=20)
-    shards_suite = [s for s in load_suite_files() if s.name == "shards"][0]
-    shutil.copy(shards_suite.path, tmp_path)
-    result = run_gate({"shard_facts": facts}, params, suites_dir=tmp_path)
+    for suite in load_suite_files():
+        if suite.name in ("shards", "repeated_posts"):
+            shutil.copy(suite.path, tmp_path)
+    result = run_gate({"shard_facts": facts, "repeated_posts": derived.repeated_posts(facts)}, params, suites_dir=tmp_path)
     assert not result.success
-    failed = {(o.expectation, o.column): o.unexpected_count for o in result.failures}
+    failed = {(o.expectation, o.column): o.unexpected_count or o.observed for o in result.failures}
     assert failed == {
-        ("expect_column_values_to_be_unique", "post_pid"): 2,
+        ("expect_table_row_count_to_equal", None): 1,  # one post in two rows
+        ("expect_column_values_to_be_pseudonyms", "author_pid"): 1,  # upper case: not what the pipeline makes
         ("expect_column_values_to_be_in_set", "country"): 1,
         ("expect_column_values_to_be_null", "residual_pii_type"): 1,
         ("expect_column_values_to_be_in_set", "post_type"): 1,

@@ -71,7 +71,7 @@ def test_the_gate_names_each_planted_defect_with_its_row_count(spark, sample_lak
     failed = {(o.suite, o.expectation, o.column): (o.unexpected_count, o.observed) for o in result.failures}
     assert failed == {
         ("shards", "expect_column_values_to_be_null", "residual_pii_type"): (2, None),  # the email and the card (the duplicate is of a clean row)
-        ("shards", "expect_column_values_to_be_unique", "post_pid"): (2, None),
+        ("repeated_posts", "expect_table_row_count_to_equal", None): (None, 1),
         ("objector_leaks", "expect_table_row_count_to_equal", None): (None, 1),
         ("exclusion_leaks", "expect_table_row_count_to_equal", None): (None, 1),
         ("reconciliation", "expect_column_pair_values_to_be_equal", "posts_read=accounted"): (1, None),
@@ -93,7 +93,7 @@ def test_validate_catches_tampering_the_checksums_cannot(spark, tampered):
         validate_snapshot(spark, tampered)
     assert failure.value.exit_code == EXIT_QUALITY_GATE_FAILED
     text = str(failure.value)
-    assert "residual_pii_type" in text and "exclusion_leaks" in text and "post_pid" in text
+    assert "residual_pii_type" in text and "exclusion_leaks" in text and "repeated_posts" in text
     assert LEAKED_EMAIL not in text
 
 

@@ -162,7 +162,7 @@ def test_the_data_docs_link_leads_to_great_expectations_pages(published_snapshot
     loaded = _chromium("--dump-dom", docs.as_uri(), user_data=tmp_path / "profile")
     assert loaded.returncode == 0
     assert "Great Expectations" in loaded.stdout or "Expectation" in loaded.stdout
-    for suite in ("shards", "reconciliation", "objector_leaks", "exclusion_leaks", "shard_schema", "split_conflicts"):
+    for suite in ("shards", "reconciliation", "objector_leaks", "exclusion_leaks", "shard_schema", "split_conflicts", "repeated_posts"):
         assert suite in loaded.stdout
 
 

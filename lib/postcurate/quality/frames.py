@@ -68,6 +68,21 @@ def authors_on_both_sides(facts: DataFrame) -> DataFrame | pd.DataFrame:
     )
 
 
+def repeated_posts(facts: DataFrame) -> DataFrame | pd.DataFrame:
+    """One row per post found in more than one shard row, reduced to how many rows (no id).
+
+    Posts are first counted by a 64-bit hash of their pseudonym: an aggregate of fixed-width keys, where Great
+    Expectations' uniqueness check sorts every 64-character pseudonym in a window. Only if some hash is counted
+    twice (a repeat, or two posts whose hashes collide) is the exact frame built; otherwise it is an empty pandas
+    frame, as in ``objector_posts_in_shards``. A null pseudonym is not a repeat (``post_pid`` not null is checked
+    on its own).
+    """
+    posts = facts.where(F.col("post_pid").isNotNull())
+    if posts.groupBy(F.xxhash64(F.col("post_pid"))).count().where(F.col("count") > 1).isEmpty():
+        return pd.DataFrame({"rows": pd.Series(dtype="int64")})
+    return posts.groupBy("post_pid").count().where(F.col("count") > 1).select(F.col("count").alias("rows"))
+
+
 def shard_schema(shards: DataFrame) -> pd.DataFrame:
     """One row per column name found in the files or declared in ``schemas/shard.yaml``, with both types.
 

@@ -105,6 +105,7 @@ class SnapshotFrames:
             ),
             "excluded_posts_in_shards": derived.excluded_posts_in_shards(self.shards, self.ledger, self.quarantine),
             "authors_on_both_sides": derived.authors_on_both_sides(self.facts),
+            "repeated_posts": derived.repeated_posts(self.facts),
         }
         if inputs is not None:
             objector_pids = derived.objector_pseudonyms(inputs.objections, inputs.as_of, inputs.key)
