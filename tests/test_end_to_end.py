@@ -118,3 +118,20 @@ def test_stale_objections_stop_the_run_before_any_output(spark, sample_lake, tmp
     with pytest.raises(InputError, match="objections"):
         run(spark, config, key=TEST_KEY, as_of=parse_as_of(REFERENCE_AS_OF, later), now=later)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_run_where_no_post_qualifies_publishes_an_empty_snapshot_that_accounts_for_every_post(spark, sample_lake, published_snapshot, tmp_path):
+    """No shard file is written then, and Spark cannot read a schema from none: the gate uses the declared one."""
+    from postcurate.quality.validate import validate_snapshot
+
+    # No text is this long, so every post that reaches rule 9 is "empty".
+    config = load_config(write_config(tmp_path, sample_lake.root, tmp_path / "out", rules__min_text_length=100_000))
+    now = dt.datetime.now(dt.timezone.utc)
+    result = run(spark, config, key=TEST_KEY, as_of=parse_as_of(REFERENCE_AS_OF, now), now=now)
+    assert result.published
+    counts = result.manifest["counts"]
+    assert counts["kept"] == 0 and counts["by_reason"]["empty"] > 0
+    assert counts["excluded"] + counts["quarantined"] == counts["posts_read"] == published_snapshot.manifest["counts"]["posts_read"]
+    assert result.manifest["quality"]["success"] and result.manifest["shards"] == []
+    assert not list((result.snapshot_path / "shards").rglob("*.parquet"))
+    assert validate_snapshot(spark, result.snapshot_path).gate.success

@@ -255,9 +255,9 @@ def shard_layout(shards: DataFrame, folders: dict[tuple[str, str], int], rows_pe
     would be one long task; a slice of the key range is a plain expression, so every file can have a task of its
     own. A slice holds ``rows_per_file`` rows give or take about its square root (0.3% for 100,000 rows).
     """
-    rows_in_folder = F.create_map(*[F.lit(x) for (split, country), n in sorted(folders.items(), key=str) for x in (f"{split}/{country}", n)])[
-        F.concat_ws("/", F.col("split"), F.col("country"))
-    ]
+    pairs = [F.lit(x) for (split, country), n in sorted(folders.items(), key=str) for x in (f"{split}/{country}", n)]
+    # Typed: with no shard rows the map is empty, and an untyped empty map cannot be looked up.
+    rows_in_folder = F.create_map(*pairs).cast("map<string,bigint>")[F.concat_ws("/", F.col("split"), F.col("country"))]
     file = F.floor(_key_position(F.col("post_pid")) * rows_in_folder / F.lit(rows_per_file)).cast("int")
     return (
         shards.withColumn(_FILE, F.coalesce(file, F.lit(0)))

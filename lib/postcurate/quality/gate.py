@@ -96,13 +96,13 @@ class GateResult:
 
 def _context(docs_dir: Path | None):
     import great_expectations as gx
-
-    from postcurate.quality import expectations  # noqa: F401  (registers our own expectations with GX)
     from great_expectations.data_context.types.base import (
         DataContextConfig,
         InMemoryStoreBackendDefaults,
         ProgressBarsConfig,
     )
+
+    from postcurate.quality import expectations  # noqa: F401  (registers our own expectations with GX)
 
     sites = {}
     if docs_dir is not None:

@@ -60,7 +60,13 @@ class SnapshotFrames:
     def __init__(self, spark: SparkSession, snapshot_dir: str | Path, residual_rules: ResidualRules | None = None):
         self.spark = spark
         self.dir = Path(snapshot_dir)
-        self.shards = spark.read.parquet(str(self.dir / "shards"))
+        shards = self.dir / "shards"
+        if any(shards.rglob("*.parquet")):
+            self.shards = spark.read.parquet(str(shards))
+        else:
+            # A run that kept no post writes no shard file, and Spark cannot infer a schema from none. The declared
+            # schema stands in: with no file, no column can differ from it.
+            self.shards = spark.createDataFrame([], schemas.load("shard").struct)
         self.ledger = spark.read.parquet(str(self.dir / "ledger"))
         self.quarantine = spark.read.parquet(str(self.dir / "quarantine"))
         builtin = default_detectors()  # parsed once: the regex rules, what they need, and the checksum types
