@@ -198,6 +198,15 @@ SIZING_SAMPLE_ROWS = 20_000
 SIZING_MAX_ROWS = 500_000
 
 
+_FILE = "shard_file"
+
+
+def _key_position(post_pid: Column) -> Column:
+    """A post's place in the key range, in [0, 1). Pseudonyms are HMAC-SHA256 digests, uniform over the key space,
+    so the first 12 hex digits (48 bits, exact in a double) order posts as ``post_pid`` does and spread them evenly."""
+    return F.conv(F.substring(post_pid, 1, 12), 16, 10).cast("double") / float(16**12)
+
+
 def folder_rows(shards: DataFrame) -> dict[tuple[str, str], int]:
     """Rows per ``split=/country=`` folder: one small aggregate (a row per split and country), read on the driver."""
     return {(r["split"], r["country"]): r["count"] for r in shards.groupBy("split", "country").count().collect()}
@@ -218,7 +227,10 @@ def rows_for_target(shards: DataFrame, target_mb: float, scratch: Path, folders:
     partition = shards.where(F.col("split").eqNullSafe(split) & F.col("country").eqNullSafe(country))
     rows = SIZING_SAMPLE_ROWS
     for _ in range(2):
-        per_row = _bytes_per_row(partition.limit(rows), scratch)
+        # The first slice of the folder's key range, as its first file will hold: the same rows however the frame
+        # is partitioned (a limit takes whichever rows come first, so a cluster and local mode would differ).
+        sample = partition.where(_key_position(F.col("post_pid")) < F.lit(rows / folders[(split, country)]))
+        per_row = _bytes_per_row(sample, scratch)
         if per_row is None:
             break
         rows = max(1000, min(SIZING_MAX_ROWS, int(target_mb * 2**20 / per_row)))
@@ -226,8 +238,9 @@ def rows_for_target(shards: DataFrame, target_mb: float, scratch: Path, folders:
 
 
 def _bytes_per_row(sample: DataFrame, scratch: Path) -> float | None:
-    # Ordered as write_shards orders the files: sorted ids compress better than shuffled ones.
-    sample.coalesce(1).sortWithinPartitions("post_pid").write.options(**SHARD_PARQUET_OPTIONS).mode("overwrite").parquet(str(scratch))
+    # Ordered as write_shards orders the files: sorted ids compress better than shuffled ones. repartition, not
+    # coalesce: the filter that picks the sample then still scans in parallel.
+    sample.repartition(1).sortWithinPartitions("post_pid").write.options(**SHARD_PARQUET_OPTIONS).mode("overwrite").parquet(str(scratch))
     try:
         files = list(scratch.glob("*.parquet"))
         rows = sum(pq.read_metadata(f).num_rows for f in files)
@@ -235,15 +248,6 @@ def _bytes_per_row(sample: DataFrame, scratch: Path) -> float | None:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return size / rows if rows else None
-
-
-_FILE = "shard_file"
-
-
-def _key_position(post_pid: Column) -> Column:
-    """A post's place in the key range, in [0, 1). Pseudonyms are HMAC-SHA256 digests, uniform over the key space,
-    so the first 12 hex digits (48 bits, exact in a double) order posts as ``post_pid`` does and spread them evenly."""
-    return F.conv(F.substring(post_pid, 1, 12), 16, 10).cast("double") / float(16**12)
 
 
 def shard_layout(shards: DataFrame, folders: dict[tuple[str, str], int], rows_per_file: int) -> DataFrame:
