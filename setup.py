@@ -13,8 +13,10 @@ from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
 # (source folder, files) copied to postcurate/_data/<folder>/. Environment configs (local.yaml, cluster.yaml) name
-# paths on one machine and are not defaults, so only the rules and detector settings go in.
+# paths on one machine and are not defaults, so only the rules and detector settings go in. The JVM functions'
+# jar (built by `make jvm`) goes to _data/jars/, so an installed wheel can hand it to Spark.
 PACKAGE_DATA = {"schemas": "*.yaml", "conf": ("geo_rules.yaml", "detectors.yaml"), "expectations": "*.json"}
+JARS = ("jvm/target", "postcurate-jvm-*.jar")
 
 
 class build_py_with_data(build_py):
@@ -29,6 +31,13 @@ class build_py_with_data(build_py):
             files = sorted(source.glob(pattern)) if isinstance(pattern, str) else [source / name for name in pattern]
             for path in files:
                 shutil.copyfile(path, target / path.name)
+        jars = sorted((HERE / JARS[0]).glob(JARS[1]))
+        if not jars:
+            raise SystemExit("postcurate-jvm jar not built: run `make jvm` before building the wheel")
+        target = Path(self.build_lib) / "postcurate" / "_data" / "jars"
+        target.mkdir(parents=True, exist_ok=True)
+        for jar in jars:
+            shutil.copyfile(jar, target / jar.name)
 
 
 setup(cmdclass={"build_py": build_py_with_data})

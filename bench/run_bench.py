@@ -43,12 +43,13 @@ from postcurate.job import run as run_job  # noqa: E402
 from postcurate.lake import read_pinned  # noqa: E402
 from postcurate.pii import load_detectors, with_redacted_text  # noqa: E402
 from postcurate.pipeline import decide  # noqa: E402
+from postcurate.pseudonyms import keyed_pseudonyms  # noqa: E402
 from postcurate.rules.eligibility import latest_posts  # noqa: E402
 from postcurate.rules.geo import load_geo_rules  # noqa: E402
 from postcurate.seed import REFERENCE, seed_lake  # noqa: E402
 from postcurate.session import build_spark  # noqa: E402
 
-KEY = b"benchmark-key-0123456789abcdef0123456789"
+KEY = b"bk-3e9a7c1f5d2b8e4a0c6f9d3b7e1a5c2f8d4b"  # random-looking: config.key() refuses weak keys
 
 
 class _StageEvents(logging.Handler):
@@ -126,7 +127,7 @@ def _components(spark, lake: Path, config, as_of: dt.datetime) -> dict:
     cutoff = as_of.replace(tzinfo=None)
     geo = load_geo_rules(config.geo_rules)
     resolve_s = _timed_noop(latest_posts(tables["posts"], cutoff, config.rules))
-    decided = decide(tables["posts"], tables["users"], tables["objections"], as_of=cutoff, geo=geo, rules=config.rules, key=KEY)
+    decided = decide(tables["posts"], tables["users"], tables["objections"], as_of=cutoff, geo=geo, rules=config.rules, pseudonyms=keyed_pseudonyms(spark, KEY))
     decide_s = _timed_noop(decided)
     kept = decided.where(F.col("reason").isNull()).select("text").persist(StorageLevel.MEMORY_AND_DISK)
     try:

@@ -88,11 +88,11 @@ def runtime_python(folder: Path) -> Path:
     return python
 
 
-def build_dist(folder: Path) -> tuple[Path, Path]:
-    """Build the wheel and its --py-files copy with the documented script; (wheel, zip)."""
+def build_dist(folder: Path) -> tuple[Path, Path, Path]:
+    """Build the wheel, its --py-files copy and the JVM functions' jar with the documented script; (wheel, zip, jar)."""
     out = subprocess.run([str(REPO / "deploy" / "build-dist"), str(folder)], check=True, capture_output=True, text=True,
                          env={**_clean_env(), "PYTHON": sys.executable}, timeout=300).stdout.split()
-    return Path(out[0]), Path(out[1])
+    return Path(out[0]), Path(out[1]), Path(out[2])
 
 
 def _clean_env() -> dict[str, str]:
@@ -100,10 +100,11 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
-def delta_submit_args() -> list[str]:
-    """Delta for spark-submit: the pre-fetched jars when POSTCURATE_SPARK_JARS names them, else the Maven package."""
-    jars = os.environ.get("POSTCURATE_SPARK_JARS")
-    return ["--jars", jars] if jars else ["--packages", delta_package()]
+def jar_submit_args(own_jar: Path) -> list[str]:
+    """The JVM classes for spark-submit: postcurate's jar, and Delta's (the pre-fetched jars when
+    POSTCURATE_SPARK_JARS names them, else the Maven package)."""
+    delta = os.environ.get("POSTCURATE_SPARK_JARS")
+    return ["--jars", f"{delta},{own_jar}"] if delta else ["--jars", str(own_jar), "--packages", delta_package()]
 
 
 @dataclass
@@ -127,6 +128,7 @@ class Cluster:
     master_url: str
     python: Path
     py_files: Path
+    jar: Path
     env: dict[str, str]
     master: Daemon | None = None
     workers: list[Daemon] = field(default_factory=list)
@@ -143,7 +145,7 @@ class Cluster:
             **(conf or {}),
         }
         cmd = [str(SPARK_HOME / "bin" / "spark-submit"), "--master", self.master_url, "--deploy-mode", "client",
-               "--driver-memory", "1g", *delta_submit_args(), "--py-files", str(self.py_files)]
+               "--driver-memory", "1g", *jar_submit_args(self.jar), "--py-files", str(self.py_files)]
         for key, value in settings.items():
             cmd += ["--conf", f"{key}={value}"]
         cmd += [str(script), *args]
@@ -174,7 +176,7 @@ def _start(name: str, cls: str, args: list[str], env: dict, log: Path) -> Daemon
 
 
 @contextlib.contextmanager
-def standalone_cluster(root: Path, python: Path, py_files: Path, *, worker_memory: str = "1g", startup_timeout: float = 120):
+def standalone_cluster(root: Path, python: Path, py_files: Path, jar: Path, *, worker_memory: str = "1g", startup_timeout: float = 120):
     """Start a master and two one-core workers on 127.0.0.1; yield a ``Cluster``; stop them all on exit."""
     root.mkdir(parents=True, exist_ok=True)
     conf_dir = root / "spark-conf"  # an empty conf dir: nothing from the host's Spark configuration leaks in
@@ -189,7 +191,7 @@ def standalone_cluster(root: Path, python: Path, py_files: Path, *, worker_memor
         "PYSPARK_DRIVER_PYTHON": str(python),
     }
     port = free_port()
-    cluster = Cluster(root, f"spark://127.0.0.1:{port}", python, py_files, env)
+    cluster = Cluster(root, f"spark://127.0.0.1:{port}", python, py_files, jar, env)
     try:
         cluster.master = _start("master", "org.apache.spark.deploy.master.Master",
                                 ["--host", "127.0.0.1", "--port", str(port), "--webui-port", str(free_port())], env, root / "master.log")

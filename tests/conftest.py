@@ -34,7 +34,7 @@ def spark():
     session.stop()
 
 
-TEST_KEY = b"test-key-0123456789abcdef0123456789abcdef"
+TEST_KEY = b"tk-7f3a9c2e5b8d1f4a6c0e9b2d7a5f3c8e1b4d"  # random-looking: config.key() refuses weak keys
 REFERENCE_AS_OF = "2026-11-01T00:00:00+00:00"
 
 

@@ -15,7 +15,7 @@ from pyspark.sql import functions as F
 
 from postcurate.config import load_config
 from postcurate.job import run
-from postcurate.pseudonyms import hmac_sha256_hex
+from postcurate.pseudonyms import keyed_pseudonyms
 
 # Authors by country; u-objector-* object after the snapshot is published.
 AUTHORS = {
@@ -38,7 +38,7 @@ class Published:
 
 
 def author_pid(spark, author_id: str) -> str:
-    return spark.range(1).select(hmac_sha256_hex(F.lit(author_id), TEST_KEY, "author").alias("p")).first()["p"]
+    return spark.range(1).select(keyed_pseudonyms(spark, TEST_KEY).author(F.lit(author_id)).alias("p")).first()["p"]
 
 
 def build_lake(spark, lake: Path) -> None:

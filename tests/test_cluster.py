@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
-from cluster_fixtures import REPO, build_dist, kill_group, running_tasks, runtime_python, standalone_cluster, wait_for
+from cluster_fixtures import REPO, SPARK_HOME, build_dist, kill_group, running_tasks, runtime_python, standalone_cluster, wait_for
 from conftest import REFERENCE_AS_OF, TEST_KEY, write_config
 
 from postcurate.errors import EXIT_NOTHING_NEW, EXIT_PUBLISHED
+from postcurate.session import delta_package
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]
 
@@ -30,16 +31,16 @@ SUBMIT_TIMEOUT = 600
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory):
-    """(wheel, --py-files zip, a Python without postcurate) built once for the module."""
+    """(wheel, --py-files zip, JVM functions' jar, a Python without postcurate) built once for the module."""
     folder = tmp_path_factory.mktemp("dist")
-    wheel, zipped = build_dist(folder)
-    return wheel, zipped, runtime_python(folder)
+    wheel, zipped, jar = build_dist(folder)
+    return wheel, zipped, jar, runtime_python(folder)
 
 
 @pytest.fixture(scope="module")
 def cluster(dist, tmp_path_factory):
-    _, zipped, python = dist
-    with standalone_cluster(tmp_path_factory.mktemp("cluster"), python, zipped) as c:
+    _, zipped, jar, python = dist
+    with standalone_cluster(tmp_path_factory.mktemp("cluster"), python, zipped, jar) as c:
         yield c
 
 
@@ -91,25 +92,44 @@ def assert_same_snapshot(got: Path, expected: Path) -> None:
 
 
 def test_wheel_carries_schemas_and_default_conf(dist, tmp_path):
-    wheel, _, python = dist
+    wheel, _, _, python = dist
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True)
     code = (
         "import postcurate.resources as r, postcurate.schemas as s;"
         "print(r.data_dir('schemas')); print(s.load('shard').names[0]);"
-        "print(sorted(p.name for p in r.data_dir('conf').iterdir()))"
+        "print(sorted(p.name for p in r.data_dir('conf').iterdir())); print(r.jvm_jar())"
     )
     proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path,
                           env={"PATH": os.environ["PATH"], "PYTHONPATH": str(target)}, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    where, first_column, conf = proc.stdout.splitlines()
+    where, first_column, conf, jar = proc.stdout.splitlines()
     assert where == str(target / "postcurate" / "_data" / "schemas")
+    assert jar == str(target / "postcurate" / "_data" / "jars" / "postcurate-jvm-0.1.0.jar")
     assert first_column == "post_pid"
     assert conf == "['detectors.yaml', 'geo_rules.yaml']"  # environment configs (local.yaml, cluster.yaml) stay out
 
 
+@pytest.mark.parametrize("leave_out, fix", [("--packages", "--packages io.delta:delta-spark_4.1_2.13:4.4.0"), ("--jars", "--jars dist/postcurate-jvm-0.1.0.jar")])
+def test_spark_submit_without_the_jvm_classes_says_what_to_pass(dist, tmp_path, leave_out, fix):
+    """Delta's or postcurate's jar left off the spark-submit line: exit 2, one line naming what to pass, no JVM trace."""
+    _, zipped, jar, python = dist
+    config = _cluster_config(tmp_path, str(tmp_path / "lake"), tmp_path / "out")
+    args = {"--packages": ["--jars", str(jar)], "--jars": ["--packages", delta_package()]}[leave_out]
+    cmd = [str(SPARK_HOME / "bin" / "spark-submit"), "--master", "local[1]", *args, "--py-files", str(zipped),
+           "--conf", f"spark.pyspark.python={python}", "--conf", f"spark.pyspark.driver.python={python}",
+           "--conf", "spark.ui.enabled=false", str(JOB), *_job_args(config)]
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("PYSPARK_", "SPARK_")) and k != "PYTHONPATH"},
+           "POSTCURATE_TEST_KEY": TEST_KEY.decode(), "SPARK_LOCAL_IP": "127.0.0.1"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("postcurate: error:")]
+    assert len(errors) == 1 and fix in errors[0], proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr and "JavaPackage" not in proc.stderr
+
+
 def test_driver_and_executors_run_the_shipped_wheel(cluster, dist, tmp_path):
-    _, zipped, _ = dist
+    _, zipped, _, _ = dist
     log = tmp_path / "probe.log"
     proc = cluster.submit(REPO / "tests" / "cluster_probe.py", [], log=log)
     assert _wait(proc, log, 300) == 0, log.read_text()[-4000:]

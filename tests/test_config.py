@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import write_config
+from conftest import TEST_KEY, write_config
 
 from postcurate.cli import main
 from postcurate.config import load_config
@@ -76,7 +76,7 @@ def test_cli_reports_missing_key(tmp_path, monkeypatch):
 
 
 def test_cli_rejects_future_and_malformed_cut_offs(tmp_path, monkeypatch):
-    monkeypatch.setenv("POSTCURATE_TEST_KEY", "k" * 40)
+    monkeypatch.setenv("POSTCURATE_TEST_KEY", TEST_KEY.decode())
     path = write_config(tmp_path, tmp_path / "lake", tmp_path / "out")
     future = CliRunner().invoke(main, ["run", "--config", str(path), "--as-of", "2999-01-01"])
     assert future.exit_code == 2 and "in the future" in future.output

@@ -14,7 +14,7 @@ from pyspark.sql import functions as F
 from postcurate import schemas
 from postcurate.config import load_config
 from postcurate.job import parse_as_of, run
-from postcurate.pseudonyms import hmac_sha256_hex
+from postcurate.pseudonyms import keyed_pseudonyms
 from postcurate.rules.eligibility import REASONS
 
 
@@ -27,7 +27,7 @@ def _outcomes(spark, snapshot: Path):
 
 def test_every_post_gets_the_outcome_the_generator_put_in(spark, sample_lake, published_snapshot):
     truth = spark.read.format("delta").load(f"{sample_lake.root}/_truth")
-    named = truth.where(~F.col("post_id").startswith("row:")).withColumn("post_pid", hmac_sha256_hex(F.col("post_id"), TEST_KEY, "post"))
+    named = truth.where(~F.col("post_id").startswith("row:")).withColumn("post_pid", keyed_pseudonyms(spark, TEST_KEY).post(F.col("post_id")))
     outcomes = _outcomes(spark, published_snapshot.snapshot_path)
     joined = named.join(outcomes, "post_pid", "left")
     mismatches = joined.where(~F.col("expected_reason").eqNullSafe(F.col("reason")))

@@ -13,13 +13,13 @@ from click.testing import CliRunner
 
 import postcurate.job
 import postcurate.session
-from conftest import write_config
+from conftest import TEST_KEY, write_config
 from postcurate import errors
 from postcurate.cli import main
 from postcurate.job import RunResult
 
 LIB = str(Path(__file__).resolve().parents[1] / "lib")
-KEY_ENV = {"POSTCURATE_TEST_KEY": "k" * 40}
+KEY_ENV = {"POSTCURATE_TEST_KEY": TEST_KEY.decode()}
 
 
 def _manifest() -> dict:

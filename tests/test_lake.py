@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from click.testing import CliRunner
-from conftest import write_config
+from conftest import TEST_KEY, write_config
 from factories import frame, objection, post, user
 from pyspark.sql import functions as F
 
@@ -69,7 +69,7 @@ def test_cli_names_the_bad_column_without_a_stack_trace(spark, tmp_path, monkeyp
     _write(frame(spark, "posts", [post()]).withColumn("is_deleted", F.lit("no")), lake / "posts")
     _write(frame(spark, "users", [user()]), lake / "users")
     _write(frame(spark, "objections", [objection()]), lake / "objections")
-    monkeypatch.setenv("POSTCURATE_TEST_KEY", "k" * 40)
+    monkeypatch.setenv("POSTCURATE_TEST_KEY", TEST_KEY.decode())
     result = CliRunner().invoke(main, ["run", "--config", str(write_config(tmp_path, lake, tmp_path / "out"))])
     assert result.exit_code == 2, result.output
     assert "input table 'posts', column 'is_deleted' is string, expected boolean" in result.output

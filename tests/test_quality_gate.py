@@ -17,6 +17,7 @@ from postcurate import publish
 from postcurate.config import load_config
 from postcurate.errors import EXIT_QUALITY_GATE_FAILED, QualityGateError
 from postcurate.lake import read_pinned
+from postcurate.pseudonyms import keyed_pseudonyms
 from postcurate.quality import GateInputs, SnapshotFrames, run_gate
 from postcurate.quality import frames as derived
 from postcurate.quality.validate import naive_cutoff, validate_snapshot
@@ -28,7 +29,7 @@ LEAKED_CARD = "4111 1111 1111 1111"  # issuer range and Luhn valid: only the che
 def _inputs(spark, lake_root: str, manifest: dict) -> GateInputs:
     posts = read_pinned(spark, "posts", str(Path(lake_root) / "posts"))
     objections = read_pinned(spark, "objections", str(Path(lake_root) / "objections"))
-    return GateInputs(posts=posts.df, objections=objections.df, as_of=naive_cutoff(manifest), key=TEST_KEY)
+    return GateInputs(posts=posts.df, objections=objections.df, as_of=naive_cutoff(manifest), pseudonyms=keyed_pseudonyms(spark, TEST_KEY))
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,7 @@ def tampered(spark, sample_lake, published_snapshot, tmp_path_factory):
     manifest = manifests.read(src)
     shards = spark.read.parquet(str(src / "shards"))
     victims = [r["post_pid"] for r in shards.select("post_pid").orderBy("post_pid").limit(4).collect()]
-    objector = derived.objector_pseudonyms(_inputs(spark, sample_lake.root, manifest).objections, naive_cutoff(manifest), TEST_KEY).orderBy("author_pid").first()["author_pid"]
+    objector = derived.objector_pseudonyms(_inputs(spark, sample_lake.root, manifest).objections, naive_cutoff(manifest), keyed_pseudonyms(spark, TEST_KEY)).orderBy("author_pid").first()["author_pid"]
     deleted = spark.read.parquet(str(src / "ledger")).where(F.col("reason") == "deleted").orderBy("post_pid").first()
     pid = F.col("post_pid")
     bad = (

@@ -10,6 +10,7 @@ from factories import frame, objection, post, ts, user
 
 from postcurate.config import RuleSettings
 from postcurate.pipeline import DESTINATION_COLUMNS, decide, for_destinations
+from postcurate.pseudonyms import keyed_pseudonyms
 from postcurate.rules.geo import load_geo_rules
 
 GEO = load_geo_rules(Path(__file__).resolve().parents[1] / "conf" / "geo_rules.yaml")
@@ -26,7 +27,7 @@ def reasons(spark, posts, users=None, objections=None, as_of=AS_OF, settings=Rul
         as_of=as_of,
         geo=GEO,
         rules=settings,
-        key=KEY,
+        pseudonyms=keyed_pseudonyms(spark, KEY),
     )
     return {r["_post_key"]: r["reason"] for r in decided.select("_post_key", "reason").collect()}
 
@@ -233,7 +234,7 @@ def test_reasons_follow_the_contract_order(spark):
 
 def test_what_the_job_caches_keeps_the_text_only_of_posts_still_in(spark):
     posts = [post("kept", text="still in after rules one to eight"), post("gone", text="a deleted post", is_deleted=True)]
-    decided = decide(frame(spark, "posts", posts), frame(spark, "users", [user()]), frame(spark, "objections", []), as_of=AS_OF, geo=GEO, rules=RuleSettings(), key=KEY)
+    decided = decide(frame(spark, "posts", posts), frame(spark, "users", [user()]), frame(spark, "objections", []), as_of=AS_OF, geo=GEO, rules=RuleSettings(), pseudonyms=keyed_pseudonyms(spark, KEY))
     cached = decided.transform(for_destinations)
     assert tuple(cached.columns) == DESTINATION_COLUMNS
     assert {r["reason"]: r["text"] for r in cached.collect()} == {"deleted": None, None: "still in after rules one to eight"}

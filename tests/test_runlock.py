@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_config
+from conftest import TEST_KEY, write_config
 from postcurate.errors import EXIT_LOCKED, ConfigError, LockedError
 from postcurate.runlock import LOCK_FILE, run_lock
 
@@ -83,7 +83,7 @@ def test_cli_exits_5_without_starting_spark_when_locked(tmp_path):
             capture_output=True,
             text=True,
             timeout=120,
-            env={**os.environ, "PYTHONPATH": LIB, "POSTCURATE_TEST_KEY": "k" * 40},
+            env={**os.environ, "PYTHONPATH": LIB, "POSTCURATE_TEST_KEY": TEST_KEY.decode()},
         )
         elapsed = time.monotonic() - started
     finally:

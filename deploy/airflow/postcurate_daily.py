@@ -41,6 +41,7 @@ exec spark-submit \\
   --deploy-mode client \\
   --name "postcurate-{{ ds }}" \\
   --packages io.delta:delta-spark_4.1_2.13:4.4.0 \\
+  --jars "$home/dist/postcurate-jvm-0.1.0.jar" \\
   --py-files "$home/dist/postcurate-0.1.0-py3-none-any.zip" \\
   --conf spark.pyspark.python="$home/venv/bin/python" \\
   --conf spark.pyspark.driver.python="$home/venv/bin/python" \\

@@ -58,18 +58,23 @@ class Config:
 
     def key(self) -> bytes:
         """The pseudonymisation key, read from the environment variable the config names."""
+        from postcurate.errors import SecretError
+
         value = os.environ.get(self.key_env)
         if not value:
-            from postcurate.errors import SecretError
-
             raise SecretError(
                 f"the pseudonymisation key is missing: set the environment variable {self.key_env} "
                 f"(named by pseudonyms.key_env in {self.path.name}) to a secret of at least 32 characters"
             )
-        if len(value) < 32:
-            from postcurate.errors import SecretError
+        from postcurate.pseudonyms import MIN_KEY_CHARACTERS, weak_key_reason
 
-            raise SecretError(f"the pseudonymisation key in {self.key_env} is too short: use at least 32 characters")
+        if len(value) < MIN_KEY_CHARACTERS:
+            raise SecretError(f"the pseudonymisation key in {self.key_env} is too short: use at least {MIN_KEY_CHARACTERS} characters")
+        weakness = weak_key_reason(value)
+        if weakness:
+            raise SecretError(
+                f"the pseudonymisation key in {self.key_env} is too weak ({weakness}); make one with `openssl rand -hex 32`"
+            )
         return value.encode("utf-8")
 
 

@@ -30,7 +30,7 @@ from postcurate.lake import PinnedTable, check_fresh, read_pinned
 from postcurate.logs import stage
 from postcurate.pii import Detectors, load_detectors
 from postcurate.pipeline import decide, destinations, for_destinations, redact_candidates
-from postcurate.pseudonyms import key_fingerprint
+from postcurate.pseudonyms import Pseudonyms, keyed_pseudonyms
 from postcurate.purge import write_author_index
 from postcurate.quality import GateInputs, SnapshotFrames, gate_parameters, run_gate
 from postcurate.quality.frames import posts_read as count_posts_read
@@ -98,7 +98,7 @@ def stage_outputs(
     geo: GeoRules,
     detectors: Detectors,
     cutoff: dt.datetime,
-    key: bytes,
+    pseudonyms: Pseudonyms,
 ) -> int:
     """Decide and curate every post, write shards, ledger and quarantine into ``staging``; the number of posts decided."""
     decided = candidates = None
@@ -106,7 +106,7 @@ def stage_outputs(
         with stage("decide") as st:  # materialises the cache that the writes below read from
             # Inside the stage: planning the cached query already runs jobs (Delta's log replay, broadcasts).
             decided = (
-                decide(tables["posts"].df, tables["users"].df, tables["objections"].df, as_of=cutoff, geo=geo, rules=config.rules, key=key)
+                decide(tables["posts"].df, tables["users"].df, tables["objections"].df, as_of=cutoff, geo=geo, rules=config.rules, pseudonyms=pseudonyms)
                 .transform(for_destinations)
                 .persist(StorageLevel.MEMORY_AND_DISK)
             )
@@ -167,6 +167,7 @@ def run(
     as_of = as_of or now
     geo = load_geo_rules(config.geo_rules)
     detectors = load_detectors(config.detectors)
+    pseudonyms = keyed_pseudonyms(spark, key)  # the key goes to the JVM function that holds it; not kept here
     tables = read_inputs(spark, config)
     check_fresh(tables["objections"], config.rules.objections_max_staleness_hours, now)
 
@@ -179,7 +180,7 @@ def run(
         "rules": config.rules.__dict__,
         "output": config.output.__dict__,
         "code_version": postcurate.__version__,
-        "key_fingerprint": key_fingerprint(key),
+        "key_fingerprint": pseudonyms.fingerprint,
     }
     snapshot_id = snapshot_id_for(as_of, identity)
     root = Path(config.output_root)
@@ -200,7 +201,7 @@ def run(
     ) as staging:
         background.submit(_preload_gate_library)
         posts_read_counted = background.submit(count_posts_read, tables["posts"].df, cutoff)
-        posts_read = stage_outputs(spark, staging.path, tables, config=config, geo=geo, detectors=detectors, cutoff=cutoff, key=key)
+        posts_read = stage_outputs(spark, staging.path, tables, config=config, geo=geo, detectors=detectors, cutoff=cutoff, pseudonyms=pseudonyms)
         built = time.time()
         with SnapshotFrames(spark, staging.path) as snap:
             with stage("manifest") as st:
@@ -224,7 +225,7 @@ def run(
                 st.count(kept=counts["kept"], excluded=counts["excluded"], quarantined=counts["quarantined"], shard_files=len(shard_files))
             gate_started = time.time()
             inputs = GateInputs(
-                posts=tables["posts"].df, objections=tables["objections"].df, as_of=cutoff, key=key, posts_read=posts_read_counted.result()
+                posts=tables["posts"].df, objections=tables["objections"].df, as_of=cutoff, pseudonyms=pseudonyms, posts_read=posts_read_counted.result()
             )
             with stage("gate") as gst:
                 gate = run_gate(

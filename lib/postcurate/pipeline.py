@@ -16,7 +16,7 @@ from pyspark.sql import functions as F
 from postcurate import schemas
 from postcurate.config import OutputSettings, RuleSettings
 from postcurate.pii import Detectors, strip_placeholders, with_redacted_text
-from postcurate.pseudonyms import author_pseudonym, hmac_sha256_hex
+from postcurate.pseudonyms import Pseudonyms
 from postcurate.rules.eligibility import latest_accounts, latest_posts, objectors, with_exclusion_reason
 from postcurate.rules.geo import GeoRules
 
@@ -30,11 +30,9 @@ class Curated:
     quarantine: DataFrame  # unusable posts: post_pid, author_pid, reason, detail, versions
 
 
-def with_pseudonyms(df: DataFrame, key: bytes) -> DataFrame:
+def with_pseudonyms(df: DataFrame, pseudonyms: Pseudonyms) -> DataFrame:
     """Add ``post_pid`` and ``author_pid``: keyed pseudonyms of the post key and the author."""
-    return df.withColumn("post_pid", hmac_sha256_hex(F.col("_post_key"), key, "post")).withColumn(
-        "author_pid", author_pseudonym(F.col("author_id"), key)
-    )
+    return df.withColumn("post_pid", pseudonyms.post(F.col("_post_key"))).withColumn("author_pid", pseudonyms.author(F.col("author_id")))
 
 
 def split_of(author_pid: Column, validation_fraction: float) -> Column:
@@ -75,7 +73,7 @@ def decide(
     as_of: dt.datetime,
     geo: GeoRules,
     rules: RuleSettings,
-    key: bytes,
+    pseudonyms: Pseudonyms,
 ) -> DataFrame:
     """One row per post read, with its state, its author's account and ``reason`` from rules 1 to 8."""
     accounts = latest_accounts(users, as_of)
@@ -83,7 +81,7 @@ def decide(
     return (
         posts.transform(latest_posts, as_of, rules)
         .transform(with_exclusion_reason, accounts, objecting, geo, as_of, rules)
-        .transform(with_pseudonyms, key)
+        .transform(with_pseudonyms, pseudonyms)
     )
 
 

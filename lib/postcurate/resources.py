@@ -37,3 +37,22 @@ def data_dir(folder: str) -> Traversable:
     if not packaged.is_dir():
         raise FileNotFoundError(f"{folder}/ not found: not a checkout, and the installed postcurate carries no _data/{folder}")
     return packaged
+
+
+JVM_JAR = "postcurate-jvm-{version}.jar"
+
+
+def jvm_jar() -> Path | None:
+    """postcurate's own JVM functions (built from ``jvm/`` by ``make jvm``): the checkout's build, else the copy an
+    installed wheel carries; None when neither exists (a zip on ``--py-files`` cannot hand Spark a jar path: under
+    spark-submit the jar comes with ``--jars``).
+    """
+    import postcurate
+
+    name = JVM_JAR.format(version=postcurate.__version__)
+    checkout = _checkout()
+    if checkout is not None:
+        built = checkout / "jvm" / "target" / name
+        return built if built.is_file() else None
+    packaged = Path(__file__).resolve().parent / "_data" / "jars" / name
+    return packaged if packaged.is_file() else None

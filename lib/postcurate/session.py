@@ -2,12 +2,17 @@
 
 The library never calls this itself: jobs, the CLI and tests build the session here and pass it in.
 
-Delta's jars come from one of three places, in this order:
+Two sets of JVM classes must be on Spark's classpath: Delta Lake's, and postcurate's own (``jvm/``, built by
+``make jvm``: the function that makes keyed pseudonyms). Delta's jars come from one of three places, in this order:
 1. ``spark.jars`` in the config (or ``POSTCURATE_SPARK_JARS``): pre-fetched jar files, for machines with no
    route to Maven Central (comma-separated paths);
 2. nothing, when the session is launched by ``spark-submit --packages io.delta:...`` (the cluster case);
    set ``spark.delta_from_submit: true`` in the config for that (``spark.jars`` and ``POSTCURATE_SPARK_JARS`` are then ignored);
 3. otherwise Maven Central, resolved by Spark on first use and cached under ``~/.ivy2.5.2``.
+
+postcurate's jar comes from the checkout's ``jvm/target`` (or the installed wheel) in cases 1 and 3, and from
+``spark-submit --jars`` in case 2. A missing class is a user's error with one message naming what to pass, checked
+as soon as the session exists, before any Spark work.
 """
 
 from __future__ import annotations
@@ -16,7 +21,10 @@ import os
 import sys
 from typing import Any, Mapping
 
+from py4j.java_gateway import JavaClass
 from pyspark.sql import SparkSession
+
+from postcurate.errors import ConfigError
 
 DELTA_CONF = {
     "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
@@ -78,16 +86,54 @@ def build_spark(
     # Under spark-submit, --packages/--jars already put Delta on the driver's and executors' classpaths; setting
     # spark.jars here as well would replace the list spark-submit ships to the executors.
     if not delta_from_submit:
+        ours = _own_jar()
         jars = jars or os.environ.get("POSTCURATE_SPARK_JARS")
         if jars:
-            settings["spark.jars"] = jars
+            settings["spark.jars"] = f"{jars},{ours}"
         else:
+            settings["spark.jars"] = ours
             settings["spark.jars.packages"] = delta_package()
     for key, value in settings.items():
         builder = builder.config(key, str(value).lower() if isinstance(value, bool) else str(value))
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    require_jvm_class(spark, DELTA_CLASS, "Delta Lake's classes")
+    require_jvm_class(spark, OWN_CLASS, "postcurate's JVM functions")
     return spark
+
+
+DELTA_CLASS = "io.delta.tables.DeltaTable"
+OWN_CLASS = "org.postcurate.spark.Pseudonyms"
+
+
+def _own_jar() -> str:
+    from postcurate.resources import jvm_jar
+
+    jar = jvm_jar()
+    if jar is None:
+        raise ConfigError(
+            "postcurate's JVM functions are not built: run `make jvm` in the checkout (Maven, Java 17), "
+            "or install the postcurate wheel, which carries them"
+        )
+    return str(jar)
+
+
+def _fix_for(class_name: str) -> str:
+    from postcurate import __version__
+
+    if class_name == DELTA_CLASS:
+        return f"pass --packages {delta_package()} to spark-submit (or --jars with the Delta jars; docs/cluster.md)"
+    return f"pass --jars dist/postcurate-jvm-{__version__}.jar to spark-submit (`make dist` builds it; docs/cluster.md)"
+
+
+def require_jvm_class(spark: SparkSession, class_name: str, what: str) -> None:
+    """Stop with one clear line when ``class_name`` is not on the driver's classpath (py4j would otherwise hand back
+    a package object, and the first call fail with "'JavaPackage' object is not callable")."""
+    found = spark._jvm
+    for part in class_name.split("."):
+        found = getattr(found, part)
+    if not isinstance(found, JavaClass):
+        raise ConfigError(f"{what} are not on Spark's classpath ({class_name} not found): {_fix_for(class_name)}")
 
 
 def build_spark_from_config(config, app_name: str = "postcurate") -> SparkSession:

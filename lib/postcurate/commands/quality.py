@@ -57,14 +57,14 @@ def _pinned_inputs(spark, config, manifest: dict, naive_cutoff):
     import os
 
     from postcurate.lake import read_pinned
-    from postcurate.pseudonyms import key_fingerprint
+    from postcurate.pseudonyms import keyed_pseudonyms
     from postcurate.quality import GateInputs
 
     if not os.environ.get(config.key_env):
         click.echo(f"validate: {config.key_env} is not set; checking the snapshot's own files only", err=True)
         return None
-    key = config.key()
-    if key_fingerprint(key) != manifest["key_fingerprint"]:
+    pseudonyms = keyed_pseudonyms(spark, config.key())
+    if pseudonyms.fingerprint != manifest["key_fingerprint"]:
         raise SecretError(f"the key in {config.key_env} is not the one this snapshot was built with (fingerprints differ)")
     pinned = {name: read_pinned(spark, name, manifest["inputs"][name]["path"], manifest["inputs"][name]["delta_version"]) for name in ("posts", "objections")}
-    return GateInputs(posts=pinned["posts"].df, objections=pinned["objections"].df, as_of=naive_cutoff(manifest), key=key)
+    return GateInputs(posts=pinned["posts"].df, objections=pinned["objections"].df, as_of=naive_cutoff(manifest), pseudonyms=pseudonyms)

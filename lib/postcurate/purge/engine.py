@@ -29,7 +29,7 @@ import postcurate
 from postcurate.config import Config
 from postcurate.errors import ConfigError, PostcurateError, QualityGateError
 from postcurate.lake import read_pinned
-from postcurate.pseudonyms import author_pseudonym, key_fingerprint
+from postcurate.pseudonyms import Pseudonyms, key_fingerprint, keyed_pseudonyms
 from postcurate.purge import audit as audit_log
 from postcurate.purge.checks import Rewrite, check_rewritten
 from postcurate.purge.index import INDEX_DIR, build_author_index, index_of, read_shards, read_valid_index, shard_relative_path
@@ -112,9 +112,9 @@ def _naive_utc(ts: dt.datetime) -> dt.datetime:
     return ts.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
-def objector_pids(objections: DataFrame, now: dt.datetime, key: bytes) -> DataFrame:
+def objector_pids(objections: DataFrame, now: dt.datetime, pseudonyms: Pseudonyms) -> DataFrame:
     """Pseudonyms (``author_pid``) of every author with an objection in effect at ``now`` (one row each)."""
-    return objections.transform(objectors, _naive_utc(now)).select(author_pseudonym(F.col("author_id"), key).alias("author_pid"))
+    return objections.transform(objectors, _naive_utc(now)).select(pseudonyms.author(F.col("author_id")).alias("author_pid"))
 
 
 def select_snapshots(output_root: Path, snapshot_ids: list[str] | None) -> list[Path]:
@@ -195,11 +195,12 @@ class _Purger:
         self.spark, self.config, self.now, self.purge_id = spark, config, now, purge_id
         self.root = Path(config.output_root)
         self.settings = purge_settings(config)
-        self.fingerprint = key_fingerprint(key)
+        pseudonyms = keyed_pseudonyms(spark, key)
+        self.fingerprint = pseudonyms.fingerprint
         geo = load_geo_rules(config.geo_rules)
         self.allowed = geo.in_effect(now)
         objections = read_pinned(spark, "objections", config.inputs.objections)
-        self.objectors = objector_pids(objections.df, now, key).persist(StorageLevel.MEMORY_AND_DISK)
+        self.objectors = objector_pids(objections.df, now, pseudonyms).persist(StorageLevel.MEMORY_AND_DISK)
         self.provenance = {
             "objections_version": objections.version,
             "geo_rules_sha256": geo.sha256,

@@ -1,7 +1,7 @@
 """Expectations of our own, registered with Great Expectations when this module is imported (the gate does).
 
 ``expect_column_values_to_be_pseudonyms``: every non-null value is 64 lower-case hexadecimal characters, what
-``pseudonyms.hmac_sha256_hex`` makes. It says what ``expect_column_values_to_match_regex`` with
+``pseudonyms.Pseudonyms`` makes. It says what ``expect_column_values_to_match_regex`` with
 ``^[0-9a-f]{64}$`` says, for less: Spark's regex decodes every value into a Java string, while this checks the
 stored bytes (length, ``unhex`` and ``lower``). On the 522,187 shard rows of the 1M benchmark, warm, the two
 columns took 1.0-1.3 s as regexes and 0.5 s as byte checks, 0.3 s of either being the scan; see docs/benchmarks.md.

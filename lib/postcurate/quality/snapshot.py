@@ -14,6 +14,7 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 
 from postcurate import schemas
+from postcurate.pseudonyms import Pseudonyms
 from postcurate.pii import default_detectors
 from postcurate.quality import frames as derived
 from postcurate.quality.residual import ResidualRules, default_residual_needs, default_residual_rules
@@ -23,7 +24,8 @@ log = logging.getLogger("postcurate.quality")
 
 @dataclass(frozen=True)
 class GateInputs:
-    """What only the run has: the pinned inputs, the cut-off (naive UTC) and the key. Enables the ``inputs`` suites.
+    """What only the run has: the pinned inputs, the cut-off (naive UTC) and the keyed pseudonyms. Enables the
+    ``inputs`` suites.
 
     ``posts_read`` may be given when already counted (with ``frames.posts_read``) while the pipeline ran.
     """
@@ -31,7 +33,7 @@ class GateInputs:
     posts: DataFrame
     objections: DataFrame
     as_of: dt.datetime
-    key: bytes
+    pseudonyms: Pseudonyms
     posts_read: int | None = None
 
 
@@ -114,6 +116,6 @@ class SnapshotFrames:
             "repeated_posts": derived.repeated_posts(self.facts),
         }
         if inputs is not None:
-            objector_pids = derived.objector_pseudonyms(inputs.objections, inputs.as_of, inputs.key)
+            objector_pids = derived.objector_pseudonyms(inputs.objections, inputs.as_of, inputs.pseudonyms)
             frames["objector_posts_in_shards"] = derived.objector_posts_in_shards(self.shards, objector_pids)
         return frames
