@@ -29,14 +29,14 @@ def test_shipped_local_config_loads_and_resolves_paths_against_its_folder():
     "overrides,message",
     [
         ({"inputs": {"posts": "p", "users": "u"}}, "inputs.objections"),
-        ({"geo_rules": "/nonexistent/rules.yaml"}, "geo_rules file not found"),
+        ({"geo_rules": "/nonexistent/rules.yaml"}, "'geo_rules' names a file that does not exist"),
         ({"pseudonyms": {}}, "pseudonyms.key_env"),
         ({"pseudonyms": {"key_env": "not a name"}}, "environment variable name"),
         ({"rules__allowed_post_types": ["post", "tweet"]}, "unknown type(s) tweet"),
         ({"rules__min_text_length": -1}, "rules.min_text_length"),
         ({"output__timestamp_granularity": "hour"}, "output.timestamp_granularity"),
         ({"output__validation_fraction": 0.9}, "output.validation_fraction"),
-        ({"surprise": 1}, "unknown key(s) surprise"),
+        ({"surprise": 1}, "unknown key 'surprise'"),
     ],
 )
 def test_bad_configs_name_the_key_to_fix(tmp_path, overrides, message):
