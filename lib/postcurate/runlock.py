@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterator
 
 from postcurate.errors import ConfigError, LockedError
+from postcurate.storage import from_os_error
 
 LOCK_FILE = ".lock"
 
@@ -47,7 +48,10 @@ def run_lock(output_root: str | os.PathLike) -> Iterator[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise ConfigError(f"cannot create the run lock {path}: {exc.strerror}; check output_root in the config") from None
+        refused = from_os_error(exc, str(path))
+        if refused is None:
+            raise
+        raise refused from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
