@@ -381,11 +381,8 @@ def _parse(cls: type, raw: Any, where: str, base: Path, **extra) -> Any:
 
 
 def _check_consistency(config: Config) -> None:
-    rules = config.rules
-    if rules.min_text_length >= rules.max_text_length:
-        raise ConfigError(
-            f"'rules.min_text_length' ({rules.min_text_length}) must be below 'rules.max_text_length' ({rules.max_text_length}): no post could pass"
-        )
+    # min_text_length above max_text_length is allowed: it excludes every post (fail closed, and a way to publish an
+    # empty snapshot on purpose); the publishing guards, not the config, judge a snapshot that shrank.
     tables = {name: getattr(config.inputs, name) for name in ("posts", "users", "objections")}
     seen: dict[str, str] = {}
     for name, where in tables.items():
