@@ -13,10 +13,12 @@ Anything else (our own bugs among it) is left alone, to end with its stack trace
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
 from pathlib import Path
+from typing import Iterator
 
 from postcurate.errors import StorageError
 
@@ -125,20 +127,27 @@ def check_writable(root: str | os.PathLike) -> None:
         raise StorageError(f"storage: {path}: a file, not a folder; point output_root at a folder")
     probe = path / f".postcurate-write-check.{os.getpid()}"
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, b"\0" * 4096)  # one block: a file system with no space left refuses it
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        with refusals_named(path):
+            path.mkdir(parents=True, exist_ok=True)
+            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(fd, b"\0" * 4096)  # one block: a file system with no space left refuses it
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    finally:
+        with contextlib.suppress(OSError):
+            probe.unlink()
+
+
+@contextlib.contextmanager
+def refusals_named(path: str | os.PathLike) -> Iterator[None]:
+    """Turn the file system refusing a write inside the block into a ``StorageError`` naming ``path`` (when the
+    error names no file itself); other ``OSError``s pass through."""
+    try:
+        yield
     except OSError as exc:
         refused = from_os_error(exc, str(path))
         if refused is None:
             raise
         raise refused from None
-    finally:
-        try:
-            probe.unlink()
-        except OSError:
-            pass
