@@ -96,7 +96,7 @@ def test_config_mistakes_exit_2_before_spark_in_one_line(tmp_path, case):
     proc, seconds = postcurate("run", "--config", config)
     assert (proc.returncode, _lines(proc.stderr)) == (2, [f"postcurate: error: config.yaml: {message}"]), proc.stderr
     assert "Traceback" not in proc.stderr and _outcome(proc.stderr)["outcome"] == "config_or_input_error"
-    assert seconds < 30
+    assert seconds < 60  # seconds on an idle machine; the proof of "before Spark" is JAVA_HOME above
     assert not (tmp_path / "out").exists()  # nothing was written either
 
 
@@ -107,7 +107,7 @@ def test_an_impossible_date_in_the_geo_rules_exits_2_before_spark(tmp_path):
         2,
         ["postcurate: error: geo_rules.yaml: rule 1: 'from' is not a date (YYYY-MM-DD): '2024-13-45'"],
     ), proc.stderr
-    assert seconds < 30
+    assert seconds < 60  # seconds on an idle machine; the proof of "before Spark" is JAVA_HOME above
 
 
 def test_a_bad_detectors_file_exits_2_before_spark(tmp_path):
@@ -165,7 +165,7 @@ def test_an_output_root_under_a_regular_file_exits_6_before_spark(tmp_path):
         6,
         _storage_line(tmp_path / "plain" / "out", "a part of the path is a file, not a folder; point output_root at a folder"),
     ), proc.stderr
-    assert _outcome(proc.stderr)["outcome"] == "storage_error" and seconds < 30
+    assert _outcome(proc.stderr)["outcome"] == "storage_error" and seconds < 60
 
 
 def test_a_read_only_output_root_exits_6_before_spark(tmp_path, mounts):
