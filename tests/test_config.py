@@ -351,7 +351,9 @@ def test_every_geo_rule_mistake_names_the_file_and_the_rule(tmp_path, text, mess
 @pytest.mark.parametrize(
     "head,message",
     [
-        ("version: 1\nrule:\n  - {countries: [GB], from: 2024-01-01}\nrules:\n", "geo_rules.yaml: unknown key 'rule' (did you mean 'rules'?)"),
+        ("version: 1\nrule:\n  - {countries: [GB], from: 2024-01-01}\nrule_list:\n", "geo_rules.yaml: unknown key 'rule' (did you mean 'rules'?)"),
+        ("version: 1\nrules: {countries: [GB], from: 2024-01-01}\nnotes:\n", "geo_rules.yaml: unknown key 'notes' (known: version, defaults, groups, rules)"),
+        ("version: [1]\nrules:\n", "geo_rules.yaml: 'version' must be text, got [1]"),
         ("defaults: {min_age: 18, max_age: 99}\nrules:\n", "geo_rules.yaml: defaults: unknown key 'max_age' (did you mean 'min_age'?)"),
         ("defaults: {min_age: 12}\nrules:\n", "geo_rules.yaml: defaults: min_age must be a whole number between 13 and 99, got 12"),
         ("groups: [EEA]\nrules:\n", "geo_rules.yaml: 'groups' must be a mapping of group name to a list of country codes"),

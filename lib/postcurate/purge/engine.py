@@ -27,7 +27,7 @@ from pyspark.sql.types import DataType, StructType
 
 import postcurate
 from postcurate.config import Config, PurgeSettings
-from postcurate.errors import ConfigError, PostcurateError, QualityGateError
+from postcurate.errors import PostcurateError, QualityGateError
 from postcurate.lake import read_pinned
 from postcurate.pseudonyms import Pseudonyms, key_fingerprint, keyed_pseudonyms
 from postcurate.purge import audit as audit_log

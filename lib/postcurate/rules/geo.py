@@ -150,9 +150,10 @@ def load_geo_rules(path: str | Path) -> GeoRules:
     path = Path(path)
     raw, data = load_yaml(path, "geo rules file")
     name = path.name
+    if isinstance(raw, dict):
+        _unknown_keys(raw, FILE_KEYS, f"{name}: ")  # first: a misspelt 'rules' is named as such
     if not isinstance(raw, dict) or not isinstance(raw.get("rules"), list):
         raise ConfigError(f"{name}: expected a mapping with a 'rules' list")
-    _unknown_keys(raw, FILE_KEYS, f"{name}: ")
     version = raw.get("version", "")
     if isinstance(version, bool) or not isinstance(version, (str, int, float)):
         raise ConfigError(f"{name}: 'version' must be text, got {version!r}")
