@@ -150,12 +150,12 @@ def _require(jvm, class_name: str, what: str) -> None:
 
 
 def build_spark_from_config(config, app_name: str = "postcurate") -> SparkSession:
-    """Build the session a config file asks for (its ``spark:`` section)."""
-    spark_conf = dict(config.spark)
+    """Build the session a config file asks for (its ``spark:`` section, ``postcurate.config.SparkSettings``)."""
+    settings = config.spark
     return build_spark(
         app_name=app_name,
-        master=spark_conf.pop("master", None),
-        conf=spark_conf.pop("conf", None),
-        jars=spark_conf.pop("jars", None),
-        delta_from_submit=bool(spark_conf.pop("delta_from_submit", False)),
+        master=settings.master,
+        conf=settings.conf,
+        jars=settings.jars,
+        delta_from_submit=settings.delta_from_submit,
     )
