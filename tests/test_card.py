@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import yaml
 
@@ -11,7 +12,7 @@ from postcurate.card import RULES, render_card, size_category, write_card
 from postcurate.reader import open_snapshot
 from postcurate.rules.geo import load_geo_rules
 
-
+REPO = Path(__file__).resolve().parents[1]
 
 SECTIONS = [
     "## Dataset Description",
@@ -65,10 +66,48 @@ def test_card_states_the_geo_rules_in_force_at_the_cut_off(published_snapshot):
     geo = load_geo_rules(published_snapshot.manifest["geo_rules"]["path"])
     section = card.split("#### Geo rules in force at the cut-off")[1].split("###")[0]
     for rule in geo.rules:  # every shipped rule has started by the fixture's cut-off
-        assert re.search(rf"^\|[^|\n]*\b{rule.country}\b[^|\n]*\| {rule.start} \|", section, re.M), rule.country
-        assert rule.source in section
-    assert "| GB | 2024-09-13 |  | 18 | legitimate interests |" in section
-    assert geo.version in section
+        row = re.search(rf"^\|[^|\n]*\b{rule.country}\b[^|\n]*\| {rule.start} \|.*$", section, re.M)
+        assert row, rule.country
+        # Each row links its own source, or says plainly that there is none.
+        assert row.group(0).endswith(f"({rule.source}) |" if rule.source else "| no source on file |"), row.group(0)
+    assert "| GB | 2024-09-13 |  | 18 | legitimate interests | [about.fb.com](https://about.fb.com/news/2024/09/" in section
+    assert "| US | 2024-01-01 |  | 18 | notice | no source on file |" in section
+    assert section.count("https://about.fb.com/") == 1, "the UK announcement is the source of the UK's rule only"
+    assert geo.version in section and "docs/geo-rules.md" in section
+
+
+def test_every_geo_rule_has_its_own_source():
+    """No two rules share a source, a rule for many countries says why, and a rule with no source says so."""
+    raw = yaml.safe_load((REPO / "conf" / "geo_rules.yaml").read_text())
+    groups = raw["groups"]
+    seen: dict[str, list[str]] = {}
+    for entry in raw["rules"]:
+        countries = [c for name in entry["countries"] for c in groups.get(name, [name])]
+        if entry.get("source"):
+            assert entry["source"].startswith("https://"), entry
+            seen.setdefault(entry["source"], []).extend(countries)
+        else:
+            assert entry["notes"].startswith("No source on file"), countries
+        if len(countries) > 1:
+            assert "one source for all of them" in entry["notes"], countries
+    shared = {source: countries for source, countries in seen.items() if len(countries) > 1}
+    assert list(shared) == ["https://www.dataprotection.ie/en/news-media/latest-news/dpc-statement-meta-ai"], shared
+    assert sorted(shared[next(iter(shared))]) == sorted(groups["EEA"])
+    assert len(seen) == len([e for e in raw["rules"] if e.get("source")]), "two rules share a source"
+
+
+def test_the_geo_rules_doc_exists_and_covers_every_rule():
+    text = (REPO / "conf" / "geo_rules.yaml").read_text()
+    assert "docs/geo-rules.md" in text
+    doc = (REPO / "docs" / "geo-rules.md").read_text()
+    table = doc.split("## The rules and their sources")[1].split("\n## ")[0]
+    for rule in load_geo_rules(REPO / "conf" / "geo_rules.yaml").rules:
+        if rule.country not in yaml.safe_load(text)["groups"]["EEA"]:
+            assert re.search(rf"^\| {rule.country} \| {rule.start} \|", table, re.M), rule.country
+        if rule.source:
+            assert rule.source in table, rule.country
+        else:
+            assert re.search(rf"^\| {rule.country} \|.*\*\*none on file\*\*", table, re.M), rule.country
 
 
 def test_card_has_no_raw_text_or_ids(published_snapshot):

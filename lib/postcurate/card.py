@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import yaml
 
@@ -103,11 +104,19 @@ def _geo_lines(geo, as_of: dt.datetime, manifest: dict) -> list[str]:
         lines.append(f"**Warning:** the snapshot was built with rules file SHA-256 `{recorded[:16]}…`, not the file read for this card.")
     lines += ["", "| countries | from | until | min age | legal basis | source |", "|---|---|---|---:|---|---|"]
     for (start, end, age, basis, source), countries in sorted(groups.items(), key=lambda kv: (kv[0][0], sorted(kv[1]))):
-        link = f"[link]({source})" if source else ""
-        lines.append(f"| {', '.join(sorted(countries))} | {start} | {end or ''} | {age} | {basis} | {link} |")
+        lines.append(f"| {', '.join(sorted(countries))} | {start} | {end or ''} | {age} | {basis} | {source_link(source)} |")
     if not in_force:
         lines.append("| (none) | | | | | |")
+    lines += ["", "What each rule encodes and where its facts come from: the project's `docs/geo-rules.md`."]
     return lines
+
+
+def source_link(source: str) -> str:
+    """A rule's source as a Markdown link named by its site, or a plain statement that there is none."""
+    if not source:
+        return "no source on file"
+    host = urlparse(source).netloc.removeprefix("www.") or source
+    return f"[{host}]({source})"
 
 
 def render_card(
