@@ -43,6 +43,7 @@ class _Group(click.Group):
             traceback.print_exc()
             click.echo("postcurate: internal error: a bug in postcurate, not in the config or the data (stack trace above)", err=True)
             code = EXIT_INTERNAL_ERROR
+        _quiet_jvm(None)  # for callers that invoke the CLI in their own process (tests, a scheduler's Python operator)
         logs.event("run_end", command=ctx.invoked_subcommand, exit_code=code, outcome=OUTCOMES.get(code, "unknown"))
         sys.exit(code)
 

@@ -164,13 +164,14 @@ def _fds_to(path: Path) -> Iterator[None]:
 
 
 def _cause(log: Path) -> str:
-    """The JVM's own last error line in ``log`` (e.g. Ivy's "unresolved dependency"), or ""."""
+    """The JVM's own last error line in ``log`` (e.g. Ivy's "unresolved dependency"), else its last line, or ""."""
     try:
         lines = log.read_text(errors="replace").splitlines()
     except OSError:
         return ""
-    found = [ln.strip() for ln in lines if re.search(r"(Exception|Error|error)\b", ln) and not ln.lstrip().startswith("at ")]
-    return found[-1][:300] if found else ""
+    said = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith(("at ", "..."))]
+    errors = [ln for ln in said if re.search(r"Exception|Error|error|No such file|not found|unresolved", ln)]
+    return (errors or said or [""])[-1][:300]
 
 
 def _start(builder) -> SparkSession:
@@ -183,7 +184,7 @@ def _start(builder) -> SparkSession:
         with _fds_to(log):
             spark = builder.getOrCreate()
     except Exception as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".")
         cause = _cause(log)
         raise SparkStartError(
             f"Spark did not start: {first}" + (f" (the JVM said: {cause})" if cause else "") + f"; its output is in {log} (-v shows it here)"
