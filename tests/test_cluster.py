@@ -130,6 +130,7 @@ def test_spark_submit_without_the_jvm_classes_says_what_to_pass(dist, tmp_path, 
     errors = [line for line in proc.stderr.splitlines() if line.startswith("postcurate: error:")]
     assert len(errors) == 1 and fix in errors[0], proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr and "JavaPackage" not in proc.stderr
+    assert "Spark's own output is in" not in proc.stderr  # spark-submit's JVM was already there: its output is left alone
 
 
 def test_driver_and_executors_run_the_shipped_wheel(cluster, dist, tmp_path):

@@ -177,7 +177,9 @@ def _cause(log: Path) -> str:
 def _start(builder) -> SparkSession:
     """``builder.getOrCreate()``; when a new JVM is launched under ``quiet_jvm``, its output goes to a log file."""
     out = _jvm_output
-    if out is None or SparkSession.getActiveSession() is not None:
+    # Under spark-submit the JVM is already running (PySpark connects to it through PYSPARK_GATEWAY_PORT), and a
+    # session that exists is reused: no JVM is launched, so there is nothing to redirect.
+    if out is None or "PYSPARK_GATEWAY_PORT" in os.environ or SparkSession.getActiveSession() is not None:
         return builder.getOrCreate()
     log = _new_log(out)
     try:
