@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pyspark import StorageLevel
 from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
 
 import postcurate
 from postcurate import manifest as manifests
@@ -140,13 +141,16 @@ def _preload_gate_library() -> None:
 def _counts(snap: SnapshotFrames, posts_read: int) -> dict:
     by_reason = {r: 0 for r in REASONS}
     by_reason.update({row["reason"]: row["count"] for row in snap.ledger.groupBy("reason").count().collect()})
-    by_reason["invalid"] = snap.quarantine.count()
+    # The quarantine by the check each post failed (a fixed set of names): one small aggregate.
+    by_check = {row["check"]: row["count"] for row in snap.quarantine.groupBy(F.coalesce("detail", F.lit("unknown")).alias("check")).count().collect()}
+    by_reason["invalid"] = sum(by_check.values())
     return {
         "posts_read": posts_read,
         "kept": snap.shards.count(),  # from the Parquet footers
         "excluded": sum(v for r, v in by_reason.items() if r != "invalid"),
         "quarantined": by_reason["invalid"],
         "by_reason": by_reason,
+        "quarantine_by_check": dict(sorted(by_check.items(), key=lambda kv: (-kv[1], kv[0]))),
     }
 
 
@@ -225,6 +229,8 @@ def run(
                     stats=manifests.shard_stats(snap.shards),
                     allowed_countries=allowed_countries,
                 )
+                # The published snapshot this one follows, for the report's side-by-side view (None for the first).
+                manifest["previous"] = report.previous_snapshot(root, snapshot_id, as_of)
                 st.count(kept=counts["kept"], excluded=counts["excluded"], quarantined=counts["quarantined"], shard_files=len(shard_files))
             gate_started = time.time()
             inputs = GateInputs(
@@ -238,8 +244,6 @@ def run(
                         allowed_post_types=config.rules.allowed_post_types,
                         min_text_length=config.rules.min_text_length,
                     ),
-                    docs_dir=staging.path / "quality" / "data_docs",
-                    docs_relative_to=staging.path,
                 )
                 gst.count(failed=0 if gate.success else 1)
         gate_s = time.time() - gate_started

@@ -101,12 +101,17 @@ def build(
     *, snapshot_id, run_id, as_of, created_at, tables, geo, config, key_fp, shards, counts, stats, allowed_countries
 ) -> dict:
     """The manifest of a staged snapshot (the gate's results are added under ``quality`` before it is written)."""
+    from postcurate import resources
+    from postcurate.report import recall
+
+    detectors_sha256 = hashlib.sha256(config.detectors.read_bytes()).hexdigest()
     return {
         "snapshot_id": snapshot_id,
         "run_id": run_id,
         "as_of": as_of.isoformat(),
         "created_at": created_at.isoformat(),
         "code_version": postcurate.__version__,
+        "code_commit": resources.code_commit(),  # "<sha>", "<sha>-dirty" (a checkout with changes) or "unknown"
         "inputs": {name: {"path": t.path, "delta_version": t.version} for name, t in tables.items()},
         "geo_rules": {
             "path": str(config.geo_rules),
@@ -114,7 +119,9 @@ def build(
             "sha256": geo.sha256,
             "countries_in_effect": sorted(allowed_countries),
         },
-        "detectors_sha256": hashlib.sha256(config.detectors.read_bytes()).hexdigest(),
+        "detectors_sha256": detectors_sha256,
+        # The detectors' measured recall, only if it was measured for these very detectors (eval/recall.json).
+        "pii_recall": recall.for_detectors(detectors_sha256, resources.recall_file()),
         "settings": {"rules": config.rules.__dict__ | {"allowed_post_types": list(config.rules.allowed_post_types)}, "output": config.output.__dict__},
         "key_fingerprint": key_fp,
         "counts": counts
