@@ -12,6 +12,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 import postcurate
+from postcurate.reader import unlisted_files
 
 MANIFEST = "manifest.json"
 
@@ -45,7 +46,8 @@ def describe_shards(shards_dir: Path) -> list[dict]:
 
 
 def verify_shards(snapshot_dir: Path, manifest: dict) -> list[str]:
-    """What does not match the manifest: missing, changed or unlisted shard files. Empty when all is well.
+    """What does not match the manifest: missing or changed shard files, and files that no revision lists (the
+    files a purge replaced and keeps for readers of the older revision are expected). Empty when all is well.
 
     Messages name files (by their path in the snapshot) and sizes, never their contents.
     """
@@ -62,11 +64,7 @@ def verify_shards(snapshot_dir: Path, manifest: dict) -> list[str]:
             problems.append(f"{rel}: {size} bytes, manifest says {expected['bytes']}")
         elif sha256_file(path) != expected["sha256"]:
             problems.append(f"{rel}: SHA-256 differs from the manifest")
-    for path in sorted((snapshot_dir / "shards").rglob("*.parquet")):
-        rel = str(path.relative_to(snapshot_dir))
-        if rel not in listed:
-            problems.append(f"{rel}: shard file not listed in the manifest")
-    return problems
+    return problems + unlisted_files(snapshot_dir, manifest)
 
 
 def shard_stats(shards: DataFrame) -> dict:

@@ -59,12 +59,22 @@ class SnapshotFrames:
     ...     result = run_gate(snap.gate_frames(manifest, inputs), parameters)
     """
 
-    def __init__(self, spark: SparkSession, snapshot_dir: str | Path, residual_rules: ResidualRules | None = None):
+    def __init__(
+        self,
+        spark: SparkSession,
+        snapshot_dir: str | Path,
+        residual_rules: ResidualRules | None = None,
+        files: list[str] | None = None,
+    ):
+        """``files``: the shard files to read (paths relative to the snapshot, as the manifest lists them); by
+        default every Parquet file under ``shards/`` (a staged snapshot, where nothing else can be)."""
         self.spark = spark
         self.dir = Path(snapshot_dir)
         shards = self.dir / "shards"
-        if any(shards.rglob("*.parquet")):
-            self.shards = spark.read.parquet(str(shards))
+        if files is None:
+            files = [str(p.relative_to(self.dir)) for p in sorted(shards.rglob("*.parquet"))]
+        if files:
+            self.shards = spark.read.option("basePath", str(shards)).parquet(*[str(self.dir / f) for f in files])
         else:
             # A run that kept no post writes no shard file, and Spark cannot infer a schema from none. The declared
             # schema stands in: with no file, no column can differ from it.
