@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,28 @@ def _geo_lines(geo, as_of: dt.datetime, manifest: dict) -> list[str]:
         lines.append(f"| {', '.join(sorted(countries))} | {start} | {end or ''} | {age} | {basis} | {link} |")
     if not in_force:
         lines.append("| (none) | | | | | |")
+    return lines
+
+
+def _purge_lines(manifest: dict) -> list[str]:
+    """The purges that removed rows after publication (objections and holds that arrived later), one row per reason."""
+    purges = [p for p in manifest.get("purges") or [] if isinstance(p, dict)]
+    if not purges:
+        return []
+    lines = [
+        "",
+        "#### Removed after publication",
+        "",
+        f"This card describes revision {_n(manifest.get('revision'))} of the snapshot (`manifest.json`). Objections in effect and "
+        "regulators' holds at the time of each purge below removed these rows after the snapshot was published "
+        "(`postcurate audit` has every shard):",
+        "",
+        "| revision | purged at (UTC) | reason | rows removed |",
+        "|---:|---|---|---:|",
+    ]
+    for entry in purges:
+        for reason, n in sorted((entry.get("rows_removed") or {}).items()):
+            lines.append(f"| {_n(entry.get('revision'))} | {entry.get('purged_at', 'n/a')} | `{reason}` | {_n(n)} |")
     return lines
 
 
@@ -261,6 +284,7 @@ def render_card(
         )
         + f"Posts removed by an objection in this snapshot: {_n(by_reason.get('objected'))}. "
         "Objections made after the cut-off are not reflected here: train on the newest snapshot and retire older ones.",
+        *_purge_lines(manifest),
         "",
         "#### Geo rules in force at the cut-off",
         "",
@@ -362,5 +386,8 @@ def write_card(snapshot_dir: str | Path, manifest: dict, config=None, *, eval_re
         languages=_languages(snapshot_dir),
     )
     target = snapshot_dir / CARD
-    target.write_text(text)
+    # Atomic (temp file + rename): a purge rewrites the card of a snapshot readers may be looking at.
+    tmp = snapshot_dir / f".{CARD}.tmp"
+    tmp.write_text(text)
+    os.replace(tmp, target)
     return target

@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import DataType, StructType
 
 import postcurate
+from postcurate import report
+from postcurate.card import CARD, write_card
 from postcurate.config import Config
 from postcurate.errors import ConfigError, PostcurateError, QualityGateError
 from postcurate.lake import read_pinned
@@ -34,6 +37,7 @@ from postcurate.purge import audit as audit_log
 from postcurate.purge.checks import Rewrite, check_rewritten
 from postcurate.purge.index import INDEX_DIR, build_author_index, index_of, read_shards, read_valid_index, shard_relative_path
 from postcurate.purge.revisions import (
+    MANIFEST,
     PURGE_FILE_PREFIX,
     STAGING_DIR,
     collect_garbage,
@@ -45,6 +49,7 @@ from postcurate.purge.revisions import (
     sha256_file,
 )
 from postcurate.rules.eligibility import objectors
+from postcurate.report import REPORT_HTML, REPORT_JSON
 from postcurate.rules.geo import load_geo_rules
 
 log = logging.getLogger("postcurate.purge")
@@ -347,6 +352,7 @@ class _Purger:
 
         publish_revision(snap, new_manifest, before_replace=_pause_for_tests)
         log.info("%s: revision %d published (%s)", snap.name, new_revision, ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
+        rewrite_documents(snap, new_manifest, self.config, staging)
         self._audit(snap, new_manifest, entry, staging / "authors")
         shutil.rmtree(snap / STAGING_DIR, ignore_errors=True)
         return SnapshotOutcome(
@@ -428,6 +434,43 @@ def _revised(manifest: dict, shards: list[dict], reasons: dict[str, int], pii_re
     return m
 
 
+DOCUMENTS = (CARD, f"report/{REPORT_HTML}", f"report/{REPORT_JSON}")
+
+
+def rewrite_documents(snapshot_dir: Path, manifest: dict, config: Config, scratch: Path) -> None:
+    """Rewrite the dataset card (``README.md``) and the reviewer's report (``report/``) from ``manifest``, the
+    revision just made current, each file replaced atomically (the report is rendered into ``scratch`` first).
+
+    They follow the manifest switch, so they never describe a revision that is not published; a purge that dies in
+    between leaves them older than the manifest, and the next purge or gc rewrites them (``refresh_documents``).
+    """
+    rendered = report.write_report(Path(scratch) / "report", manifest).parent
+    (snapshot_dir / "report").mkdir(exist_ok=True)
+    for file in sorted(rendered.iterdir()):
+        os.replace(file, snapshot_dir / "report" / file.name)
+    write_card(snapshot_dir, manifest, config)
+
+
+def refresh_documents(snapshot_dir: Path, config: Config) -> bool:
+    """Rewrite the card and the report of a purged snapshot when one of them is older than its manifest (a purge
+    died between the manifest switch and the documents, or purged with a version that did not rewrite them)."""
+    snapshot_dir = Path(snapshot_dir)
+    manifest, _ = read_manifest(snapshot_dir)
+    if revision_of(manifest) == 0:
+        return False  # as published: the card and the report were written with the manifest
+    switched = (snapshot_dir / MANIFEST).stat().st_mtime_ns
+    stale = [d for d in DOCUMENTS if not (snapshot_dir / d).is_file() or (snapshot_dir / d).stat().st_mtime_ns < switched]
+    if not stale:
+        return False
+    log.warning("%s: %s older than revision %d; rewritten", snapshot_dir.name, ", ".join(stale), revision_of(manifest))
+    scratch = snapshot_dir / STAGING_DIR / f"documents-{uuid.uuid4().hex[:8]}"
+    try:
+        rewrite_documents(snapshot_dir, manifest, config, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return True
+
+
 def purge(
     spark: SparkSession,
     config: Config,
@@ -460,6 +503,7 @@ def purge(
         garbage: list[str] = []
         outcomes = []
         for snap in snapshots:
+            refresh_documents(snap, config)  # before the garbage collection, which would remove nothing it needs
             garbage += [f"{snap.name}/{g}" for g in collect_garbage(snap, now)]
             outcomes.append(purger.purge_snapshot(snap))
             garbage += [f"{snap.name}/{g}" for g in collect_garbage(snap, now)]
@@ -471,4 +515,8 @@ def purge(
 def gc(config: Config, *, now: dt.datetime | None = None) -> list[str]:
     """Only remove what has expired or was left by interrupted purges, in every published snapshot."""
     now = now or utc_now()
-    return [f"{snap.name}/{g}" for snap in published_snapshots(Path(config.output_root)) for g in collect_garbage(snap, now)]
+    removed = []
+    for snap in published_snapshots(Path(config.output_root)):
+        refresh_documents(snap, config)
+        removed += [f"{snap.name}/{g}" for g in collect_garbage(snap, now)]
+    return removed
