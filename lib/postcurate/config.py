@@ -40,6 +40,7 @@ class OutputSettings:
     shard_target_mb: float = 128.0
     validation_fraction: float = 0.05
     timestamp_granularity: str = "day"
+    max_shrink: float = 0.5  # the gate fails when kept rows fall by more than this share against the previous snapshot
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ def load_config(path: str | os.PathLike) -> Config:
         shard_target_mb=_number(out_raw, "shard_target_mb", OutputSettings.shard_target_mb, "output.", path, low=0.001, high=100_000),
         validation_fraction=_number(out_raw, "validation_fraction", OutputSettings.validation_fraction, "output.", path, low=0, high=0.5),
         timestamp_granularity=granularity,
+        max_shrink=_number(out_raw, "max_shrink", OutputSettings.max_shrink, "output.", path, low=0, high=1),
     )
 
     spark = raw.get("spark") or {}

@@ -32,6 +32,8 @@ from postcurate.card import CARD, write_card
 from postcurate.config import Config
 from postcurate.errors import ConfigError, PostcurateError, QualityGateError
 from postcurate.lake import read_pinned
+from postcurate.manifest import by_country_split, describe_shard, primary_language, tally
+from postcurate.publish import write_empty_shards
 from postcurate.pseudonyms import Pseudonyms, key_fingerprint, keyed_pseudonyms
 from postcurate.purge import audit as audit_log
 from postcurate.purge.checks import Rewrite, check_rewritten
@@ -238,7 +240,8 @@ class _Purger:
         self._recover_audit(snap, manifest)
         shards: list[dict] = manifest["shards"]
         revision = revision_of(manifest)
-        holds = sorted({c for c in map(_country, shards) if c not in self.allowed}, key=str)
+        # The zero-row files of a snapshot with no row belong to no country: nothing there to hold.
+        holds = sorted({c for c in map(_country, shards) if c is not None and c not in self.allowed})
         held = [s for s in shards if _country(s) in holds]
         held_paths = {s["path"] for s in held}
 
@@ -277,6 +280,7 @@ class _Purger:
             gone.where(F.col("reason") == "objected").groupBy("shard").agg(
                 F.sort_array(F.collect_set("author_pid")).alias("author_pids")
             ).write.parquet(str(staging / "authors"))
+            langs_removed = {r["lang"]: int(r["count"]) for r in gone.groupBy(primary_language(F.col("lang")).alias("lang")).count().collect()}
             pii_removed = {
                 r["type"]: int(r["n"])
                 for r in gone.select(F.explode("pii_counts").alias("type", "count")).groupBy("type").agg(F.sum("count").alias("n")).collect()
@@ -307,6 +311,13 @@ class _Purger:
 
         rows_removed = {p: affected[p][0] for p in rewritten_paths} | {s["path"]: s["rows"] for s in held}
         new_shards = [s for s in shards if s["path"] not in rows_removed] + [e for p in rewritten_paths for e in replaced_by[p]]
+        if not new_shards:
+            # Every row went: like a build that keeps none, the snapshot holds a zero-row file per split, so readers
+            # still find its columns (the columns of the files it replaces).
+            columns = read_shards(self.spark, snap, [shards[0]["path"]])
+            name = f"{PURGE_FILE_PREFIX}{self.purge_id}-empty.snappy.parquet"
+            files = write_empty_shards(columns, snap / "shards", name, scratch=staging / "empty")
+            new_shards = [describe_shard(snap / "shards", f) for f in files]
         new_shards.sort(key=lambda s: s["path"])
 
         # The index of the new revision: unchanged shards keep their rows, rewritten ones are indexed afresh.
@@ -342,7 +353,7 @@ class _Purger:
             "previous_manifest_sha256": manifest_sha,
             **self.provenance,
         }
-        new_manifest = _revised(manifest, new_shards, reasons, pii_removed, entry, new_index_name)
+        new_manifest = _revised(manifest, new_shards, reasons, pii_removed, langs_removed, entry, new_index_name)
 
         rewrite = Rewrite(snap, manifest, new_manifest, replaced_by, rows_removed, holds, self.objectors)
         failures = check_rewritten(self.spark, rewrite)
@@ -396,7 +407,15 @@ class _Purger:
                 audit_log.append(self.spark, self.root, audit_log.rows_from_history(self.spark, snap.name, entry, self.provenance))
 
 
-def _revised(manifest: dict, shards: list[dict], reasons: dict[str, int], pii_removed: dict[str, int], entry: dict, index_name: str) -> dict:
+def _revised(
+    manifest: dict,
+    shards: list[dict],
+    reasons: dict[str, int],
+    pii_removed: dict[str, int],
+    langs_removed: dict[str, int],
+    entry: dict,
+    index_name: str,
+) -> dict:
     """The next manifest revision: the new shard list, counts that still reconcile, and the purge history."""
     m = copy.deepcopy(manifest)
     m["shards"] = shards
@@ -421,10 +440,12 @@ def _revised(manifest: dict, shards: list[dict], reasons: dict[str, int], pii_re
             by_reason["geo_blocked"] = by_reason.get("geo_blocked", 0) + held
         for key, field_ in (("by_country", "country"), ("by_split", "split")):
             if isinstance(counts.get(key), dict):
-                tally: dict = {}
-                for s in shards:
-                    tally[s.get(field_)] = tally.get(s.get(field_), 0) + s["rows"]
-                counts[key] = dict(sorted(tally.items(), key=lambda kv: str(kv[0])))
+                counts[key] = tally(shards, field_)
+        if isinstance(counts.get("by_country_split"), dict):
+            counts["by_country_split"] = by_country_split(shards)
+        if isinstance(counts.get("by_lang"), dict):
+            left = {k: v - langs_removed.get(k, 0) for k, v in counts["by_lang"].items() if v - langs_removed.get(k, 0) > 0}
+            counts["by_lang"] = dict(sorted(left.items(), key=lambda kv: (-kv[1], kv[0])))
         purged = dict(counts.get("purged") or {})
         for reason, n in reasons.items():
             purged[reason] = purged.get(reason, 0) + n

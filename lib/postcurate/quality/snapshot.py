@@ -37,16 +37,22 @@ class GateInputs:
     posts_read: int | None = None
 
 
-def gate_parameters(*, allowed_countries: Iterable[str], allowed_post_types: Iterable[str], min_text_length: int) -> dict:
-    """The values the suites' ``$PARAMETER`` placeholders stand for; enums come from the shard schema."""
+def gate_parameters(
+    *, allowed_countries: Iterable[str], allowed_post_types: Iterable[str], min_text_length: int, max_shrink: float | None = None
+) -> dict:
+    """The values the suites' ``$PARAMETER`` placeholders stand for; enums come from the shard schema.
+    ``max_shrink`` (``output.max_shrink``) is for the ``publish`` suites, which only a run checks."""
     shard = schemas.load("shard")
-    return {
+    parameters = {
         "allowed_countries": sorted(allowed_countries),
         "allowed_post_types": sorted(allowed_post_types),
         "min_text_length": int(min_text_length),
         "platforms": list(shard.enum("platform")),
         "splits": list(shard.enum("split")),
     }
+    if max_shrink is not None:
+        parameters["max_shrink"] = float(max_shrink)
+    return parameters
 
 
 class SnapshotFrames:
