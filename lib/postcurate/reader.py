@@ -32,7 +32,7 @@ SPLITS = ("train", "validation")
 PARTITION_COLUMNS = ("split", "country")
 # Files a purge writes are named part-purge-<purge_id>-...; one whose id is in no revision's history was left by a
 # purge that was interrupted (see postcurate.purge.revisions).
-_PURGE_FILE = re.compile(r"^part-purge-([0-9a-z]+)-")
+PURGE_FILE = re.compile(r"^part-purge-([0-9a-z]+)-")
 
 
 class SnapshotError(PostcurateError):
@@ -184,9 +184,7 @@ class Snapshot:
             else:
                 source = str(shard.file)
             try:
-                parquet = pq.ParquetFile(source)
-                batches = parquet.iter_batches(batch_size=batch_size, columns=file_columns)
-                for batch in batches:
+                for batch in pq.ParquetFile(source).iter_batches(batch_size=batch_size, columns=file_columns):
                     yield _with_partitions(batch, shard, wanted)
             except (pa.ArrowException, OSError) as exc:
                 # Bytes that match the manifest always decode; these were not checked (verify=False) or were
@@ -243,7 +241,7 @@ def unlisted_files(snapshot_dir: str | Path, manifest: dict) -> list[str]:
         rel = str(path.relative_to(folder))
         if rel in expected:
             continue
-        interrupted = (m := _PURGE_FILE.match(path.name)) is not None and m.group(1) not in purge_ids
+        interrupted = (m := PURGE_FILE.match(path.name)) is not None and m.group(1) not in purge_ids
         hint = " (left by an interrupted purge: `postcurate purge --gc` removes it)" if interrupted else ""
         problems.append(f"{rel}: shard file not listed in the manifest or in its purge history{hint}")
     return problems

@@ -50,8 +50,8 @@ from postcurate.purge.revisions import (
     revision_of,
     sha256_file,
 )
-from postcurate.rules.eligibility import objectors
 from postcurate.report import REPORT_HTML, REPORT_JSON
+from postcurate.rules.eligibility import objectors
 from postcurate.rules.geo import load_geo_rules
 
 log = logging.getLogger("postcurate.purge")
@@ -524,7 +524,7 @@ def purge(
         garbage: list[str] = []
         outcomes = []
         for snap in snapshots:
-            refresh_documents(snap, config)  # before the garbage collection, which would remove nothing it needs
+            refresh_documents(snap, config)  # documents a purge that died after its switch left behind the manifest
             garbage += [f"{snap.name}/{g}" for g in collect_garbage(snap, now)]
             outcomes.append(purger.purge_snapshot(snap))
             garbage += [f"{snap.name}/{g}" for g in collect_garbage(snap, now)]
