@@ -11,6 +11,7 @@ of the shards: no post text and no id (not even a pseudonym) appears on it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -104,6 +105,28 @@ def source_link(source: str) -> str:
         return "no source on file"
     host = urlparse(source).netloc.removeprefix("www.") or source
     return f"[{host}]({source})"
+
+
+def _purge_lines(manifest: dict) -> list[str]:
+    """The purges that removed rows after publication (objections and holds that arrived later), one row per reason."""
+    purges = [p for p in manifest.get("purges") or [] if isinstance(p, dict)]
+    if not purges:
+        return []
+    lines = [
+        "",
+        "#### Removed after publication",
+        "",
+        f"This card describes revision {_n(manifest.get('revision'))} of the snapshot (`manifest.json`). Objections in effect and "
+        "regulators' holds at the time of each purge below removed these rows after the snapshot was published "
+        "(`postcurate audit` has every shard):",
+        "",
+        "| revision | purged at (UTC) | reason | rows removed |",
+        "|---:|---|---|---:|",
+    ]
+    for entry in purges:
+        for reason, n in sorted((entry.get("rows_removed") or {}).items()):
+            lines.append(f"| {_n(entry.get('revision'))} | {entry.get('purged_at', 'n/a')} | `{reason}` | {_n(n)} |")
+    return lines
 
 
 def render_card(
@@ -258,6 +281,7 @@ def render_card(
         )
         + f"Posts removed by an objection in this snapshot: {_n(by_reason.get('objected'))}. "
         "Objections made after the cut-off are not reflected here: train on the newest snapshot and retire older ones.",
+        *_purge_lines(manifest),
         "",
         "#### Geo rules in force at the cut-off",
         "",
@@ -349,5 +373,8 @@ def write_card(snapshot_dir: str | Path, manifest: dict, config=None, *, eval_re
         languages=_languages(snapshot_dir),
     )
     target = snapshot_dir / CARD
-    target.write_text(text)
+    # Atomic (temp file + rename): a purge rewrites the card of a snapshot readers may be looking at.
+    tmp = snapshot_dir / f".{CARD}.tmp"
+    tmp.write_text(text)
+    os.replace(tmp, target)
     return target

@@ -145,7 +145,7 @@ def _checked_before_spark(config):
     return geo, detectors
 
 
-def _run(config_path: str, as_of: str | None, key: bytes | None = None):
+def _run(config_path: str, as_of: str | None, key: bytes | None = None, allow_shrink: bool = False):
     from postcurate.config import load_config
     from postcurate.job import parse_as_of, run, utc_now
     from postcurate.runlock import run_lock
@@ -160,7 +160,7 @@ def _run(config_path: str, as_of: str | None, key: bytes | None = None):
     with run_lock(config.output_root):
         logs.event("run_start", environment=config.environment, as_of=cutoff.isoformat())
         spark = build_spark_from_config(config)
-        return run(spark, config, key=key, as_of=cutoff, now=now, geo=geo, detectors=detectors)
+        return run(spark, config, key=key, as_of=cutoff, now=now, geo=geo, detectors=detectors, allow_shrink=allow_shrink)
 
 
 def _summary(result) -> str:
@@ -179,6 +179,8 @@ def _summary(result) -> str:
     if m.get("pii_redactions"):
         lines.append("  PII redacted: " + ", ".join(f"{k} {v}" for k, v in m["pii_redactions"].items()))
     lines.append(f"  shards: {len(m['shards'])} files under {result.snapshot_path / 'shards'}")
+    if m.get("publication"):
+        lines.append(f"  publication: {m['publication']['verdict']}")
     report = result.snapshot_path / "report" / "index.html"
     if report.is_file():
         lines.append(f"  report: {report}")
@@ -188,9 +190,14 @@ def _summary(result) -> str:
 @main.command()
 @click.option("--config", "config_path", required=True, type=click.Path(), help="The run's config file (e.g. conf/local.yaml).")
 @click.option("--as-of", default=None, help="Cut-off timestamp (ISO 8601, UTC by default); default now.")
-def run(config_path: str, as_of: str | None) -> None:
+@click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Publish even if kept rows fall by more than output.max_shrink against the previous snapshot (recorded in the manifest). Never lets an empty posts table through.",
+)
+def run(config_path: str, as_of: str | None, allow_shrink: bool) -> None:
     """Build, check and publish one snapshot."""
-    result = _run(config_path, as_of)
+    result = _run(config_path, as_of, allow_shrink=allow_shrink)
     click.echo(_summary(result))
     if not result.published:
         click.echo("nothing new: this snapshot is already published")

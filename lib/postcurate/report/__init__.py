@@ -14,7 +14,6 @@ PosixPath('.../report/index.html')
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import statistics
 from html import escape
@@ -46,27 +45,11 @@ MOVED_MOST = 5
 PREVIOUS_FIELDS = ("posts_read", "kept", "excluded", "quarantined")
 
 
-def previous_snapshot(root: str | Path, snapshot_id: str, as_of: dt.datetime) -> dict | None:
-    """What the report compares against: the counts of the published snapshot this one follows (the newest by
-    cut-off at or before ``as_of``, other than itself; the newest built among equal cut-offs), read from its
-    manifest in ``root``. None for the first snapshot, or when that manifest cannot be read."""
-    from postcurate import manifest as manifests
-    from postcurate import publish
-
-    stamp = f"{as_of.astimezone(dt.timezone.utc):%Y%m%dT%H%M%SZ}"
-    earlier = [i for i in publish.published_snapshots(root) if i != snapshot_id and i[: len(stamp)] <= stamp]
-    if not earlier:
+def previous_summary(m: dict | None) -> dict | None:
+    """What the report compares against: the counts of the published snapshot this one follows (its manifest, found
+    by ``publish.previous_published``), or None for the first snapshot."""
+    if m is None:
         return None
-    newest_cutoff = max(i[: len(stamp)] for i in earlier)
-    found = []
-    for candidate in (i for i in earlier if i[: len(stamp)] == newest_cutoff):
-        try:
-            found.append(manifests.read(publish.snapshot_dir(root, candidate)))
-        except (OSError, ValueError):
-            continue
-    if not found:
-        return None
-    m = max(found, key=lambda m: str(m.get("created_at", "")))
     c = m.get("counts") or {}
     return {
         "snapshot_id": m.get("snapshot_id"),
