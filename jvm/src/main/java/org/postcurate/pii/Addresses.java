@@ -44,17 +44,20 @@ final class Addresses {
             "[0-9]{5}(?![" + AN + "])(?=[ \\n]{1,3}\\p{L})", // DE, FR, ES, IT: before the town
             "[1-9][0-9]{2} ?[0-9]{3}(?![ \\-]?[0-9])(?![" + AN + "])")); // IN PIN
 
-    private static final Set<String> TYPES_AFTER = Set.of(("street st road rd avenue ave av lane ln drive dr close court ct "
+    private static final Set<String> TYPES_AFTER = words(("street st road rd avenue ave av lane ln drive dr close court ct "
             + "crescent cres place pl way boulevard blvd terrace tce gardens gdns square sq highway hwy parkway pkwy row mews "
             + "grove walk parade circle cir hill green rise wharf quay esplanade broadway alley plaza trail pike estate park "
-            + "marg nagar layout cross sector colony main block phase enclave vihar chowk bagh puram").split(" "));
-    private static final Set<String> TYPES_BEFORE = Set.of(("rue avenue av bd boulevard place chemin allée allee impasse quai "
+            + "marg nagar layout cross sector colony main block phase enclave vihar chowk bagh puram"));
+    private static final Set<String> TYPES_BEFORE = words(("rue avenue av bd boulevard place chemin allée allee impasse quai "
             + "route cours passage calle c/ avenida avda plaza paseo camino carrera carretera ronda rua r travessa praça "
-            + "praca largo estrada alameda rodovia via viale piazza corso vicolo").split(" "));
+            + "praca largo estrada alameda rodovia via viale piazza corso vicolo"));
     private static final String[] SUFFIXES = ("straße strasse weg gasse platz allee ring damm ufer chaussee steig pfad markt "
             + "straat laan plein gracht kade dijk").split(" ");
-    private static final Set<String> PREFIXES = Set.of(("unit flat apt apartment suite ste level lvl floor shop house plot "
-            + "door villa bldg building block h.no h.no. hno no no. nr nr. #").split(" "));
+    private static final Set<String> PREFIXES = words(("unit flat apt apartment suite ste level lvl floor shop house plot "
+            + "door villa bldg building block h.no h.no. hno no no. nr nr. #"));
+    /** Small words inside a capitalised name ("Unter den Linden", "Les Hauts de Seine", "Co. Wicklow"). */
+    private static final Set<String> CONNECTIVES = words(("de des du la le les d' den der dem die das von van of the and "
+            + "da do dos das di del della e y et und co. co st."));
     private static final Set<String> NUMBER_WORDS = Set.of("no", "no.", "nr", "nr.", "n°", "n°.", "nº", "number", "num");
     private static final Pattern HOUSE = Pattern.compile("#?[0-9]{1,5}[A-Za-z]?(?:[/\\-][0-9]{1,5}[A-Za-z]?)?");
     /** After "H.No.", "Flat", "#": also the Indian "12-3-456". */
@@ -63,6 +66,10 @@ final class Addresses {
     private static final Pattern ORDINAL = Pattern.compile("(?i)[0-9]{1,3}(?:st|nd|rd|th)");
 
     private static final int WINDOW = 160;
+
+    private static Set<String> words(String spaced) {
+        return new java.util.HashSet<>(java.util.Arrays.asList(spaced.split(" ")));
+    }
 
     /** At a word start {@code i} whose word holds a digit ("NW1", "D02"): a GB postcode or Eircode. */
     static int atWord(Scan s, Engine e, int i) {
@@ -78,20 +85,16 @@ final class Addresses {
 
     /** At a number start {@code i}: a postcode of digits only. */
     static int atNumber(Scan s, Engine e, int i) {
-        int end = Shapes.match(s, WEAK_AT_NUMBER, i);
-        if (end < 0) {
-            return -1;
+        char[] v = s.v;
+        if (i > 1 && (v[i - 1] == ' ' || v[i - 1] == '-') && Text.digit(v[i - 2])) {
+            return -1; // the last group of a longer number ("3718 646163 25882"), not a postcode
         }
-        boolean fiveDigits = end - i == 5;
-        return address(s, e, i, end, false, fiveDigits) ? end : -1;
-    }
-
-    private static boolean address(Scan s, Engine e, int ps, int pe, boolean strong) {
-        return address(s, e, ps, pe, strong, false);
+        int end = Shapes.match(s, WEAK_AT_NUMBER, i);
+        return end > 0 && address(s, e, i, end, false) ? end : -1;
     }
 
     /** The earliest start of an address that ends with the postcode [ps, pe); records it and says whether found. */
-    private static boolean address(Scan s, Engine e, int ps, int pe, boolean strong, boolean fiveDigits) {
+    private static boolean address(Scan s, Engine e, int ps, int pe, boolean strong) {
         char[] v = s.v;
         // The window: back to a character no address holds, a fourth line break, or the last address.
         int ws = ps;
@@ -130,7 +133,7 @@ final class Addresses {
         }
         Tok t = new Tok(v, ts, te, count, ps);
         for (int k = 0; k < count; k++) {
-            if (numberFirst(t, k, strong) || streetFirst(t, k, strong, fiveDigits)) {
+            if (numberFirst(t, k, strong) || streetFirst(t, k, strong)) {
                 s.add(ts[k], pe, e.address);
                 s.addressEnd = pe;
                 return true;
@@ -178,6 +181,31 @@ final class Addresses {
             return k < count && Character.isUpperCase(v[ts[k]]);
         }
 
+        /** Written in lower case from token k to the postcode ("221b baker street, london nw1 6xe"). */
+        boolean lowerFrom(int k) {
+            for (int j = ts[k]; j < ps; j++) {
+                if (Character.isUpperCase(v[j])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Tokens [from, to) are words of two letters or more, each capitalised unless the address is in lower case. */
+        boolean names(int from, int to, boolean lower) {
+            for (int k = from; k < to; k++) {
+                if (!word(k) || te[k] - ts[k] < 2 || (!lower && !capitalised(k) && !CONNECTIVES.contains(text(k)))) {
+                    return false;
+                }
+                for (int j = ts[k]; j < te[k]; j++) {
+                    if (Text.digit(v[j])) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
         /** A comma or a line break right after token k. */
         boolean closes(int k) {
             int end = k + 1 < count ? ts[k + 1] : ps;
@@ -206,13 +234,22 @@ final class Addresses {
 
     private static boolean numberFirst(Tok t, int k, boolean strong) {
         int j = k;
-        boolean prefixed = PREFIXES.contains(t.text(j)) && j + 1 < t.count;
-        if (prefixed) {
+        boolean prefixed = false;
+        // "Unit 8, 5 King St", "Flat 13A, Plot 71, Sector 25": unit designators and their numbers, then the house's
+        for (int chain = 0; chain < 3 && j + 1 < t.count && PREFIXES.contains(t.text(j)); chain++) {
+            prefixed = true;
             j++;
             if (NUMBER_WORDS.contains(t.text(j)) && j + 1 < t.count) {
                 j++; // "House No. 45"
             }
-        } else {
+            if (!t.matches(HOUSE_AFTER_PREFIX, j)) {
+                return false;
+            }
+            if (j + 1 < t.count && (PREFIXES.contains(t.text(j + 1)) || t.matches(HOUSE, j + 1))) {
+                j++;
+            }
+        }
+        if (!prefixed) {
             // not the "1991" of "17.12.1991", the "48" of "8:48" or the "00" of "3-00"
             char before = t.ts[k] > 0 ? t.v[t.ts[k] - 1] : ' ';
             if (before == '.' || before == ':' || before == '/' || before == '-') {
@@ -247,20 +284,24 @@ final class Addresses {
                 return false;
             }
             if (t.closes(m)) {
-                // no type word: only before a strong postcode, as "number, up to four words, comma, town, postcode"
-                return strong && m - j < 4 && t.count - (m + 1) <= 5 && t.chars(m + 1) <= 60;
+                // No type word: "27 The Parade, Leamington Spa CV32 4AN", "94 Les Hauts de Seine, 75317 Paris".
+                // Up to four words of a name, a comma or line break, then (a strong postcode) a town, or (else) the
+                // postcode right away; after "Flat", "H.No." ... also a town or two.
+                boolean lower = t.lowerFrom(k);
+                int rest = t.count - (m + 1);
+                return m - j < 4 && t.names(j, m + 1, lower) && t.names(m + 1, t.count, lower) && t.chars(m + 1) <= 60
+                        && (strong ? rest <= 5 : prefixed ? rest <= 4 : rest == 0);
             }
         }
         return false;
     }
 
-    private static boolean streetFirst(Tok t, int k, boolean strong, boolean fiveDigits) {
+    private static boolean streetFirst(Tok t, int k, boolean strong) {
         if (!t.word(k)) {
             return false;
         }
-        String first = t.bare(k);
         boolean before = isTypeBefore(t, k);
-        boolean suffix = !before && (first.equals("str") || endsWithSuffix(first));
+        boolean suffix = false;
         int m = k + 1;
         if (before) {
             // "Calle Mayor 10", "Rua Augusta, 1500": the name, then the number
@@ -270,13 +311,19 @@ final class Addresses {
             if (m == k + 1) {
                 return false;
             }
-        } else if (!suffix) {
-            // "Unter den Linden 77, 10117 Berlin": a capitalised name of up to four words
-            if (!t.capitalised(k) && !strong) {
+        } else {
+            // "Hauptstraße 5", "bahnhofstr. 12", "Mariahilfer Straße 48", "am ring 224": a street word in the name
+            // (up to three words); or "Unter den Linden 77, 10117 Berlin": a capitalised name of up to four words
+            m = k;
+            while (m < t.count && m <= k + 3 && t.word(m)) {
+                suffix |= streetWord(t, m);
+                m++;
+            }
+            if (!suffix && m - k > 4) {
                 return false;
             }
-            while (m < t.count && m <= k + 3 && t.word(m)) {
-                m++;
+            if (!suffix && !t.capitalised(k) && !t.lowerFrom(k)) {
+                return false;
             }
         }
         if (m < t.count && NUMBER_WORDS.contains(t.text(m))) {
@@ -288,12 +335,26 @@ final class Addresses {
         if (before || suffix) {
             return t.chars(m + 1) <= 100;
         }
-        // without a type word: a comma after the number and the postcode right after it (strong: within two words)
-        if (!t.closes(m)) {
+        // without a street word: a comma after the number and the postcode right after it (strong: within two words)
+        if (!t.closes(m) || !t.names(k, m, t.lowerFrom(k))) {
             return false;
         }
         int rest = t.count - (m + 1);
-        return strong ? rest <= 2 : fiveDigits && rest == 0;
+        return strong ? rest <= 2 && t.names(m + 1, t.count, t.lowerFrom(k)) : rest == 0;
+    }
+
+    /** "Hauptstraße", "Keizersgracht", "bahnhofstr.", or a street word of its own ("Straße", "Ring", "Platz"). */
+    private static boolean streetWord(Tok t, int k) {
+        String w = t.bare(k);
+        if (t.text(k).endsWith("str.") || w.equals("str")) {
+            return true;
+        }
+        for (String sfx : SUFFIXES) {
+            if (w.endsWith(sfx)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean numberWithin(Tok t, int from, int tokens) {
@@ -311,12 +372,4 @@ final class Addresses {
         return TYPES_BEFORE.contains(w) && (!w.equals("r") || t.text(k).equals("r."));
     }
 
-    private static boolean endsWithSuffix(String w) {
-        for (String s : SUFFIXES) {
-            if (w.length() > s.length() && w.endsWith(s)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -38,7 +38,12 @@ final class Context implements java.io.Serializable {
     private boolean endsWith(char[] c, int end, int layer) {
         int limit = end;
         int k = 0;
+        int dots = 0;
         while (limit > 0 && k < 3 && !Text.alnum(c[limit - 1]) && c[limit - 1] != '\n' && c[limit - 1] != Text.BARRIER) {
+            char ch = c[limit - 1];
+            if (ch == '!' || ch == '?' || (ch == '.' && ++dots > 1)) {
+                break; // a sentence ends between the word and the candidate ("it means a lot.. 4095 ...")
+            }
             limit--;
             k++;
         }

@@ -122,7 +122,7 @@ final class Emails {
         }
         if (!bracketed) {
             // a bare "at" between two words is an address only when marked as one
-            boolean marked = word.equals("AT") || !word.equalsIgnoreCase("at") || spelledDot(c, domainStart, de);
+            boolean marked = word.equals("AT") || word.length() > 2 || spelledDot(c, domainStart, de);
             for (int k = ls; k < localEnd && !marked; k++) {
                 marked = c[k] == '.' || c[k] == '_' || c[k] == '+' || Text.digit(c[k]);
             }
@@ -146,7 +146,7 @@ final class Emails {
     static boolean isAtWord(char[] c, int i, int end) {
         int len = end - i;
         if (len == 2) {
-            return (c[i] | 0x20) == 'a' && (c[i + 1] | 0x20) == 't';
+            return ((c[i] | 0x20) == 'a' || c[i] == 'ä' || c[i] == 'Ä') && (c[i + 1] | 0x20) == 't';
         }
         if (len != 6 && len != 7 && len != 10) {
             return false;

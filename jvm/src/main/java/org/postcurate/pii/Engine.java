@@ -15,9 +15,9 @@ import java.util.regex.Matcher;
  * <p>Stages, each reading the view once: (1) links, whose personal parts are taken out and which are then set
  * aside; (2) one walk over the characters in which each trigger (a number's first digit, a word's first letter,
  * an "@", a "+" or "(" before a number) hands its position to the detectors that can start there; (3) the
- * configured regex detectors. Overlapping candidates are resolved as the stages of the earlier engine did: e-mail
- * and coordinates first, then the other shape types in their configured order, then the checksum types (IBAN,
- * card, NHS, phone) longest first. Texts without a digit or an "@" cost one walk over their characters.
+ * configured regex detectors. Where candidates overlap, e-mail and coordinates win; then IBANs and cards (a check
+ * digit proves them), longest first; then the other shape types in their configured order; then NHS and phone
+ * numbers, longest first. Texts without a digit or an "@" cost one walk over their characters.
  */
 final class Engine implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -68,12 +68,14 @@ final class Engine implements Serializable {
                     break;
                 case "iban":
                 case "card":
+                    group[k] = 1; // proven by a check digit: stronger evidence than any shape
+                    break;
                 case "nhs":
                 case "phone":
-                    group[k] = 2;
+                    group[k] = 3;
                     break;
                 default:
-                    group[k] = 1;
+                    group[k] = 2;
             }
             if (d.kind.equals("pattern")) {
                 patterns.add(k);
@@ -153,6 +155,7 @@ final class Engine implements Serializable {
                 number(s, i);
                 if (numeric && i >= numbersUntil) {
                     numbersUntil = numbers.runAt(s, i, 0);
+                    numbers.dottedCard(s, i);
                 }
                 while (i + 1 < n && Text.digit(v[i + 1])) {
                     i++;
@@ -202,7 +205,8 @@ final class Engine implements Serializable {
         if (ip >= 0 && ((digits <= 3 && next == '.' && d + 1 < n && Text.digit(v[d + 1])) || (h - i <= 4 && h < n && v[h] == ':'))) {
             Shapes.ip(s, this, i); // IPv4, or IPv6 from a group such as "973d:"
         }
-        if (coords >= 0 && digits <= 2 && (next == '.' || next == ',' || next == '°' || (next == ' ' && d + 1 < n && v[d + 1] == '°'))) {
+        if (coords >= 0 && digits <= 2 && (next == '.' || next == ',' || next == '°' || next == 'd' || next == 'D'
+                || (next == ' ' && d + 1 < n && (v[d + 1] == '°' || v[d + 1] == 'd')))) {
             Shapes.coordsAtNumber(s, this, i);
         }
         if (address >= 0 && digits >= 3 && digits <= 6) {
@@ -248,6 +252,11 @@ final class Engine implements Serializable {
         }
     }
 
+    /** Among the checksum and numbering-plan types the longest candidate wins; among the others, the first in order. */
+    private static boolean longestFirst(int group) {
+        return group == 1 || group == 3;
+    }
+
     private Result resolve(Scan s) {
         List<int[]> found = s.found();
         if (found.isEmpty()) {
@@ -255,8 +264,8 @@ final class Engine implements Serializable {
         }
         List<Spec.Detector> ds = spec.detectors;
         found.sort(Comparator.<int[]>comparingInt(f -> group[f[2]])
-                .thenComparingInt(f -> group[f[2]] == 2 ? f[0] - f[1] : ds.get(f[2]).order)
-                .thenComparingInt(f -> group[f[2]] == 2 ? ds.get(f[2]).order : f[0] - f[1])
+                .thenComparingInt(f -> longestFirst(group[f[2]]) ? f[0] - f[1] : ds.get(f[2]).order)
+                .thenComparingInt(f -> longestFirst(group[f[2]]) ? ds.get(f[2]).order : f[0] - f[1])
                 .thenComparingInt(f -> f[0]));
         TreeMap<Integer, int[]> taken = new TreeMap<>();
         for (int[] f : found) {

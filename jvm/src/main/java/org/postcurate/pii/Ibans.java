@@ -88,7 +88,7 @@ final class Ibans {
 
     /**
      * The next character of the IBAN at or after {@code k}: right there, or after one separator (up to three spaces
-     * with at most one line break, or a dash). Between the country code and the check digits only spaces.
+     * with at most one line break, or a dash, dot or slash). Between the country code and the check digits only spaces.
      */
     private static int separated(char[] v, int n, int k, boolean body) {
         if (k >= n) {
@@ -97,7 +97,7 @@ final class Ibans {
         if (Text.alnum(v[k])) {
             return k;
         }
-        if (v[k] == '-' && body) {
+        if ((v[k] == '-' || v[k] == '.' || v[k] == '/') && body && k + 1 < n && Text.alnum(v[k + 1])) {
             return k + 1;
         }
         int j = k;

@@ -21,7 +21,7 @@ final class Links {
     /** A WhatsApp click-to-chat link up to its number. */
     private static final Pattern WHATSAPP = Pattern.compile(
             "(?i)(?:https?://)?(?:www\\.)?(?:wa\\.me/|(?:api|web)\\.whatsapp\\.com/send/?\\?(?:[^\\s#&]{0,100}&){0,5}phone="
-                    + "|whatsapp://send/?\\?(?:[^\\s#&]{0,100}&){0,5}phone=)(\\+?[0-9]{6,15})(?![0-9])"
+                    + "|whatsapp://send/?\\?(?:[^\\s#&]{0,100}&){0,5}phone=)(\\+?[0-9]{7,15})(?![0-9])"
                     + "(?:[/?#&][^\\s<>\"'\\uE000]{0,2000}[^\\s<>\"'\\uE000.,;:!?)\\]}])?");
     private static final Pattern PHONE_SCHEME = Pattern.compile("(?i)(?:tel|sms|callto|facetime)://?|(?i)(?:tel|sms|callto):");
     private static final String LAT = "-?(?:[1-8]?[0-9]|90)";
@@ -152,11 +152,9 @@ final class Links {
         }
         int end = m.end();
         if (e.phone >= 0) {
-            int ns = m.start(1);
-            int digits = c[ns] == '+' ? ns + 1 : ns;
-            if (e.numbers.internationalNumber(new String(c, digits, m.end(1) - digits))) {
-                s.add(ns, m.end(1), e.phone);
-            }
+            // The number of a click-to-chat link is a phone number, in international form without the "+",
+            // whatever the numbering plans say.
+            s.add(m.start(1), m.end(1), e.phone);
         }
         inside(s, e, i, end);
         s.protect(i, end);
@@ -172,13 +170,25 @@ final class Links {
         if (!m.lookingAt()) {
             return -1;
         }
+        // What follows "tel:" is a phone number, whatever the numbering plans say: its digits and separators.
+        char[] v = s.v;
         int at = m.end();
-        if (at >= s.n || !(Text.digit(s.v[at]) || s.v[at] == '+' || s.v[at] == '(')) {
+        int end = at;
+        int digits = 0;
+        int last = at;
+        while (end < s.n && end - at < 40 && (Text.digit(v[end]) || "+-. ()/".indexOf(v[end]) >= 0)) {
+            if (Text.digit(v[end])) {
+                digits++;
+                last = end + 1;
+            }
+            end++;
+        }
+        if (digits < 6 || digits > 15 || (last < s.n && Text.alnum(v[last]))) {
             return -1;
         }
-        int end = e.numbers.runAt(s, at, Numbers.PHONE_LINK);
-        s.protect(i, end); // the number has been looked at as a phone number; nothing else reads it
-        return end;
+        s.add(at, last, e.phone);
+        s.protect(i, last);
+        return last;
     }
 
     private static int geo(Scan s, Engine e, int i) {

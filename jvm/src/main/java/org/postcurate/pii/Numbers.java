@@ -119,6 +119,30 @@ final class Numbers implements java.io.Serializable {
         return run.end;
     }
 
+    /** "4974. 7290. 7077. 7865": a card number in blocks of four after dots and spaces (". " ends a run elsewhere). */
+    private static final Pattern DOTTED_CARD = Pattern.compile("[0-9]{4}(?:\\. [0-9]{4}){2,3}(?:\\. [0-9]{1,4})?(?![0-9]|\\. ?[0-9])");
+
+    /** At a number's first digit {@code p}: a card written in dotted blocks, if there is one. */
+    void dottedCard(Scan s, int p) {
+        if (e.card < 0 || p + 6 >= s.n || s.v[p + 4] != '.' || s.v[p + 5] != ' ') {
+            return;
+        }
+        int end = Shapes.match(s, DOTTED_CARD, p);
+        if (end < 0) {
+            return;
+        }
+        StringBuilder d = new StringBuilder();
+        for (int k = p; k < end; k++) {
+            if (Text.digit(s.v[k])) {
+                d.append(s.v[k]);
+            }
+        }
+        char first = d.charAt(0);
+        if (d.length() >= 13 && Checks.luhn(d) && first >= '2' && first <= '6' && !e.context[e.card].vetoed(s.v, p)) {
+            s.add(p, end, e.card);
+        }
+    }
+
     /** After a group ending at {@code i}: the start of the next group if a gap leads to one, else -1. */
     private static int gap(char[] v, int n, int i) {
         int j = i;
@@ -275,6 +299,18 @@ final class Numbers implements java.io.Serializable {
         }
     }
 
+    /** YYYYMMDDhhmmss, 1970 to 2099. */
+    private static boolean timestamp(String d) {
+        int year = Integer.parseInt(d.substring(0, 4));
+        int month = Integer.parseInt(d.substring(4, 6));
+        int day = Integer.parseInt(d.substring(6, 8));
+        int hour = Integer.parseInt(d.substring(8, 10));
+        int minute = Integer.parseInt(d.substring(10, 12));
+        int second = Integer.parseInt(d.substring(12, 14));
+        return year >= 1970 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23
+                && minute <= 59 && second <= 60;
+    }
+
     private static boolean has(char[] v, int from, int to, char ch) {
         for (int k = from; k < to; k++) {
             if (v[k] == ch) {
@@ -323,8 +359,10 @@ final class Numbers implements java.io.Serializable {
                 if (isbn && j > i) {
                     continue;
                 }
-                // An EAN-13 barcode (compact, or 1-6-6 as printed under the bars) passes its GS1 check.
-                boolean barcode = !sp.plus && (j == i || sizesAre(run, i, j, 1, 6, 6)) && total == 13 && Checks.gs1(sp.digits);
+                // An EAN-13 barcode (compact, or 1-6-6 as printed under the bars) passes its GS1 check; a compact
+                // 14-digit timestamp (20240914055940) is a date and a time.
+                boolean barcode = !sp.plus && (((j == i || sizesAre(run, i, j, 1, 6, 6)) && total == 13 && Checks.gs1(sp.digits))
+                        || (j == i && total == 14 && timestamp(sp.digits)));
                 for (int c = 0; c < 3; c++) {
                     int det = dets[c];
                     if (det < 0) {
@@ -639,7 +677,17 @@ final class Numbers implements java.io.Serializable {
                 }
             }
         }
-        return false;
+        // Next to a phone word ("Handy:", "appelle-moi au"), a number written the way phone numbers are is one,
+        // numbering plan or not: 9 to 13 digits in groups of two to five (a compact one must fit a plan).
+        if (d.length() > 13 || sizes.length < 2 || !nearPositive.get()) {
+            return false;
+        }
+        for (int size : sizes) {
+            if (size > 5 && sizes.length > 1) {
+                return false;
+            }
+        }
+        return sizes.length <= 5;
     }
 
     private static int offset(Run r, int i, int k) {

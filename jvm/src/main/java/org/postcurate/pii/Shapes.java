@@ -43,9 +43,11 @@ final class Shapes {
     private static final String LAT_PAD = "(?:[0-8]?[0-9]|90)";
     private static final String LON_PAD = "(?:0[0-9]{2}|1[0-7][0-9]|180|[0-9]{1,2})";
     private static final String SIGN = "[-+]?";
-    private static final String MIN = "[0-5]?[0-9]";
+    private static final String MIN = "(?:[0-5]?[0-9]|60)"; // 60 is how some round 59.99
     private static final String DEC_MIN = MIN + "[.,][0-9]{1,4}";
     private static final String SEC = MIN + "(?:[.,][0-9]{1,4})?\\s?(?:\"|'')";
+    /** 39d 31m 11.0s N: degrees, minutes and seconds written with letters. */
+    private static final String DMS_LETTERS = "\\s?(?i:d|deg)\\s?" + MIN + "\\s?(?i:m|min|')\\s?(?:" + MIN + "(?:[.,][0-9]{1,4})?\\s?(?i:s|sec|\"|'')\\s?)?";
     private static final String DMS_TAIL = "\\s?" + MIN + "\\s?'\\s?(?:" + SEC + "\\s?)?";
     private static final String PAIR_SEP = "\\s{0,3}[,;/]?\\s{0,3}";
 
@@ -61,7 +63,9 @@ final class Shapes {
             LAT + "\\s?°" + DMS_TAIL + "[NS]" + PAIR_SEP + LON + "\\s?°" + DMS_TAIL + "[EWO](?![\\p{L}])",
             // 51°30.433'N 0°07.650'W  (degrees and decimal minutes)
             LAT_PAD + "\\s?°\\s?" + DEC_MIN + "\\s?'?\\s?[NS](?![\\p{L}])" + PAIR_SEP + LON_PAD + "\\s?°\\s?" + DEC_MIN
-                    + "\\s?'?\\s?[EWO](?![\\p{L}])"));
+                    + "\\s?'?\\s?[EWO](?![\\p{L}])",
+            // 39d 31m 11.0s N, 47d 5m 27.8s E
+            LAT + DMS_LETTERS + "[NS](?![\\p{L}])" + PAIR_SEP + LON + DMS_LETTERS + "[EWO](?![\\p{L}])"));
 
     /** Tried where a hemisphere letter starts a word: "N 51° 30.433 W 000° 07.650", "N51.5074 W0.1278". */
     static final Pattern COORDS_AT_HEMISPHERE = Pattern.compile(String.join("|",

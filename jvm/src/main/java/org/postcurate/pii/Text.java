@@ -52,7 +52,9 @@ final class Text {
             int width = 1;
             if (ch < 128) {
                 m = ascii(ch);
-                if (m == '%' && i + 2 < len && s.charAt(i + 1) == '4' && s.charAt(i + 2) == '0') {
+                if (ch == '\r' && i + 1 < len && s.charAt(i + 1) == '\n') {
+                    m = DROP; // "\r\n" is one line break
+                } else if (m == '%' && i + 2 < len && s.charAt(i + 1) == '4' && s.charAt(i + 2) == '0') {
                     m = '@';
                     width = 3;
                 } else if (m == '%' && i + 2 < len && s.charAt(i + 1) == '2' && (s.charAt(i + 2) | 0x20) == 'b') {
@@ -146,15 +148,29 @@ final class Text {
     }
 
     static boolean letter(char ch) {
-        return ch < 128 ? asciiLetter(ch) : Character.isLetter(ch) || mark(ch);
+        return ch < 128 ? asciiLetter(ch) : !spaceless(ch) && (Character.isLetter(ch) || mark(ch));
     }
 
-    /** A letter or digit in any script (combining marks count, so a decomposed "é" stays one word). */
+    /**
+     * A letter or digit in any script (combining marks count, so a decomposed "é" stays one word). Letters of the
+     * scripts written without spaces between words (Chinese, Japanese, Korean, Thai and neighbours) do not count:
+     * in "電話は０９０ １２３４ ５６７８まで" the number is a word of its own.
+     */
     static boolean alnum(char ch) {
         if (ch < 128) {
             return digit(ch) || asciiLetter(ch);
         }
-        return ch != BARRIER && (Character.isLetterOrDigit(ch) || mark(ch) || Character.isSurrogate(ch));
+        return ch != BARRIER && !spaceless(ch) && (Character.isLetterOrDigit(ch) || mark(ch) || Character.isSurrogate(ch));
+    }
+
+    private static boolean spaceless(char ch) {
+        return (ch >= '\u0E00' && ch <= '\u0EFF') // Thai, Lao
+                || (ch >= '\u1000' && ch <= '\u109F') // Myanmar
+                || (ch >= '\u1780' && ch <= '\u17FF') // Khmer
+                || (ch >= '\u3040' && ch <= '\u30FF') // Hiragana, Katakana
+                || (ch >= '\u3400' && ch <= '\u4DBF') || (ch >= '\u4E00' && ch <= '\u9FFF') // Han
+                || (ch >= '\uAC00' && ch <= '\uD7AF') // Hangul
+                || (ch >= '\uF900' && ch <= '\uFAFF') || (ch >= '\uFF66' && ch <= '\uFF9F'); // Han, halfwidth kana
     }
 
     private static boolean mark(char ch) {
