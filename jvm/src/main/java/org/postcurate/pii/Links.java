@@ -117,10 +117,7 @@ final class Links {
     }
 
     private static Matcher matcher(Pattern p, char[] c, int n) {
-        Matcher m = p.matcher(new Scan.Chars(c, n));
-        m.useTransparentBounds(true);
-        m.useAnchoringBounds(false);
-        return m;
+        return Scan.reusable(p, c, n);
     }
 
     /** E-mail addresses and positions inside the link [s, e) (read in the unprotected view). */

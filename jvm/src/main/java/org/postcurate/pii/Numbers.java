@@ -348,6 +348,9 @@ final class Numbers implements java.io.Serializable {
                 if (crosses != acrossBreaks || (crosses && (tight || overlapsFound(s, foundBefore, run.gs[i], run.ge[j])))) {
                     continue;
                 }
+                if (!mayHold(v, run, i, j, total, kinds, flags)) {
+                    continue; // no check could pass on these group sizes: the window is not even built
+                }
                 Span sp = span(v, s.n, run, i, j, total);
                 if (atomic && !(sp.start == run.start && sp.end >= run.end - 1)) {
                     continue;
@@ -394,6 +397,48 @@ final class Numbers implements java.io.Serializable {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the window of groups [i, j] could be a card, NHS or phone number at all, from its group sizes alone:
+     * what "0 0 1 1 0 1 ..." (single digits) or a list of years never is. Every check below asks for more.
+     */
+    private static boolean mayHold(char[] v, Run run, int i, int j, int total, char[] kinds, int flags) {
+        if (total >= 13 && (j == i || cardGroups(run, i, j))) {
+            return true;
+        }
+        if (total == 10 && (j == i || sizesAre(run, i, j, 3, 3, 4))) {
+            return true;
+        }
+        if (total > 15) {
+            return false;
+        }
+        boolean international = (i == 0 && run.plus) || v[run.gs[i]] == '0' && size(run, i) >= 2 && v[run.gs[i] + 1] == '0'
+                || (flags & INTERNATIONAL) != 0;
+        int trunks = 0;
+        for (int k = i; k <= j; k++) {
+            if (size(run, k) != 1) {
+                continue;
+            }
+            if (k > i && v[run.gs[k]] == '0' && v[run.gs[k] - 1] == '(' && run.ge[k] < v.length && v[run.ge[k]] == ')') {
+                trunks++; // "+44 (0)20 ...": left out of the number
+                continue;
+            }
+            int at = k - i - trunks;
+            if (!(international ? at <= 1 : at == 0 && j - i - trunks == 3)) {
+                return false; // a lone digit where a phone number has none
+            }
+        }
+        return true;
+    }
+
+    private static boolean cardGroups(Run r, int i, int j) {
+        boolean fours = size(r, j) <= 4;
+        for (int k = i; k < j && fours; k++) {
+            fours = size(r, k) == 4;
+        }
+        return fours || sizesAre(r, i, j, 4, 6, 5) || sizesAre(r, i, j, 4, 6, 4) || sizesAre(r, i, j, 4, 4, 5)
+                || sizesAre(r, i, j, 4, 5, 5) || sizesAre(r, i, j, 4, 4, 4, 4, 3);
     }
 
     private static boolean overlapsFound(Scan s, int from, int start, int end) {
@@ -587,13 +632,7 @@ final class Numbers implements java.io.Serializable {
                 return false;
             }
         }
-        boolean fours = size(r, j) <= 4;
-        for (int k = i; k < j; k++) {
-            fours &= size(r, k) == 4;
-        }
-        boolean grouped = j == i || fours || sizesAre(r, i, j, 4, 6, 5) || sizesAre(r, i, j, 4, 6, 4) || sizesAre(r, i, j, 4, 4, 5)
-                || sizesAre(r, i, j, 4, 5, 5) || sizesAre(r, i, j, 4, 4, 4, 4, 3);
-        if (!grouped || !Checks.luhn(sp.digits)) {
+        if (!(j == i || cardGroups(r, i, j)) || !Checks.luhn(sp.digits)) {
             return false;
         }
         char first = sp.digits.charAt(0);
@@ -659,12 +698,15 @@ final class Numbers implements java.io.Serializable {
         if (international) {
             return internationalNumber(sp.doubleZero ? d.substring(2) : d);
         }
-        if (freeNational != null && freeNational.matcher(d).matches()) {
+        if (d.length() > 15) {
+            return false;
+        }
+        if (freeNational != null && Scan.reusable(freeNational, d).matches()) {
             return true;
         }
         for (Spec.Plan plan : e.spec.plans) {
             for (int k = 0; k < plan.national.size(); k++) {
-                if (plan.groups.get(k).isEmpty() || !plan.national.get(k).matcher(d).matches()) {
+                if (plan.groups.get(k).isEmpty() || !Scan.reusable(plan.national.get(k), d).matches()) {
                     continue;
                 }
                 for (int[] form : plan.groups.get(k)) {
@@ -704,7 +746,7 @@ final class Numbers implements java.io.Serializable {
             if (d.startsWith(plan.code)) {
                 String nsn = d.substring(plan.code.length());
                 // "+44 020 ..." is a common mistake that still dials.
-                return plan.nsn.matcher(nsn).matches() || (nsn.startsWith("0") && plan.nsn.matcher(nsn.substring(1)).matches());
+                return Scan.reusable(plan.nsn, nsn).matches() || (nsn.startsWith("0") && Scan.reusable(plan.nsn, nsn.substring(1)).matches());
             }
         }
         return d.length() >= 9 && d.length() <= 15 && d.charAt(0) != '0';

@@ -43,14 +43,44 @@ final class Scan {
         matchers.clear();
     }
 
-    /** A matcher of {@code p} over the view, made once per text; look-behinds see before a region's start. */
+    /** A matcher of {@code p} over the view; look-behinds see before a region's start. */
     Matcher matcher(Pattern p) {
         Matcher m = matchers.get(p);
         if (m == null) {
-            m = p.matcher(new Chars(v, n));
-            m.useTransparentBounds(true);
-            m.useAnchoringBounds(false);
+            m = reusable(p, v, n);
             matchers.put(p, m);
+        }
+        return m;
+    }
+
+    // Matchers are costly to make (their group and state arrays): one per pattern and thread, reset for each text.
+    private static final ThreadLocal<Map<Pattern, Matcher>> REUSED = ThreadLocal.withInitial(IdentityHashMap::new);
+
+    /** This thread's matcher of {@code p}, reset to the first {@code n} characters of {@code a}. */
+    static Matcher reusable(Pattern p, char[] a, int n) {
+        Map<Pattern, Matcher> mine = REUSED.get();
+        Matcher m = mine.get(p);
+        Chars text = new Chars(a, n);
+        if (m == null) {
+            m = p.matcher(text);
+            mine.put(p, m);
+        } else {
+            m.reset(text);
+        }
+        m.useTransparentBounds(true);
+        m.useAnchoringBounds(false);
+        return m;
+    }
+
+    /** This thread's matcher of {@code p} over a short string (the digits of a number). */
+    static Matcher reusable(Pattern p, CharSequence text) {
+        Map<Pattern, Matcher> mine = REUSED.get();
+        Matcher m = mine.get(p);
+        if (m == null) {
+            m = p.matcher(text);
+            mine.put(p, m);
+        } else {
+            m.reset(text);
         }
         return m;
     }
