@@ -59,11 +59,11 @@ final class Addresses {
     private static final Set<String> CONNECTIVES = words(("de des du la le les d' den der dem die das von van of the and "
             + "da do dos das di del della e y et und co. co st."));
     private static final Set<String> NUMBER_WORDS = Set.of("no", "no.", "nr", "nr.", "n°", "n°.", "nº", "number", "num");
-    private static final Pattern HOUSE = Pattern.compile("#?[0-9]{1,5}[A-Za-z]?(?:[/\\-][0-9]{1,5}[A-Za-z]?)?");
-    /** After "H.No.", "Flat", "#": also the Indian "12-3-456". */
-    private static final Pattern HOUSE_AFTER_PREFIX = Pattern.compile("#?[0-9]{1,5}[A-Za-z]?(?:[/\\-][0-9]{1,5}[A-Za-z]?){0,3}");
-    private static final Pattern HOUSE_AFTER_NAME = Pattern.compile("[0-9]{1,4}[A-Za-z]?(?:[/\\-][0-9]{1,4}[A-Za-z]?)?");
-    private static final Pattern ORDINAL = Pattern.compile("(?i)[0-9]{1,3}(?:st|nd|rd|th)");
+    // House numbers, read by hand (they are tried on every token of every window): digits, an optional letter, and
+    // up to `parts` more parts after "/" or "-" ("7/15", "12-3-456").
+    private static final int HOUSE = 0; // "221B", "7/15"
+    private static final int HOUSE_AFTER_PREFIX = 1; // after "Flat", "H.No.", "#": also "12-3-456"
+    private static final int HOUSE_AFTER_NAME = 2; // after the street's name: four digits at most
 
     private static final int WINDOW = 160;
 
@@ -111,25 +111,30 @@ final class Addresses {
             }
             ws--;
         }
-        // Tokens: runs between spaces, line breaks and commas.
-        int[] ts = new int[48];
-        int[] te = new int[48];
+        // Tokens: runs between spaces, line breaks and commas; the 24 closest to the postcode, in text order.
+        int[] ts = new int[24];
+        int[] te = new int[24];
         int count = 0;
-        for (int k = ws; k < ps && count < ts.length; ) {
-            while (k < ps && (v[k] == ' ' || v[k] == '\n' || v[k] == ',')) {
-                k++;
+        for (int k = ps; k > ws && count < ts.length; ) {
+            while (k > ws && (v[k - 1] == ' ' || v[k - 1] == '\n' || v[k - 1] == ',')) {
+                k--;
             }
-            if (k >= ps) {
+            if (k <= ws) {
                 break;
             }
-            ts[count] = k;
-            while (k < ps && v[k] != ' ' && v[k] != '\n' && v[k] != ',') {
-                k++;
+            te[count] = k;
+            while (k > ws && v[k - 1] != ' ' && v[k - 1] != '\n' && v[k - 1] != ',') {
+                k--;
             }
-            te[count++] = k;
+            ts[count++] = k;
         }
-        if (count == ts.length) {
-            return false;
+        for (int a = 0, b = count - 1; a < b; a++, b--) {
+            int x = ts[a];
+            ts[a] = ts[b];
+            ts[b] = x;
+            x = te[a];
+            te[a] = te[b];
+            te[b] = x;
         }
         Tok t = new Tok(v, ts, te, count, ps);
         for (int k = 0; k < count; k++) {
@@ -223,8 +228,56 @@ final class Addresses {
             return w.endsWith(".") && w.length() > 4 && !TYPES_AFTER.contains(bare(k)) && !TYPES_BEFORE.contains(bare(k));
         }
 
-        boolean matches(Pattern p, int k) {
-            return k < count && p.matcher(text(k)).matches();
+        /** Token k is a house number of the given kind (HOUSE, HOUSE_AFTER_PREFIX, HOUSE_AFTER_NAME). */
+        boolean matches(int kind, int k) {
+            if (k >= count) {
+                return false;
+            }
+            int i = ts[k];
+            int end = te[k];
+            if (v[i] == '#' && kind != HOUSE_AFTER_NAME) {
+                i++;
+            }
+            int maxDigits = kind == HOUSE_AFTER_NAME ? 4 : 5;
+            int parts = kind == HOUSE_AFTER_PREFIX ? 4 : 2;
+            for (int part = 0; part < parts; part++) {
+                int d = i;
+                while (i < end && i - d < maxDigits + 1 && Text.digit(v[i])) {
+                    i++;
+                }
+                if (i == d || i - d > maxDigits) {
+                    return false;
+                }
+                if (i < end && Text.asciiLetter(v[i])) {
+                    i++;
+                }
+                if (i == end) {
+                    return true;
+                }
+                if (v[i] != '/' && v[i] != '-') {
+                    return false;
+                }
+                i++;
+            }
+            return false;
+        }
+
+        /** "5th", "3rd", "21st", "2nd". */
+        boolean ordinal(int k) {
+            if (k >= count) {
+                return false;
+            }
+            int i = ts[k];
+            int end = te[k];
+            int d = i;
+            while (i < end && Text.digit(v[i])) {
+                i++;
+            }
+            if (i == d || i - d > 3 || end - i != 2) {
+                return false;
+            }
+            String tail = ("" + v[i] + v[i + 1]).toLowerCase(Locale.ROOT);
+            return tail.equals("st") || tail.equals("nd") || tail.equals("rd") || tail.equals("th");
         }
 
         int chars(int from) {
@@ -263,11 +316,11 @@ final class Addresses {
         if (j < t.count && (t.text(j).equals("bis") || t.text(j).equals("ter") || t.text(j).equals("quater"))) {
             j++;
         }
-        if (!(t.word(j) || t.matches(ORDINAL, j))) {
+        if (!(t.word(j) || t.ordinal(j))) {
             return false;
         }
         for (int m = j; m < t.count && m < j + 6; m++) {
-            if (!(t.word(m) || t.matches(ORDINAL, m))) {
+            if (!(t.word(m) || t.ordinal(m))) {
                 return false;
             }
             String w = t.bare(m);
@@ -316,13 +369,16 @@ final class Addresses {
             // (up to three words); or "Unter den Linden 77, 10117 Berlin": a capitalised name of up to four words
             m = k;
             while (m < t.count && m <= k + 3 && t.word(m)) {
-                suffix |= streetWord(t, m);
                 m++;
             }
-            if (!suffix && m - k > 4) {
-                return false;
+            // The street word is the last word before the number, and the name is at most two words long:
+            // "bahnhofstr. 12", "Am Ring 224", not "ich wohne am ring 12".
+            boolean street = m > k && streetWord(t, m - 1);
+            suffix = street && m - k <= 2;
+            if (street && !suffix) {
+                return false; // the street starts later: "ich wohne am ring 12" is found from "am"
             }
-            if (!suffix && !t.capitalised(k) && !t.lowerFrom(k)) {
+            if (!suffix && !t.capitalised(k) && !(t.lowerFrom(k) && m - k <= 3)) {
                 return false;
             }
         }

@@ -114,6 +114,17 @@ final class Emails {
         if (ls < 0) {
             return;
         }
+        boolean spelledLocal = false;
+        // "jane dot doe at ...", "mario punto rossi at ...": spelled-out dots in the local part too
+        for (int k = 0; k < 3; k++) {
+            int dotted = spelledDotBefore(c, ls);
+            int previous = dotted > 0 ? localStart(c, dotted, 0) : -1;
+            if (previous < 0) {
+                break;
+            }
+            ls = previous;
+            spelledLocal = true;
+        }
         String word = new String(c, i, end - i);
         boolean strict = !bracketed;
         int de = domain(c, domainStart, n, strict);
@@ -122,7 +133,7 @@ final class Emails {
         }
         if (!bracketed) {
             // a bare "at" between two words is an address only when marked as one
-            boolean marked = word.equals("AT") || word.length() > 2 || spelledDot(c, domainStart, de);
+            boolean marked = word.equals("AT") || word.length() > 2 || spelledLocal || spelledDot(c, domainStart, de);
             for (int k = ls; k < localEnd && !marked; k++) {
                 marked = c[k] == '.' || c[k] == '_' || c[k] == '+' || Text.digit(c[k]);
             }
@@ -131,6 +142,20 @@ final class Emails {
             }
         }
         s.add(ls, de, e.email);
+    }
+
+    /** Where the token before " dot " (or " punto ", ...) that ends at {@code end} ends; -1 if there is none. */
+    private static int spelledDotBefore(char[] c, int end) {
+        if (end < 2 || c[end - 1] != ' ') {
+            return -1;
+        }
+        for (String w : DOT_WORDS) {
+            int s = end - 1 - w.length();
+            if (s > 1 && c[s - 1] == ' ' && new String(c, s, w.length()).equalsIgnoreCase(w) && Text.alnum(c[s - 2])) {
+                return s - 1;
+            }
+        }
+        return -1;
     }
 
     private static boolean spelledDot(char[] c, int from, int to) {

@@ -277,10 +277,10 @@ final class Numbers implements java.io.Serializable {
         for (int k = 0; k < count && small; k++) {
             small = size(run, k) <= 2;
         }
-        if (small && e.lottery.before(v, run.start)) {
-            return;
+        if (small && (count >= 6 || e.lottery.before(v, run.start))) {
+            return; // a draw, a list of scores or numbers: no number of any type is written so
         }
-        boolean atomic = (small && count >= 6) || evenBlocks(run, kinds, uniform);
+        boolean atomic = evenBlocks(run, kinds, uniform);
         int[] veto = {-1, -1, -1};
         int[] near = {-1, -1, -1};
         boolean[] lineBreak = new boolean[count];
