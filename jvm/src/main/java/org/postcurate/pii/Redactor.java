@@ -1,6 +1,8 @@
 package org.postcurate.pii;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -35,6 +37,31 @@ final class Redactor implements UDF1<String, Row> {
 
     Engine engine() {
         return engine;
+    }
+
+    /** The redactor for a spec (JSON from conf/detectors.yaml); a {@link SpecError} names what is wrong with it. */
+    @SuppressWarnings("unchecked")
+    static Redactor fromSpec(String specJson) {
+        Object raw = Json.parse(specJson);
+        List<String> lottery = new ArrayList<>();
+        if (raw instanceof Map && ((Map<String, Object>) raw).get("lottery_words") instanceof List) {
+            for (Object w : (List<Object>) ((Map<String, Object>) raw).get("lottery_words")) {
+                lottery.add(String.valueOf(w));
+            }
+        }
+        return new Redactor(specJson, lottery);
+    }
+
+    /** See {@link Redactors#problem}. */
+    static String problem(String specJson) {
+        try {
+            fromSpec(specJson);
+            return null;
+        } catch (SpecError e) {
+            return e.key + "\t" + e.reason;
+        } catch (IllegalArgumentException e) {
+            return "detectors\t" + e.getMessage();
+        }
     }
 
     @Override
