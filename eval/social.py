@@ -225,9 +225,8 @@ def c_plain(r: random.Random, lang: str) -> tuple[str, str, str]:
 
 def c_unicode_separator(r, lang):
     kind, groups, prefix = numbered(r)
-    kind = kind if kind in ("phone", "card", "iban") else "phone"
-    if kind == "phone" and not prefix and r.random() < 0.3:
-        prefix, groups = phone_parts(r)
+    if kind not in ("phone", "card", "iban"):
+        kind, (prefix, groups) = "phone", phone_parts(r)
     if kind == "card":
         groups = card_groups(card_number(r))
     if kind == "iban":
@@ -246,7 +245,7 @@ def c_unicode_separator(r, lang):
 def c_dot_slash_separator(r, lang):
     kind = r.choice(["phone", "phone", "card", "iban"])
     if kind == "card":
-        sep = r.choice([".", "/", " / ", ". "])
+        sep = r.choice([".", "/", " / ", "."])
         return kind, sep.join(card_groups(card_number(r)))
     if kind == "iban":
         c = iban_compact(r)
