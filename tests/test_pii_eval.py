@@ -169,10 +169,10 @@ def test_pii_eval_records_the_measurement_and_exits_4_when_a_target_is_missed(sp
         {"id": "1", "text": "mail a.person@example.com on 15.03.2024", "pii": [{"type": "email", "class": "plain", "value": "a.person@example.com"}],
          "decoys": [{"kind": "date", "value": "15.03.2024"}]},
     ])
+    # A "value" no redactor can know is one: whatever the engine, this class stays below its target.
     missed = write_lines(tmp_path / "missed.jsonl", [
-        {"id": "1", "text": "mail anna dot smith at gmail dot com pls", "pii": [{"type": "email", "class": "obfuscated_email", "value": "anna dot smith at gmail dot com"}],
+        {"id": "1", "text": "see you at the old mill tomorrow", "pii": [{"type": "address", "class": "address_multiline", "value": "the old mill"}],
          "decoys": []},
-        {"id": "2", "text": "Lotto: 03 11 19 27 38 45", "pii": [], "decoys": [{"kind": "lottery", "value": "03 11 19 27 38 45"}]},
     ])
     out = tmp_path / "rec" / "m.json"
     ok = CliRunner().invoke(pii_eval, [str(met), "--record", str(out), "--require-targets"], catch_exceptions=False)
@@ -188,7 +188,7 @@ def test_pii_eval_records_the_measurement_and_exits_4_when_a_target_is_missed(sp
 
     bad = CliRunner().invoke(pii_eval, [str(missed), "--require-targets"])
     assert isinstance(bad.exception, TargetsNotMet) and bad.exception.exit_code == EXIT_QUALITY_GATE_FAILED
-    assert "class obfuscated_email" in str(bad.exception) and "anna" not in str(bad.exception)
+    assert "class address_multiline" in str(bad.exception) and "mill" not in str(bad.exception)
     assert "below target" in bad.output
     # Without the flag the same measurement exits 0: a report, not a verdict.
     assert CliRunner().invoke(pii_eval, [str(missed)], catch_exceptions=False).exit_code == 0

@@ -442,6 +442,13 @@ public final class ResidualPii implements UDF1<String, String> {
             int count = to - from;
             int[] starts = java.util.Arrays.copyOfRange(allStarts, from, to);
             int[] ends = java.util.Arrays.copyOfRange(allEnds, from, to);
+            int total = 0;
+            for (int g = 0; g < count; g++) {
+                total += ends[g] - starts[g];
+            }
+            if (total < 7) {
+                return; // no rule takes fewer than seven digits: spare the context words
+            }
             int runStart = starts[0];
             int runEnd = ends[count - 1];
             if (runStart > 0 && isLatinLetter(t.charAt(runStart - 1)) || runEnd < t.length() && isLatinLetter(t.charAt(runEnd))) {
