@@ -1,7 +1,9 @@
-"""The checksum / number-plan step: find digit runs and IBAN-shaped tokens, keep those that pass their check.
+"""The checksum / number-plan step of the engine before the JVM scanner, in Python: digit runs and IBAN-shaped
+tokens kept when they pass their check.
 
-Plain Python over one text at a time; ``postcurate.pii.redact`` calls it from a vectorised (Arrow) pandas UDF on
-the rows that a SQL prefilter flagged, never on the rest.
+The redactor no longer runs it (the JVM scanner does all of it, ``postcurate.pii.scanner``). It stays only for the
+quality gate's checksum residual check (``postcurate.pii.redact.checksum_residual_type``), which calls it from an
+Arrow UDF on the shard texts a SQL prefilter flags, until the gate has detectors of its own.
 
 A *digit run* is a stretch of digit groups joined by the separators people put in numbers (space, dot, dash,
 slash, brackets), optionally led by ``+``. Every contiguous sub-span of a run is offered to each numeric check,
@@ -18,6 +20,7 @@ from functools import cached_property, lru_cache
 from typing import Callable
 
 from postcurate.pii.checks import IBAN_LENGTHS, card_ok, iban_ok, isbn_ok, nhs_ok
+from postcurate.pii.detectors import Context, Detectors, PhonePlan
 
 # Digit groups joined by up to four separator characters; starts at a group boundary, never mid-number.
 # Gaps: one or two spaces, a tight dot, dash or slash, or a bracket edge. Not ". " (a sentence ends there) nor
@@ -40,55 +43,26 @@ _IBAN_HINT = re.compile(r"[A-Za-z]{2}[0-9]{2}")
 _TAILS = r"(?:no|nr|number|num|nummer|numéro|numero|número|n[°º]|id)"
 
 
-@dataclass(frozen=True)
-class Context:
-    """Words near a candidate that change the verdict.
-
-    ``negative``: a phrase right before the candidate (e.g. "order #", "ISBN") marks a look-alike.
-    ``positive``: a phrase within ``window`` characters (e.g. "call", "Tel.") admits a weaker form.
-    """
-
-    negative: tuple[str, ...] = ()
-    positive: tuple[str, ...] = ()
-    window: int = 40
-
-    def _regex(self, words: tuple[str, ...], suffix: str) -> re.Pattern | None:
-        if not words:
-            return None
-        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        return re.compile(r"(?i)(?<!\w)(?:" + alternatives + r")" + suffix)
-
-    @cached_property  # compiled once per settings object (and shipped compiled to the workers)
-    def negative_regex(self) -> re.Pattern | None:
-        return self._regex(self.negative, r"(?!\w)[^\w\n]{0,3}(?:" + _TAILS + r"(?!\w)[^\w\n]{0,3})?$")
-
-    @cached_property
-    def positive_regex(self) -> re.Pattern | None:
-        return self._regex(self.positive, r"(?!\w)")
+@lru_cache(maxsize=None)
+def _context_regex(words: tuple[str, ...], suffix: str) -> re.Pattern | None:
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?i)(?<!\w)(?:" + alternatives + r")" + suffix)
 
 
-@dataclass(frozen=True)
-class PhonePlan:
-    """One country's numbering plan, as regexes over digits only.
+def negative_regex(context: Context) -> re.Pattern | None:
+    """A look-alike phrase right before a candidate (searched in the 30 characters before it)."""
+    return _context_regex(context.negative, r"(?!\w)[^\w\n]{0,3}(?:" + _TAILS + r"(?!\w)[^\w\n]{0,3})?$")
 
-    ``nsn``: the national significant number, as dialled after ``+code``.
-    ``national``: forms written without ``+code``; each a digits regex plus, optionally, the digit-group sizes
-    that must be used (for countries without a trunk ``0``, where the grouping is what tells a phone number
-    from any other 10-digit number). A compact number with no trunk needs a positive context word.
-    """
 
-    country: str
-    code: str
-    nsn: str
-    national: tuple[tuple[str, tuple[tuple[int, ...], ...]], ...] = ()
+def positive_regex(context: Context) -> re.Pattern | None:
+    return _context_regex(context.positive, r"(?!\w)")
 
-    @cached_property
-    def nsn_regex(self) -> re.Pattern:
-        return re.compile(self.nsn)
 
-    @cached_property
-    def national_regexes(self) -> tuple[tuple[re.Pattern, tuple[tuple[int, ...], ...]], ...]:
-        return tuple((re.compile(p), groups) for p, groups in self.national)
+@lru_cache(maxsize=None)
+def _plan_regexes(plan: PhonePlan) -> tuple[re.Pattern, tuple[tuple[re.Pattern, tuple[tuple[int, ...], ...]], ...]]:
+    return re.compile(plan.nsn), tuple((re.compile(p), groups) for p, groups in plan.national)
 
 
 @dataclass(frozen=True)
@@ -124,7 +98,7 @@ class ValidatedSettings:
         """The national forms of every plan: those with no grouping rule as one alternation (any match will
         do), and the others, each with its groupings."""
         free = [p for plan in self.phone_plans for p, groups in plan.national if not groups]
-        grouped = tuple((r, groups) for plan in self.phone_plans for r, groups in plan.national_regexes if groups)
+        grouped = tuple((r, groups) for plan in self.phone_plans for r, groups in _plan_regexes(plan)[1] if groups)
         return (re.compile("|".join(f"(?:{p})" for p in free)) if free else None), grouped
 
 
@@ -281,7 +255,8 @@ def _phone(span: _Span, settings: ValidatedSettings, near_positive: Callable[[],
             if digits.startswith(plan.code):
                 nsn = digits[len(plan.code) :]
                 # "+44 (0)20 ..." is handled above; "+44 020 ..." is a common mistake that still dials.
-                return bool(plan.nsn_regex.fullmatch(nsn) or (nsn[:1] == "0" and plan.nsn_regex.fullmatch(nsn[1:])))
+                nsn_regex = _plan_regexes(plan)[0]
+                return bool(nsn_regex.fullmatch(nsn) or (nsn[:1] == "0" and nsn_regex.fullmatch(nsn[1:])))
         return settings.generic_international and 9 <= len(digits) <= 15 and digits[0] != "0"
     free, grouped = settings.national_phone_forms
     if free is not None and free.fullmatch(digits):
@@ -325,7 +300,7 @@ def _iban_body(length: int) -> re.Pattern:
 def redact_validated(text: str, settings: ValidatedSettings) -> tuple[str, dict[str, int]]:
     """Replace every checksum-valid card, IBAN, NHS number and plan-valid phone number in ``text``.
 
-    >>> s = default_validated_settings()
+    >>> s = validated_settings(default_detectors())
     >>> redact_validated("card 4111 1111 1111 1111, thanks", s)[0]
     'card <CARD>, thanks'
     """
@@ -334,11 +309,11 @@ def redact_validated(text: str, settings: ValidatedSettings) -> tuple[str, dict[
     candidates: list[tuple[int, int, int, str]] = []  # (start, end, priority, name)
 
     def vetoed(check: Check, start: int) -> bool:
-        neg = check.context.negative_regex
+        neg = negative_regex(check.context)
         return bool(neg and neg.search(text, max(0, start - 30), start))
 
     def near(check: Check, start: int, end: int) -> bool:
-        pos = check.context.positive_regex
+        pos = positive_regex(check.context)
         return bool(pos and (pos.search(text, max(0, start - check.context.window), start) or pos.search(text, end, end + 20)))
 
     iban_shaped = _iban_spans(text) if "iban" in checks else []
@@ -430,11 +405,10 @@ def _unbracketed(text: str, span: _Span, is_phone: bool) -> tuple[int, int]:
     return s, e
 
 
-def default_validated_settings() -> ValidatedSettings:
-    """The built-in settings (the same as the shipped conf/detectors.yaml), for doctests and quick use."""
-    from postcurate.pii.detectors import default_detectors
-
-    return default_detectors().validated_settings()
+def validated_settings(detectors: Detectors) -> ValidatedSettings:
+    """The checksum types of ``detectors`` (IBAN, card, NHS, phone), their context and the phone plans."""
+    checks = tuple(Check(d.name, d.placeholder, d.order, d.context) for d in detectors.in_stage("validated"))
+    return ValidatedSettings(checks=checks, phone_plans=detectors.phone_plans)
 
 
 Validator = Callable[[str, ValidatedSettings], tuple[str, dict[str, int]]]
