@@ -865,8 +865,8 @@ def joined(r: random.Random, parts: list[str]) -> str:
     return out
 
 
-def long_text(r: random.Random, lang: str, parts: list[str]) -> str:
-    """Up to 3 kB: filler paragraphs with the parts buried in the middle."""
+def long_text(r: random.Random, lang: str, parts: list[str], budget: int = 3000) -> str:
+    """Up to ``budget`` bytes (3 kB): filler paragraphs with the parts buried in the middle."""
     target = r.randint(800, 2900)
     filler = []
     while sum(len(s) + 1 for s in filler) < target:
@@ -874,11 +874,13 @@ def long_text(r: random.Random, lang: str, parts: list[str]) -> str:
     head = filler[: len(filler) // 2 or 1]
     tail = filler[len(head):]
     middle = joined(r, parts)
-    text = " ".join(head) + "\n\n" + middle + "\n\n" + " ".join(tail)
-    while len(text.encode("utf-8")) > 3000 and tail:
-        tail.pop()
-        text = " ".join(head) + "\n\n" + middle + ("\n\n" + " ".join(tail) if tail else "")
-    return text
+
+    def text() -> str:
+        return "\n\n".join(p for p in (" ".join(head), middle, " ".join(tail)) if p)
+
+    while len(text().encode("utf-8")) > budget and (tail or head):
+        (tail or head).pop()
+    return text()
 
 
 def check(text: str, pii: list[dict], decoys: list[dict]) -> bool:
@@ -916,7 +918,8 @@ def build(r: random.Random, rid: str, lang: str, classes: list[str], kinds: list
         parts.insert(r.randint(0, len(parts)), r.choice(FILLER[lang]))
     if not parts:
         parts = [r.choice(FILLER[lang])]
-    text = long_text(r, lang, parts) if long else joined(r, parts)
+    budget = 3000 - len(first.encode("utf-8")) - 1 if first else 3000
+    text = long_text(r, lang, parts, budget) if long else joined(r, parts)
     if first:
         text = first + "\n" + text
     record = {"id": rid, "lang": lang, "text": text, "pii": pii, "decoys": decoys}
