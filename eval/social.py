@@ -455,30 +455,21 @@ def c_coords_map_link(r, lang):
     lat, lon = lat_lon(r)
     p = r.randint(4, 7)
     la, lo = f"{lat:.{p}f}", f"{lon:.{p}f}"
-    style = r.randint(0, 7)
-    if style == 0:
-        v = f"{la}/{lo}"
-        return "coords", v, f"https://www.openstreetmap.org/#map={r.randint(14, 19)}/{v}"
-    if style == 1:
-        v = f"{la},{lo}"
-        return "coords", v, f"https://www.google.com/maps/@{v},{r.randint(12, 20)}z"
-    if style == 2:
-        v = f"{la},{lo}"
-        return "coords", v, f"https://maps.google.com/?q={v}"
-    if style == 3:
-        v = f"{la},{lo}"
-        return "coords", v, f"geo:{v}"
-    if style == 4:
-        v = f"{la},{lo}"
-        return "coords", v, f"geo:{v}?z={r.randint(12, 19)}"
-    if style == 5:
-        v = f"{la},{lo}"
-        return "coords", v, f"https://www.google.com/maps/place/Cafe/@{v},{r.randint(14, 19)}z/data=!3m1!4b1"
-    if style == 6:
-        v = f"{la},{lo}"
-        return "coords", v, f"https://maps.apple.com/?ll={v}&q=Dropped%20Pin"
-    v = f"{la}%2C{lo}"
-    return "coords", v, f"https://www.google.com/maps/search/?api=1&query={v}"
+    sep, link = MAP_LINKS[r.randint(0, len(MAP_LINKS) - 1)]
+    v = f"{la}{sep}{lo}"
+    return "coords", v, link(v, r)
+
+
+MAP_LINKS = [  # (between latitude and longitude, the link around them)
+    ("/", lambda v, r: f"https://www.openstreetmap.org/#map={r.randint(14, 19)}/{v}"),
+    (",", lambda v, r: f"https://www.google.com/maps/@{v},{r.randint(12, 20)}z"),
+    (",", lambda v, r: f"https://maps.google.com/?q={v}"),
+    (",", lambda v, r: f"geo:{v}"),
+    (",", lambda v, r: f"geo:{v}?z={r.randint(12, 19)}"),
+    (",", lambda v, r: f"https://www.google.com/maps/place/Cafe/@{v},{r.randint(14, 19)}z/data=!3m1!4b1"),
+    (",", lambda v, r: f"https://maps.apple.com/?ll={v}&q=Dropped%20Pin"),
+    ("%2C", lambda v, r: f"https://www.google.com/maps/search/?api=1&query={v}"),
+]
 
 
 # Addresses: the value runs from the first part of the address (number or street) through the postcode.

@@ -75,6 +75,18 @@ def tampered(spark, sample_lake, published_snapshot, tmp_path_factory):
     return dest
 
 
+def _rejected_run(spark, sample_lake, tmp_path):
+    """Run the whole job (with whatever was patched into it) and return its gate failure and output root."""
+    import postcurate.job as job
+
+    root = tmp_path / "out"
+    config = load_config(write_config(tmp_path, sample_lake.root, root))
+    now = dt.datetime.now(dt.timezone.utc)
+    with pytest.raises(QualityGateError) as failure:
+        job.run(spark, config, key=TEST_KEY, as_of=job.parse_as_of(REFERENCE_AS_OF, now), now=now)
+    return failure, root
+
+
 def test_the_gate_names_each_planted_defect_with_its_row_count(spark, sample_lake, tampered):
     manifest = manifests.read(tampered)
     with SnapshotFrames(spark, tampered) as snap:
@@ -130,11 +142,7 @@ def test_a_run_with_planted_defects_publishes_nothing(spark, sample_lake, tmp_pa
 
     monkeypatch.setattr(job, "decide", buggy_decide)
     monkeypatch.setattr(job, "destinations", buggy_destinations)
-    root = tmp_path / "out"
-    config = load_config(write_config(tmp_path, sample_lake.root, root))
-    now = dt.datetime.now(dt.timezone.utc)
-    with pytest.raises(QualityGateError) as failure:
-        job.run(spark, config, key=TEST_KEY, as_of=job.parse_as_of(REFERENCE_AS_OF, now), now=now)
+    failure, root = _rejected_run(spark, sample_lake, tmp_path)
     text = str(failure.value)
     assert failure.value.exit_code == EXIT_QUALITY_GATE_FAILED
     assert "nothing was published" in text
@@ -175,11 +183,7 @@ def test_planted_values_of_every_class_fail_the_gate_by_type_and_count(spark, sa
         return dataclasses.replace(curated, shards=curated.shards.withColumn("text", text))
 
     monkeypatch.setattr(job, "destinations", leaky_destinations)
-    root = tmp_path / "out"
-    config = load_config(write_config(tmp_path, sample_lake.root, root))
-    now = dt.datetime.now(dt.timezone.utc)
-    with pytest.raises(QualityGateError) as failure:
-        job.run(spark, config, key=TEST_KEY, as_of=job.parse_as_of(REFERENCE_AS_OF, now), now=now)
+    failure, root = _rejected_run(spark, sample_lake, tmp_path)
     text = str(failure.value)
     assert failure.value.exit_code == EXIT_QUALITY_GATE_FAILED and "nothing was published" in text
     named = dict(re.findall(r"residual_pii: expect_column_max_to_be_between\((\w+)\): observed ([0-9,]+)", text))
