@@ -225,9 +225,8 @@ def c_plain(r: random.Random, lang: str) -> tuple[str, str, str]:
 
 def c_unicode_separator(r, lang):
     kind, groups, prefix = numbered(r)
-    kind = kind if kind in ("phone", "card", "iban") else "phone"
-    if kind == "phone" and not prefix and r.random() < 0.3:
-        prefix, groups = phone_parts(r)
+    if kind not in ("phone", "card", "iban"):
+        kind, (prefix, groups) = "phone", phone_parts(r)
     if kind == "card":
         groups = card_groups(card_number(r))
     if kind == "iban":
@@ -246,7 +245,7 @@ def c_unicode_separator(r, lang):
 def c_dot_slash_separator(r, lang):
     kind = r.choice(["phone", "phone", "card", "iban"])
     if kind == "card":
-        sep = r.choice([".", "/", " / ", ". "])
+        sep = r.choice([".", "/", " / ", "."])
         return kind, sep.join(card_groups(card_number(r)))
     if kind == "iban":
         c = iban_compact(r)
@@ -456,30 +455,21 @@ def c_coords_map_link(r, lang):
     lat, lon = lat_lon(r)
     p = r.randint(4, 7)
     la, lo = f"{lat:.{p}f}", f"{lon:.{p}f}"
-    style = r.randint(0, 7)
-    if style == 0:
-        v = f"{la}/{lo}"
-        return "coords", v, f"https://www.openstreetmap.org/#map={r.randint(14, 19)}/{v}"
-    if style == 1:
-        v = f"{la},{lo}"
-        return "coords", v, f"https://www.google.com/maps/@{v},{r.randint(12, 20)}z"
-    if style == 2:
-        v = f"{la},{lo}"
-        return "coords", v, f"https://maps.google.com/?q={v}"
-    if style == 3:
-        v = f"{la},{lo}"
-        return "coords", v, f"geo:{v}"
-    if style == 4:
-        v = f"{la},{lo}"
-        return "coords", v, f"geo:{v}?z={r.randint(12, 19)}"
-    if style == 5:
-        v = f"{la},{lo}"
-        return "coords", v, f"https://www.google.com/maps/place/Cafe/@{v},{r.randint(14, 19)}z/data=!3m1!4b1"
-    if style == 6:
-        v = f"{la},{lo}"
-        return "coords", v, f"https://maps.apple.com/?ll={v}&q=Dropped%20Pin"
-    v = f"{la}%2C{lo}"
-    return "coords", v, f"https://www.google.com/maps/search/?api=1&query={v}"
+    sep, link = MAP_LINKS[r.randint(0, len(MAP_LINKS) - 1)]
+    v = f"{la}{sep}{lo}"
+    return "coords", v, link(v, r)
+
+
+MAP_LINKS = [  # (between latitude and longitude, the link around them)
+    ("/", lambda v, r: f"https://www.openstreetmap.org/#map={r.randint(14, 19)}/{v}"),
+    (",", lambda v, r: f"https://www.google.com/maps/@{v},{r.randint(12, 20)}z"),
+    (",", lambda v, r: f"https://maps.google.com/?q={v}"),
+    (",", lambda v, r: f"geo:{v}"),
+    (",", lambda v, r: f"geo:{v}?z={r.randint(12, 19)}"),
+    (",", lambda v, r: f"https://www.google.com/maps/place/Cafe/@{v},{r.randint(14, 19)}z/data=!3m1!4b1"),
+    (",", lambda v, r: f"https://maps.apple.com/?ll={v}&q=Dropped%20Pin"),
+    ("%2C", lambda v, r: f"https://www.google.com/maps/search/?api=1&query={v}"),
+]
 
 
 # Addresses: the value runs from the first part of the address (number or street) through the postcode.
@@ -866,8 +856,8 @@ def joined(r: random.Random, parts: list[str]) -> str:
     return out
 
 
-def long_text(r: random.Random, lang: str, parts: list[str]) -> str:
-    """Up to 3 kB: filler paragraphs with the parts buried in the middle."""
+def long_text(r: random.Random, lang: str, parts: list[str], budget: int = 3000) -> str:
+    """Up to ``budget`` bytes (3 kB): filler paragraphs with the parts buried in the middle."""
     target = r.randint(800, 2900)
     filler = []
     while sum(len(s) + 1 for s in filler) < target:
@@ -875,11 +865,13 @@ def long_text(r: random.Random, lang: str, parts: list[str]) -> str:
     head = filler[: len(filler) // 2 or 1]
     tail = filler[len(head):]
     middle = joined(r, parts)
-    text = " ".join(head) + "\n\n" + middle + "\n\n" + " ".join(tail)
-    while len(text.encode("utf-8")) > 3000 and tail:
-        tail.pop()
-        text = " ".join(head) + "\n\n" + middle + ("\n\n" + " ".join(tail) if tail else "")
-    return text
+
+    def text() -> str:
+        return "\n\n".join(p for p in (" ".join(head), middle, " ".join(tail)) if p)
+
+    while len(text().encode("utf-8")) > budget and (tail or head):
+        (tail or head).pop()
+    return text()
 
 
 def check(text: str, pii: list[dict], decoys: list[dict]) -> bool:
@@ -917,7 +909,8 @@ def build(r: random.Random, rid: str, lang: str, classes: list[str], kinds: list
         parts.insert(r.randint(0, len(parts)), r.choice(FILLER[lang]))
     if not parts:
         parts = [r.choice(FILLER[lang])]
-    text = long_text(r, lang, parts) if long else joined(r, parts)
+    budget = 3000 - len(first.encode("utf-8")) - 1 if first else 3000
+    text = long_text(r, lang, parts, budget) if long else joined(r, parts)
     if first:
         text = first + "\n" + text
     record = {"id": rid, "lang": lang, "text": text, "pii": pii, "decoys": decoys}

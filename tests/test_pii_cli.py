@@ -87,7 +87,8 @@ def test_pii_eval_reports_recall_and_decoys(spark, tmp_path):
     result = CliRunner().invoke(pii_eval, [str(labels), "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["recall"]["email"] == {"values": 1, "vanished": 1, "recall": 1.0}
+    assert report["recall"]["email"] == {"values": 1, "vanished": 1, "recall": 1.0, "target": 0.995, "meets_target": True}
+    assert report["recall_by_class"]["plain"]["values"] == 3 and report["overall"]["targets_met"] is False
     assert report["recall"]["phone"]["recall"] == 1.0
     assert report["recall"]["other"]["recall"] == 0.0  # nothing detects it: the metric says so
     assert report["decoys"]["date"]["survival"] == 1.0 and report["decoys"]["card_bad_luhn"]["survived"] == 1

@@ -271,14 +271,14 @@ def measurement(report: dict, labels: Path, records: int, detectors_path: str | 
     code and detector settings, and the figures."""
     import datetime as dt
 
-    from postcurate.pii.defaults import DEFAULT_DETECTORS_YAML
+    from postcurate.resources import data_dir
 
     if detectors_path:
-        detectors_file, detectors_bytes = detectors_path, Path(detectors_path).read_bytes()
+        detectors_file = Path(detectors_path)
     elif DEFAULT_DETECTORS.is_file():
-        detectors_file, detectors_bytes = str(DEFAULT_DETECTORS), DEFAULT_DETECTORS.read_bytes()
+        detectors_file = DEFAULT_DETECTORS
     else:
-        detectors_file, detectors_bytes = "built-in", DEFAULT_DETECTORS_YAML.encode("utf-8")
+        detectors_file = data_dir("conf") / "detectors.yaml"  # the shipped settings, as default_detectors() reads them
     commit, dirty = _git_commit()
     return {
         "format": 1,
@@ -286,8 +286,8 @@ def measurement(report: dict, labels: Path, records: int, detectors_path: str | 
         "code_commit": commit,
         "code_dirty": dirty,
         "eval_set": {"path": str(labels), "sha256": _sha256(labels.read_bytes()), "records": records},
-        "detectors": detectors_file,
-        "detectors_sha256": _sha256(detectors_bytes),
+        "detectors": str(detectors_file),
+        "detectors_sha256": _sha256(detectors_file.read_bytes()),
         "targets": report["targets"],
         "recall": report["recall"],
         "recall_by_class": report["recall_by_class"],

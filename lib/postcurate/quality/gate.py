@@ -139,6 +139,8 @@ def _add_suite(context, suite_file: SuiteFile):
 
 
 def _number(value: Any) -> float | int | None:
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        value = value.item()  # numpy's numbers (what Great Expectations reports on pandas frames)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return value
