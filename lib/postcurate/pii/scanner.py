@@ -19,7 +19,7 @@ from postcurate.errors import ConfigError
 from postcurate.pii.detectors import Detectors
 
 JVM_CLASS = "org.postcurate.pii.Redactors"
-# The kinds the scanner knows; a detector of any other kind runs its SQL rules as one Java regex.
+# The kinds the scanner knows (Spec.java); "pattern" is a Java regex detector.
 KINDS = ("email", "coords", "ip", "ssn", "nino", "address", "mention", "iban", "card", "nhs", "phone", "pattern")
 
 
@@ -29,9 +29,7 @@ def scanner_spec(detectors: Detectors) -> str:
     for d in detectors.detectors:
         kind, pattern = d.kind, d.pattern
         if kind not in KINDS or (kind == "pattern" and not pattern):
-            if not d.rules:
-                raise ConfigError(f"{detectors.source}: detector '{d.name}' has no pattern the scanner can run")
-            kind, pattern = "pattern", "|".join(f"(?:{r.pattern})" for r in d.rules)
+            raise ConfigError(f"{detectors.source}: detector '{d.name}' is neither a kind the scanner knows nor a pattern")
         item = {
             "name": d.name,
             "kind": kind,

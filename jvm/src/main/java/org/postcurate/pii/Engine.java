@@ -155,7 +155,6 @@ final class Engine implements Serializable {
                 number(s, i);
                 if (numeric && i >= numbersUntil) {
                     numbersUntil = numbers.runAt(s, i, 0);
-                    numbers.dottedCard(s, i);
                 }
                 while (i + 1 < n && Text.digit(v[i + 1])) {
                     i++;

@@ -119,30 +119,6 @@ final class Numbers implements java.io.Serializable {
         return run.end;
     }
 
-    /** "4974. 7290. 7077. 7865": a card number in blocks of four after dots and spaces (". " ends a run elsewhere). */
-    private static final Pattern DOTTED_CARD = Pattern.compile("[0-9]{4}(?:\\. [0-9]{4}){2,3}(?:\\. [0-9]{1,4})?(?![0-9]|\\. ?[0-9])");
-
-    /** At a number's first digit {@code p}: a card written in dotted blocks, if there is one. */
-    void dottedCard(Scan s, int p) {
-        if (e.card < 0 || p + 6 >= s.n || s.v[p + 4] != '.' || s.v[p + 5] != ' ') {
-            return;
-        }
-        int end = Shapes.match(s, DOTTED_CARD, p);
-        if (end < 0) {
-            return;
-        }
-        StringBuilder d = new StringBuilder();
-        for (int k = p; k < end; k++) {
-            if (Text.digit(s.v[k])) {
-                d.append(s.v[k]);
-            }
-        }
-        char first = d.charAt(0);
-        if (d.length() >= 13 && Checks.luhn(d) && first >= '2' && first <= '6' && !e.context[e.card].vetoed(s.v, p)) {
-            s.add(p, end, e.card);
-        }
-    }
-
     /** After a group ending at {@code i}: the start of the next group if a gap leads to one, else -1. */
     private static int gap(char[] v, int n, int i) {
         int j = i;
