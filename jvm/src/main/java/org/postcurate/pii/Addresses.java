@@ -211,6 +211,16 @@ final class Addresses {
             return true;
         }
 
+        /** A line break between token k - 1 and token k. */
+        boolean breakBefore(int k) {
+            for (int j = te[k - 1]; j < ts[k]; j++) {
+                if (v[j] == '\n') {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** A comma or a line break right after token k. */
         boolean closes(int k) {
             int end = k + 1 < count ? ts[k + 1] : ps;
@@ -357,12 +367,12 @@ final class Addresses {
         boolean suffix = false;
         int m = k + 1;
         if (before) {
-            // "Calle Mayor 10", "Rua Augusta, 1500": the name, then the number
-            while (m < t.count && m <= k + 5 && t.word(m) && !NUMBER_WORDS.contains(t.text(m))) {
+            // "Calle Mayor 10", "Rua Augusta, 1500": the name (on the same line), then the number
+            while (m < t.count && m <= k + 5 && t.word(m) && !NUMBER_WORDS.contains(t.text(m)) && !t.breakBefore(m)) {
                 m++;
             }
-            if (m == k + 1) {
-                return false;
+            if (m == k + 1 || !t.names(k + 1, m, t.lowerFrom(k))) {
+                return false; // "Oak Avenue is closed again": not a name
             }
         } else {
             // "Hauptstraße 5", "bahnhofstr. 12", "Mariahilfer Straße 48", "am ring 224": a street word in the name

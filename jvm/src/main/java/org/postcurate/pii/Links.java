@@ -170,15 +170,24 @@ final class Links {
         // What follows "tel:" is a phone number, whatever the numbering plans say: its digits and separators.
         char[] v = s.v;
         int at = m.end();
-        int end = at;
+        int end = at < s.n && v[at] == '+' ? at + 1 : at;
         int digits = 0;
         int last = at;
-        while (end < s.n && end - at < 40 && (Text.digit(v[end]) || "+-. ()/".indexOf(v[end]) >= 0)) {
+        // digits, with at most two separator characters between two of them ("(0)", ") ", " -"), never ". "
+        while (end < s.n && end - at < 40) {
             if (Text.digit(v[end])) {
                 digits++;
-                last = end + 1;
+                last = ++end;
+                continue;
             }
-            end++;
+            int gap = end;
+            while (gap < s.n && gap - end < 2 && "-. ()/".indexOf(v[gap]) >= 0 && !(v[gap] == '.' && gap + 1 < s.n && v[gap + 1] == ' ')) {
+                gap++;
+            }
+            if (gap == end || gap >= s.n || !Text.digit(v[gap])) {
+                break;
+            }
+            end = gap;
         }
         if (digits < 6 || digits > 15 || (last < s.n && Text.alnum(v[last]))) {
             return -1;

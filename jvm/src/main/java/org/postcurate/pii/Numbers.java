@@ -159,6 +159,9 @@ final class Numbers implements java.io.Serializable {
                 k++;
             }
             if (k < n && (v[k] == '-' || v[k] == '.')) {
+                if (v[k] == '.' && k + 1 < n && v[k + 1] == ' ') {
+                    return -1; // "(... 49). 000-67-3508": a sentence ends there
+                }
                 k++;
             }
             if (k < n && v[k] == ' ') {
