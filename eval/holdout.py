@@ -750,17 +750,22 @@ def g_card_unusual_writing(r):
 
 # -- IBANs
 
-IBAN_BBAN = {
+IBAN_BBAN = {  # each country's BBAN; with the country code and check digits, the ISO 13616 registry's length
     "DE": "nnnnnnnnnnnnnnnnnn", "GB": "aaaannnnnnnnnnnnnn", "FR": "nnnnnnnnnncccccccccccnn", "ES": "nnnnnnnnnnnnnnnnnnnn",
     "IT": "annnnnnnnnncccccccccccc", "NL": "aaaannnnnnnnnn", "BE": "nnnnnnnnnnnn", "AT": "nnnnnnnnnnnnnnnn",
     "CH": "nnnnncccccccccccc", "IE": "aaaannnnnnnnnnnnnn", "PT": "nnnnnnnnnnnnnnnnnnnnn", "PL": "nnnnnnnnnnnnnnnnnnnnnnnn",
     "SE": "nnnnnnnnnnnnnnnnnnnn", "NO": "nnnnnnnnnnn", "DK": "nnnnnnnnnnnnnn", "FI": "nnnnnnnnnnnnnn", "LU": "nnnccccccccccccc",
     "GR": "nnnnnnncccccccccccccccc", "CZ": "nnnnnnnnnnnnnnnnnnnn", "HR": "nnnnnnnnnnnnnnnnn", "BR": "nnnnnnnnnnnnnnnnnnnnnnnac",
-    "TR": "nnnnnncccccccccccccccc", "SA": "nncccccccccccccccccc", "AE": "nnnnnnnnnnnnnnnnnnn", "MT": "aaaannnnnccccccccccccccccccc",
+    "TR": "nnnnnncccccccccccccccc", "SA": "nncccccccccccccccccc", "AE": "nnnnnnnnnnnnnnnnnnn", "MT": "aaaannnnncccccccccccccccccc",
     "RO": "aaaacccccccccccccccc", "HU": "nnnnnnnnnnnnnnnnnnnnnnnn", "LT": "nnnnnnnnnnnnnnnn", "SK": "nnnnnnnnnnnnnnnnnnnn",
     "SI": "nnnnnnnnnnnnnnn", "IS": "nnnnnnnnnnnnnnnnnnnnnn", "LI": "nnnnncccccccccccc", "CY": "nnnnnnnncccccccccccccccc",
     "EE": "nnnnnnnnnnnnnnnn", "LV": "aaaaccccccccccccc", "BG": "aaaannnnnncccccccc",
 }
+# The registry's total lengths, written separately from the formats above so that one slip cannot hide in both.
+IBAN_LENGTH = {"DE": 22, "GB": 22, "FR": 27, "ES": 24, "IT": 27, "NL": 18, "BE": 16, "AT": 20, "CH": 21, "IE": 22, "PT": 25,
+               "PL": 28, "SE": 24, "NO": 15, "DK": 18, "FI": 18, "LU": 20, "GR": 27, "CZ": 24, "HR": 21, "BR": 29, "TR": 26,
+               "SA": 24, "AE": 23, "MT": 31, "RO": 24, "HU": 28, "LT": 20, "SK": 24, "SI": 19, "IS": 26, "LI": 21, "CY": 28,
+               "EE": 20, "LV": 21, "BG": 22}
 IBAN_LANG = {"DE": "de", "AT": "de", "CH": "de", "LI": "de", "FR": "fr", "BE": "fr", "LU": "fr", "ES": "es", "IT": "it",
              "PT": "pt", "BR": "pt", "NL": "nl", "PL": "pl", "TR": "tr", "SA": "ar", "AE": "ar"}
 
@@ -1685,6 +1690,7 @@ def assemble(r: random.Random, items: list[tuple[str, dict]], lang: str) -> str:
 def build(seed: int = SEED, per_class: int = PER_CLASS, per_kind: int = PER_KIND) -> tuple[list[dict], Counter]:
     r = random.Random(seed)
     _check_patterns()
+    assert {cc: len(f) + 4 for cc, f in IBAN_BBAN.items()} == IBAN_LENGTH
     pii_items = [(cls, typ, gen) for cls, (typ, gen) in PII_CLASSES.items() for _ in range(per_class)]
     decoy_items = [(kind, gen) for kind, gen in DECOY_KINDS.items() for _ in range(per_kind)]
     r.shuffle(pii_items); r.shuffle(decoy_items)
