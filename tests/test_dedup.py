@@ -1,0 +1,245 @@
+"""Rule 10 on hand-built frames: normalising, shingles, band keys, candidate pairs, clusters, which post is kept."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from chispa import assert_df_equality
+from factories import candidate, candidates
+from pyspark.sql import functions as F
+
+from postcurate.dedup import (
+    ComponentsDidNotConverge,
+    DedupSettings,
+    candidate_pairs,
+    cluster_sizes,
+    connected_components,
+    duplicates,
+    normalised_text,
+    register_near_duplicate_functions,
+    register_normaliser,
+    with_band_keys,
+    with_duplicate_reason,
+)
+
+SETTINGS = DedupSettings()
+
+RIVER = "Lovely walk along the river this morning, the light was amazing and the herons were out fishing by the old mill"
+BREAD = "Does anyone know a good recipe for sourdough bread without a starter? Mine keeps collapsing in the oven"
+
+
+@pytest.fixture(scope="module")
+def near(spark):
+    register_normaliser(spark)
+    return register_near_duplicate_functions(spark, SETTINGS)
+
+
+def _one(spark, column):
+    return spark.range(1).select(column.alias("v")).first()["v"]
+
+
+def _shingles(text: str, size: int = 5) -> set[str]:
+    """Python's reading of the character shingles, for comparison with the JVM's."""
+    return {text[i : i + size] for i in range(max(1, len(text) - size + 1))}
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Hello   World", "hello world"),
+        ("\u00a0 Hello\u2003\tWorld \n", "hello world"),  # no-break, em and tab spaces, line breaks
+        ("ＨＥＬＬＯ　ｗｏｒｌｄ１２３", "hello world123"),  # full-width forms (NFKC)
+        ("ﬁne ﬂour", "fine flour"),  # ligatures
+        ("zero\u200bwidth\u200djoin\u00adsoft", "zerowidthjoinsoft"),  # format characters are invisible
+        ("Write to <EMAIL> now", "write to <email> now"),  # placeholders stay (lower-cased like the rest)
+        ("ΚΑΛΗΜΈΡΑ Straße", "καλημέρα straße"),
+        ("Cafe\u0301", "café"),  # combining accent composed
+        ("", ""),
+    ],
+)
+def test_normalised_text_folds_case_width_spaces_and_invisible_characters(spark, near, raw, expected):
+    assert _one(spark, normalised_text(F.lit(raw))) == expected
+
+
+def test_normalised_text_keeps_null(spark, near):
+    assert _one(spark, normalised_text(F.lit(None).cast("string"))) is None
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (RIVER, RIVER + " today"),
+        (RIVER, RIVER.replace("herons", "ducks")),
+        (RIVER, BREAD),
+        ("短い投稿です今日は晴れ", "短い投稿です今日は雨"),
+        ("abc", "abc"),  # shorter than one shingle: the whole text is the shingle
+        ("abc", "abd"),
+    ],
+)
+def test_exact_jaccard_is_the_jaccard_of_the_character_shingle_sets(spark, near, a, b):
+    na, nb = (unicodedata.normalize("NFKC", t).lower() for t in (a, b))
+    sa, sb = _shingles(na), _shingles(nb)
+    got = _one(spark, near.jaccard(normalised_text(F.lit(a)), normalised_text(F.lit(b))))
+    assert got == pytest.approx(len(sa & sb) / len(sa | sb))
+
+
+def test_band_keys_are_one_per_band_the_same_for_the_same_text_and_none_for_an_empty_text(spark, near):
+    keys = spark.createDataFrame([(RIVER,), (RIVER,), (BREAD,), ("",)], "t string").select(near.band_keys(normalised_text(F.col("t"))).alias("k"))
+    river, again, bread, empty = [r["k"] for r in keys.collect()]
+    assert len(river) == SETTINGS.bands and river == again
+    assert not set(river) & set(bread)
+    assert empty == []
+
+
+def test_band_keys_depend_on_the_seed(spark, near):
+    other = register_near_duplicate_functions(spark, DedupSettings(seed=SETTINGS.seed + 1))
+    text = normalised_text(F.lit(RIVER))
+    assert not set(_one(spark, near.band_keys(text))) & set(_one(spark, other.band_keys(text)))
+
+
+# A small world of posts: an exact group written three ways, near copies of it, a near pair of another text,
+# and unrelated posts that share many words with them.
+WORLD = [
+    candidate("r1", RIVER, "2025-03-02"),
+    candidate("r2", RIVER.upper(), "2025-03-01"),  # the earliest: kept for the whole river cluster
+    candidate("r3", "  " + RIVER.replace(" ", "\u00a0 "), "2025-03-05"),
+    candidate("r4", RIVER.replace("herons", "egrets"), "2025-03-04"),
+    candidate("r5", RIVER + " #nofilter", "2025-03-06"),
+    candidate("b1", BREAD, "2025-04-01"),
+    candidate("b0", BREAD.replace("oven", "oven!!"), "2025-04-01"),  # same instant as b1: the smaller post_pid is kept
+    candidate("u1", "Lovely walk along the beach this evening, the sunset was amazing and the gulls were loud", "2025-03-03"),
+    candidate("u2", "Does anyone know a good dentist near the station? Mine retired last month", "2025-03-03"),
+    candidate("u3", "Write to <EMAIL> for the recipe, it is a good one", "2025-03-03"),
+]
+
+
+@pytest.fixture(scope="module")
+def world_duplicates(spark, near):
+    found = duplicates(candidates(spark, WORLD), SETTINGS, near)
+    yield found
+    found.unpersist()
+
+
+def test_exact_and_near_duplicates_go_and_the_earliest_post_of_each_cluster_stays(spark, world_duplicates):
+    expected = spark.createDataFrame(
+        [("r1", "r2", "exact"), ("r3", "r2", "exact"), ("r4", "r2", "near"), ("r5", "r2", "near"), ("b1", "b0", "near")],
+        "post_pid string, kept_pid string, kind string",
+    )
+    assert_df_equality(world_duplicates, expected, ignore_row_order=True, ignore_nullable=True)
+
+
+@pytest.mark.parametrize("layout", ["one", "many", "by_text", "reversed"])
+def test_the_kept_posts_do_not_depend_on_the_partitioning(spark, near, world_duplicates, layout):
+    df = candidates(spark, WORLD if layout != "reversed" else WORLD[::-1])
+    df = {"one": df.coalesce(1), "many": df.repartition(7), "by_text": df.repartition(3, "text"), "reversed": df.repartition(5, "post_pid")}[layout]
+    found = duplicates(df, SETTINGS, near)
+    try:
+        assert_df_equality(found, world_duplicates, ignore_row_order=True, ignore_nullable=True)
+    finally:
+        found.unpersist()
+
+
+def test_rule_10_marks_duplicates_and_leaves_other_reasons_alone(spark, near, world_duplicates):
+    rows = [*WORLD, candidate("e1", "ok", "2025-01-01", reason="empty")]
+    marked = with_duplicate_reason(candidates(spark, rows), world_duplicates)
+    got = {r["post_pid"]: r["reason"] for r in marked.collect()}
+    assert got == {p["post_pid"]: None for p in WORLD} | {"r1": "duplicate", "r3": "duplicate", "r4": "duplicate", "r5": "duplicate", "b1": "duplicate", "e1": "empty"}
+
+
+def test_cluster_sizes_count_posts_removed_and_clusters_by_size(world_duplicates):
+    sizes = cluster_sizes(world_duplicates)
+    assert (sizes["removed"], sizes["removed_exact"], sizes["removed_near"], sizes["clusters"], sizes["largest_cluster"]) == (5, 2, 3, 2, 5)
+    assert {b["sizes"]: (b["clusters"], b["posts"]) for b in sizes["cluster_sizes"]}["2"] == (1, 2)
+    assert {b["sizes"]: (b["clusters"], b["posts"]) for b in sizes["cluster_sizes"]}["3-5"] == (1, 5)
+
+
+def test_no_duplicates_gives_an_empty_frame(spark, near):
+    found = duplicates(candidates(spark, [candidate("x", RIVER), candidate("y", BREAD)]), SETTINGS, near)
+    try:
+        assert found.count() == 0 and cluster_sizes(found)["clusters"] == 0
+    finally:
+        found.unpersist()
+
+
+def test_a_pair_below_the_threshold_is_proposed_by_banding_but_not_linked(spark, near):
+    """Banding only proposes: a pair with Jaccard just under the threshold shares band keys yet stays apart."""
+    long_text = " ".join(f"word{i:03d}" for i in range(120))
+    edited = long_text[: int(len(long_text) * 0.75)] + " something else entirely here to change the ending of it"
+    j = _one(spark, near.jaccard(normalised_text(F.lit(long_text)), normalised_text(F.lit(edited))))
+    assert 0.6 < j < SETTINGS.threshold
+    strict = DedupSettings(bands=64, rows=2)  # proposes almost any pair above 0.3
+    near_strict = register_near_duplicate_functions(spark, strict)
+    df = candidates(spark, [candidate("x", long_text), candidate("y", edited)])
+    posts = df.select(F.col("post_pid"), normalised_text(F.col("text")).alias("normalised"))
+    pairs = candidate_pairs(with_band_keys(posts, near_strict), posts.select(F.xxhash64("post_pid").alias("node"), F.lit(None).alias("order")), 50)
+    try:
+        assert pairs.count() == 1
+    finally:
+        pairs.unpersist()
+    found = duplicates(df, strict, near_strict)
+    try:
+        assert found.count() == 0
+    finally:
+        found.unpersist()
+
+
+def test_a_bucket_of_50000_edited_copies_is_compared_with_its_earliest_text_only(spark, near):
+    """A viral post copied 50,000 times, each copy with its own edit: one cluster, linear work.
+
+    Copies share most band keys, so buckets hold thousands of texts; all pairs would be up to 1.25 billion.
+    Above ``max_bucket`` each text is paired with its bucket's earliest text instead: at most one pair per text
+    and band.
+    """
+    n = 50_000
+    copies = spark.range(n).select(
+        F.concat(F.lit("c"), F.lpad(F.col("id").cast("string"), 6, "0")).alias("post_pid"),
+        F.lit("x").alias("author_pid"),
+        (F.lit("2025-05-01 00:00:00").cast("timestamp") + F.make_interval(secs=F.col("id") + 1)).alias("created_at"),
+        F.concat(F.lit(RIVER + " " + BREAD + " "), F.col("id").cast("string")).alias("text"),
+        F.lit(None).cast("string").alias("reason"),
+    )
+    original = candidates(spark, [candidate("original", RIVER + " " + BREAD, "2025-05-01")])
+    df = original.unionByName(copies).repartition(4)
+    posts = df.select("post_pid", normalised_text(F.col("text")).alias("normalised"), F.struct("created_at", "post_pid").alias("order"))
+    nodes = posts.select(F.xxhash64("post_pid").alias("node"), "order")
+    pairs = candidate_pairs(with_band_keys(posts, near), nodes, SETTINGS.max_bucket)
+    try:
+        assert n <= pairs.count() <= SETTINGS.bands * n
+    finally:
+        pairs.unpersist()
+    found = duplicates(df, SETTINGS, near)
+    try:
+        assert found.count() == n
+        assert found.where(F.col("kept_pid") != "original").count() == 0
+        assert cluster_sizes(found)["cluster_sizes"][-1] == {"sizes": "1001+", "clusters": 1, "posts": n + 1}
+    finally:
+        found.unpersist()
+
+
+def _components(spark, edges, max_iterations=40) -> dict:
+    frame = spark.createDataFrame(edges, "src long, dst long")
+    result = connected_components(frame, max_iterations=max_iterations)
+    try:
+        return {r["vertex"]: r["component"] for r in result.collect()}
+    finally:
+        result.unpersist()
+
+
+def test_connected_components_of_small_graphs(spark):
+    edges = [(5, 3), (3, 9), (9, 5), (12, 11), (40, 20), (20, 30), (30, 10), (7, 7)]
+    assert _components(spark, edges) == {3: 3, 5: 3, 9: 3, 11: 11, 12: 11, 10: 10, 20: 10, 30: 10, 40: 10}
+
+
+def test_connected_components_of_a_long_chain_converge(spark):
+    """A path of 3,000 vertices in scrambled order: min-label propagation alone would need 3,000 rounds."""
+    order = [(i * 7919) % 3001 for i in range(1, 3001)]  # a permutation of 1..3000
+    chain = list(zip(order, order[1:]))
+    got = _components(spark, chain, max_iterations=40)
+    assert set(got) == set(order) and set(got.values()) == {min(order)}
+
+
+def test_connected_components_fail_loudly_when_they_do_not_settle(spark):
+    order = [(i * 7919) % 3001 for i in range(1, 3001)]
+    with pytest.raises(ComponentsDidNotConverge, match="dedup.max_iterations"):
+        _components(spark, list(zip(order, order[1:])), max_iterations=2)
