@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from postcurate.dedup.settings import DedupSettings, dedup_settings
 from postcurate.errors import ConfigError
 
 GRANULARITIES = ("day", "week", "month")
@@ -53,6 +54,7 @@ class Config:
     key_env: str
     rules: RuleSettings = field(default_factory=RuleSettings)
     output: OutputSettings = field(default_factory=OutputSettings)
+    dedup: DedupSettings = field(default_factory=DedupSettings)
     spark: dict[str, Any] = field(default_factory=dict)
     purge: dict[str, Any] = field(default_factory=dict)  # validated by postcurate.purge.purge_settings
 
@@ -110,7 +112,7 @@ def load_config(path: str | os.PathLike) -> Config:
         raise ConfigError(f"{path.name} is not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path.name}: expected a mapping of settings at the top level")
-    known = {"environment", "inputs", "output_root", "geo_rules", "detectors", "pseudonyms", "rules", "output", "spark", "purge"}
+    known = {"environment", "inputs", "output_root", "geo_rules", "detectors", "pseudonyms", "rules", "output", "dedup", "spark", "purge"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"{path.name}: unknown key(s) {', '.join(unknown)}; known keys are {', '.join(sorted(known))}")
@@ -172,6 +174,7 @@ def load_config(path: str | os.PathLike) -> Config:
         key_env=key_env,
         rules=rules,
         output=output,
+        dedup=dedup_settings(raw.get("dedup"), path),
         spark=spark,
         purge=raw.get("purge") or {},
     )

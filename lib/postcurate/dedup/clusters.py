@@ -13,9 +13,12 @@ Pure DataFrame functions over the redacted candidates (``post_pid``, ``created_a
 4. ``similar_pairs``: each candidate pair's exact Jaccard similarity, kept at or above the threshold (banding only
    proposes).
 5. ``connected_components`` (``postcurate.dedup.components``) over the similar pairs: the clusters.
-6. ``duplicates``: one row per post that goes, with the post kept in its place.
+6. ``kept_in_order``: in the keep order, a post stays unless it is a near-duplicate of a post that stays before
+   it; a cluster keeps its earliest post, and more than one only when it is a chain of edits whose ends are not
+   near-duplicates of each other.
+7. ``duplicates``: one row per post in a cluster, with the post it duplicates if it goes.
 
-Which post is kept: the earliest ``created_at``, ties by ``post_pid``, the same whatever the partitioning.
+The keep order: the earliest ``created_at``, ties by ``post_pid``; the same whatever the partitioning.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from postcurate.dedup.components import connected_components
+from postcurate.dedup.components import connected_components, kept_in_order
 from postcurate.dedup.functions import NearDuplicateFunctions, normalised_text
 from postcurate.dedup.settings import DedupSettings
 
@@ -160,9 +163,12 @@ def similar_pairs(pairs: DataFrame, texts: DataFrame, near: NearDuplicateFunctio
 
 
 def duplicates(candidates: DataFrame, settings: DedupSettings, near: NearDuplicateFunctions) -> DataFrame:
-    """``post_pid, kept_pid, kind`` ("exact" or "near") for every candidate that leaves as a duplicate; persisted
+    """``post_pid, cluster, duplicate_of, kind`` for every candidate in a cluster of two or more; persisted
     (unpersist when done).
 
+    ``cluster`` is the cluster's earliest post (clusters are the connected components of exact and near-duplicate
+    links). ``duplicate_of`` is null for a post that stays, else the post that stays of which it is a copy or a
+    near-duplicate; ``kind`` says why it goes: "exact", "near" or "chain" (see ``kept_in_order``), null if it stays.
     ``candidates``: the posts that passed rules 1 to 9 (``post_pid``, ``created_at``, ``text``), redacted.
     """
     posts = candidates.select("post_pid", "created_at", "text").transform(with_normalised_text)
@@ -179,17 +185,111 @@ def duplicates(candidates: DataFrame, settings: DedupSettings, near: NearDuplica
         )
         pairs = keep(candidate_pairs(with_band_keys(searched, near), searched.select("node", "order"), settings.max_bucket))
         edges = keep(similar_pairs(pairs, searched, near, settings.threshold))
-        clusters = keep(connected_components(edges, max_iterations=settings.max_iterations))
-        near_dupes = clusters.where(F.col("vertex") != F.col("component")).select(
-            F.col("vertex.post_pid").alias("post_pid"), F.col("component").alias("kept"), F.lit("near").alias("kind")
+        components = keep(connected_components(edges, max_iterations=settings.max_iterations))
+        linked = keep(kept_in_order(edges, components, max_rounds=settings.max_iterations))
+        near_posts = linked.select(
+            F.col("vertex.post_pid").alias("post_pid"),
+            F.col("component.post_pid").alias("cluster"),
+            F.col("duplicate_of.post_pid").alias("duplicate_of"),
+            F.when(F.col("status") == "removed", "near").when(F.col("status") == "chain", "chain").alias("kind"),
         )
-        # An exact copy of a text that is itself a near-duplicate goes in favour of that text's cluster keeper.
-        moved = clusters.select(F.col("vertex").alias("kept"), F.col("component").alias("cluster_kept"))
-        exact_final = exact.join(moved, "kept", "left").select(
-            "post_pid", F.coalesce("cluster_kept", "kept").alias("kept"), F.lit("exact").alias("kind")
+        copies = exact.select("post_pid", F.col("kept.post_pid").alias("kept_pid"))
+        # An exact copy goes in favour of its text's kept post; when that text is itself a near-duplicate, in favour
+        # of the post it duplicates (same text, same similarity).
+        keepers = copies.select(F.col("kept_pid").alias("post_pid")).distinct().join(near_posts, "post_pid", "left")
+        copies = copies.join(
+            keepers.select(F.col("post_pid").alias("kept_pid"), "cluster", F.col("duplicate_of").alias("keeper_duplicate_of")), "kept_pid"
+        ).select(
+            "post_pid",
+            F.coalesce("cluster", "kept_pid").alias("cluster"),
+            F.coalesce("keeper_duplicate_of", "kept_pid").alias("duplicate_of"),
+            F.lit("exact").alias("kind"),
         )
-        result = exact_final.unionByName(near_dupes).select("post_pid", F.col("kept.post_pid").alias("kept_pid"), "kind")
-        result = result.persist(StorageLevel.MEMORY_AND_DISK)
+        lone_keepers = keepers.where(F.col("cluster").isNull()).select(
+            "post_pid", F.col("post_pid").alias("cluster"), F.lit(None).cast("string").alias("duplicate_of"), F.lit(None).cast("string").alias("kind")
+        )
+        result = near_posts.unionByName(lone_keepers).unionByName(copies).persist(StorageLevel.MEMORY_AND_DISK)
+        result.count()
+        return result
+    finally:
+        for df in cached:
+            df.unpersist()
+
+
+def similar_pairs(pairs: DataFrame, texts: DataFrame, near: NearDuplicateFunctions, threshold: float) -> DataFrame:
+    """``src, dst`` (keep orders) of the candidate pairs whose exact Jaccard similarity is at least ``threshold``.
+
+    ``texts``: ``node, order, normalised`` of the posts searched; only those in a pair are read back.
+    """
+    involved = pairs.select(F.col("a").alias("node")).unionByName(pairs.select(F.col("b").alias("node"))).distinct()
+    involved = involved.persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        wanted = texts.join(_maybe_broadcast(involved, involved.count()), "node", "left_semi").persist(StorageLevel.MEMORY_AND_DISK)
+        wanted.count()
+    finally:
+        involved.unpersist()
+    a = wanted.select(F.col("node").alias("a"), F.col("order").alias("order_a"), F.col("normalised").alias("text_a"))
+    b = wanted.select(F.col("node").alias("b"), F.col("order").alias("order_b"), F.col("normalised").alias("text_b"))
+    checked = pairs.join(a, "a").join(b, "b").where(F.col("order_a") != F.col("order_b"))
+    similar = checked.where(near.jaccard(F.col("text_a"), F.col("text_b")) >= F.lit(threshold))
+    result = similar.select(F.col("order_a").alias("src"), F.col("order_b").alias("dst")).persist(StorageLevel.MEMORY_AND_DISK)
+    result.count()
+    wanted.unpersist()
+    return result
+
+
+def duplicates(candidates: DataFrame, settings: DedupSettings, near: NearDuplicateFunctions) -> DataFrame:
+    """``post_pid, cluster, duplicate_of, kind`` for every candidate in a cluster of two or more; persisted
+    (unpersist when done).
+
+    ``cluster`` is the cluster's earliest post (clusters are the connected components of exact and near-duplicate
+    links). ``duplicate_of`` is null for a post that stays, else the post that stays of which it is a copy or a
+    near-duplicate; ``kind`` says why it goes: "exact", "near" or "chain" (see ``kept_in_order``), null if it stays.
+    ``candidates``: the posts that passed rules 1 to 9 (``post_pid``, ``created_at``, ``text``), redacted.
+    """
+    posts = candidates.select("post_pid", "created_at", "text").transform(with_normalised_text)
+    cached: list[DataFrame] = []
+
+    def keep(df: DataFrame) -> DataFrame:
+        cached.append(df.persist(StorageLevel.MEMORY_AND_DISK))
+        return df
+
+    try:
+        exact = keep(exact_duplicates(posts))
+        searched = posts.join(_maybe_broadcast(exact.select("post_pid"), exact.count()), "post_pid", "left_anti").select(
+            _node(F.col("post_pid")).alias("node"), keep_order().alias("order"), "post_pid", "normalised"
+        )
+        pairs = keep(candidate_pairs(with_band_keys(searched, near), searched.select("node", "order"), settings.max_bucket))
+        edges = keep(similar_pairs(pairs, searched, near, settings.threshold))
+        components = keep(connected_components(edges, max_iterations=settings.max_iterations))
+        linked = keep(kept_in_order(edges, components, max_rounds=settings.max_iterations))
+        near_posts = linked.select(
+            F.col("vertex").alias("order"),
+            F.col("component").alias("cluster"),
+            "duplicate_of",
+            F.when(F.col("status") != "kept", F.col("status")).alias("kind"),
+        ).withColumn("kind", F.when(F.col("kind") == "removed", "near").otherwise(F.col("kind")))
+        # An exact copy goes in favour of its text's kept post; when that text is itself a near-duplicate, in favour
+        # of the post it duplicates (same text, same similarity).
+        exact_keepers = exact.select(F.col("kept").alias("order")).distinct()
+        keepers = exact_keepers.join(near_posts, "order", "left").select(
+            "order", F.coalesce("cluster", "order").alias("cluster"), "duplicate_of", "kind"
+        )
+        copies = exact.join(
+            keepers.select(F.col("order").alias("kept"), "cluster", F.col("duplicate_of").alias("keeper_duplicate_of")), "kept"
+        ).select(
+            F.struct(F.lit(None).cast("timestamp").alias("created_at"), F.col("post_pid")).alias("order"),
+            "cluster",
+            F.coalesce("keeper_duplicate_of", "kept").alias("duplicate_of"),
+            F.lit("exact").alias("kind"),
+        )
+        everyone = near_posts.unionByName(keepers.join(near_posts.select("order"), "order", "left_anti")).unionByName(copies)
+        result = everyone.select(
+            F.col("order.post_pid").alias("post_pid"),
+            F.col("cluster.post_pid").alias("cluster"),
+            F.col("duplicate_of.post_pid").alias("duplicate_of"),
+            "kind",
+        ).persist(StorageLevel.MEMORY_AND_DISK)
         result.count()
         return result
     finally:
@@ -199,7 +299,7 @@ def duplicates(candidates: DataFrame, settings: DedupSettings, near: NearDuplica
 
 def with_duplicate_reason(candidates: DataFrame, duplicates_found: DataFrame) -> DataFrame:
     """Rule 10: ``reason`` becomes "duplicate" for the candidates in ``duplicates_found`` still kept so far."""
-    gone = duplicates_found.select("post_pid", F.lit(True).alias("_duplicate"))
+    gone = duplicates_found.where(F.col("duplicate_of").isNotNull()).select("post_pid", F.lit(True).alias("_duplicate"))
     return (
         candidates.join(gone, "post_pid", "left")
         .withColumn("reason", F.when(F.col("reason").isNull() & F.coalesce(F.col("_duplicate"), F.lit(False)), F.lit("duplicate")).otherwise(F.col("reason")))
@@ -212,18 +312,21 @@ def _bin_name(low: int, high: int | None) -> str:
 
 
 def cluster_sizes(duplicates_found: DataFrame) -> dict:
-    """Posts removed (exact, near) and the distribution of cluster sizes (posts per cluster, the kept one
-    included), aggregated in Spark: only a count per kind and per distinct size reach the driver."""
+    """Posts removed (by kind) and the distribution of cluster sizes (posts per cluster, kept ones included),
+    aggregated in Spark: only a count per kind and per distinct size reach the driver."""
     kinds = {r["kind"]: r["count"] for r in duplicates_found.groupBy("kind").count().collect()}
-    per_size = duplicates_found.groupBy("kept_pid").agg((F.count(F.lit(1)) + 1).alias("size")).groupBy("size").count().collect()
+    per_size = duplicates_found.groupBy("cluster").agg(F.count(F.lit(1)).alias("size")).groupBy("size").count().collect()
     bins = []
     for low, high in CLUSTER_SIZE_BINS:
         inside = [r for r in per_size if r["size"] >= low and (high is None or r["size"] <= high)]
         bins.append({"sizes": _bin_name(low, high), "clusters": sum(r["count"] for r in inside), "posts": sum(r["size"] * r["count"] for r in inside)})
+    removed = {k: int(v) for k, v in kinds.items() if k is not None}
     return {
-        "removed": int(sum(kinds.values())),
-        "removed_exact": int(kinds.get("exact", 0)),
-        "removed_near": int(kinds.get("near", 0)),
+        "removed": sum(removed.values()),
+        "removed_exact": removed.get("exact", 0),
+        "removed_near": removed.get("near", 0),
+        "removed_chain": removed.get("chain", 0),
+        "kept_from_clusters": int(kinds.get(None, 0)),
         "clusters": sum(b["clusters"] for b in bins),
         "largest_cluster": max((r["size"] for r in per_size), default=0),
         "cluster_sizes": bins,

@@ -90,3 +90,59 @@ def connected_components(edges: DataFrame, *, max_iterations: int) -> DataFrame:
         return result
     finally:
         current.unpersist()
+
+
+def kept_in_order(edges: DataFrame, components: DataFrame, *, max_rounds: int) -> DataFrame:
+    """Which vertices of a graph of near-duplicate links stay: ``vertex, component, status, duplicate_of``.
+
+    The sequential rule, in the keep order: a vertex stays (``status`` "kept") unless it is linked to a vertex
+    that stays before it; then it goes ("removed", ``duplicate_of`` the earliest such vertex). So every vertex that
+    goes is a near-duplicate of one that stays, as the contract puts it, and a chain of edits (A~B, B~C, A and C
+    apart) keeps A and C. Computed in rounds, in parallel: in each round every undecided vertex with no undecided
+    neighbour before it stays, and its undecided neighbours go; that is exactly the sequential outcome, and a
+    component's earliest vertex always stays in the first round. A cluster that is still undecided after
+    ``max_rounds`` rounds (a chain of many edits, each a near-duplicate of the one before) loses its undecided
+    vertices as "chain" duplicates of its earliest vertex: out rather than in, and counted.
+
+    ``edges``: ``src, dst`` (undirected); ``components``: ``vertex, component`` for the same vertices.
+    """
+    both = _detached(
+        edges.select(F.col("src").alias("u"), F.col("dst").alias("v")).unionByName(edges.select(F.col("dst").alias("u"), F.col("src").alias("v"))).distinct()
+    ).persist(StorageLevel.MEMORY_AND_DISK)
+    state = _detached(components.select("vertex", "component", F.lit(None).cast("string").alias("status"))).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        undecided_left = state.count()
+        for _ in range(max_rounds):
+            if not undecided_left:
+                break
+            undecided = state.where(F.col("status").isNull()).select("vertex")
+            u_open = undecided.select(F.col("vertex").alias("u"))
+            v_open = undecided.select(F.col("vertex").alias("v"))
+            open_links = both.join(u_open, "u").join(v_open, "v")
+            blocked = open_links.where(F.col("u") < F.col("v")).select(F.col("v").alias("vertex")).distinct()
+            staying = undecided.join(blocked, "vertex", "left_anti")
+            going = open_links.join(staying.select(F.col("vertex").alias("u")), "u").select(F.col("v").alias("vertex")).distinct()
+            decided = staying.withColumn("_now", F.lit("kept")).unionByName(going.withColumn("_now", F.lit("removed")))
+            updated = _detached(
+                state.join(decided, "vertex", "left").select("vertex", "component", F.coalesce("status", "_now").alias("status"))
+            ).persist(StorageLevel.MEMORY_AND_DISK)
+            undecided_left = updated.where(F.col("status").isNull()).count()
+            state.unpersist()
+            state = updated
+        kept = state.where(F.col("status") == "kept").select(F.col("vertex").alias("u"))
+        first_kept = both.join(kept, "u").groupBy(F.col("v").alias("vertex")).agg(F.min("u").alias("first_kept"))
+        result = (
+            state.join(first_kept, "vertex", "left")
+            .select(
+                "vertex",
+                "component",
+                F.coalesce("status", F.lit("chain")).alias("status"),
+                F.when(F.col("status") == "removed", F.col("first_kept")).when(F.col("status").isNull(), F.col("component")).alias("duplicate_of"),
+            )
+            .persist(StorageLevel.MEMORY_AND_DISK)
+        )
+        result.count()
+        return result
+    finally:
+        state.unpersist()
+        both.unpersist()
