@@ -38,6 +38,16 @@ TEST_KEY = b"tk-7f3a9c2e5b8d1f4a6c0e9b2d7a5f3c8e1b4d"  # random-looking: config.
 REFERENCE_AS_OF = "2026-11-01T00:00:00+00:00"
 
 
+def full_device_error() -> OSError:
+    """A real ENOSPC from the kernel: /dev/full refuses every write."""
+    try:
+        with open("/dev/full", "wb") as full:
+            full.write(b"x" * 8192)
+    except OSError as exc:
+        return exc
+    raise AssertionError("/dev/full took a write")
+
+
 def write_config(folder, lake, output_root, **overrides) -> "Path":
     """A run config for tests: the shipped geo rules and detectors, the given lake and output root."""
     from pathlib import Path

@@ -123,9 +123,11 @@ def test_spark_submit_without_the_jvm_classes_says_what_to_pass(dist, tmp_path, 
            "POSTCURATE_TEST_KEY": TEST_KEY.decode(), "SPARK_LOCAL_IP": "127.0.0.1"}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr[-3000:]
-    errors = [line for line in proc.stderr.splitlines() if line.startswith("postcurate: error:")]
-    assert len(errors) == 1 and fix in errors[0], proc.stderr[-3000:]
-    assert "Traceback" not in proc.stderr and "JavaPackage" not in proc.stderr
+    # spark-submit runs the Python driver with its stderr merged into its own stdout.
+    output = proc.stdout + proc.stderr
+    errors = [line for line in output.splitlines() if line.startswith("postcurate: error:")]
+    assert len(errors) == 1 and fix in errors[0], output[-3000:]
+    assert "Traceback" not in output and "JavaPackage" not in output and "Exception" not in output, output[-3000:]
 
 
 def test_driver_and_executors_run_the_shipped_wheel(cluster, dist, tmp_path):

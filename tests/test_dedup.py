@@ -9,9 +9,9 @@ from chispa import assert_df_equality
 from factories import candidate, candidates
 from pyspark.sql import functions as F
 
+from postcurate.config import DedupSettings
 from postcurate.dedup import (
     ComponentsDidNotConverge,
-    DedupSettings,
     candidate_pairs,
     cluster_sizes,
     connected_components,

@@ -39,5 +39,5 @@ def test_dag_skips_on_nothing_new_and_never_overlaps():
 
 def test_cluster_config_leaves_master_and_delta_to_spark_submit():
     config = load_config(REPO / "conf" / "cluster.yaml")
-    assert config.spark.get("delta_from_submit") is True
-    assert "master" not in config.spark
+    assert config.spark.delta_from_submit is True
+    assert config.spark.master is None

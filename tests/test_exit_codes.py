@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 
 import postcurate.job
 import postcurate.session
-from conftest import TEST_KEY, write_config
+from conftest import TEST_KEY, full_device_error, write_config
 from postcurate import errors
 from postcurate.cli import main
 from postcurate.job import RunResult
@@ -81,6 +82,23 @@ def test_input_error_is_2_with_one_line_and_no_stack(cli):
     assert [line for line in result.stderr.splitlines() if not line.startswith("{")] == [
         "postcurate: error: input table 'posts' is not a Delta table"
     ]
+
+
+def test_a_full_disk_mid_run_is_exit_6_in_one_line(cli):
+    result = cli(full_device_error())
+    assert result.exit_code == errors.EXIT_IO_ERROR
+    assert "Traceback" not in result.stderr
+    assert [line for line in result.stderr.splitlines() if not line.startswith("{")] == [
+        "postcurate: error: storage: a path the file system did not name (under output_root, or Spark's local folders): "
+        "no space left on device; free space on that file system, or point output_root at a larger one"
+    ]
+    assert '"outcome": "storage_error"' in result.stderr
+
+
+def test_an_os_error_that_is_not_the_file_system_refusing_stays_a_bug(cli):
+    result = cli(FileNotFoundError(errno.ENOENT, "No such file or directory", "/tmp/nowhere/manifest.json"))
+    assert result.exit_code == errors.EXIT_INTERNAL_ERROR
+    assert "Traceback (most recent call last)" in result.stderr and "internal error" in result.stderr
 
 
 def test_our_own_bug_is_1_with_its_stack_trace(cli):

@@ -15,7 +15,7 @@ from pyspark.sql import functions as F
 from postcurate.cli import main
 from postcurate.config import load_config
 from postcurate.errors import ConfigError
-from postcurate.purge import KeyMismatchError, SnapshotNotFoundError, gc, purge, purge_settings, read_audit
+from postcurate.purge import KeyMismatchError, SnapshotNotFoundError, gc, purge, read_audit
 from postcurate.purge.index import read_valid_index
 
 
@@ -153,8 +153,9 @@ def test_user_mistakes_end_in_one_clear_message(spark, copy):
         purge(spark, config, key=b"another-key-0123456789abcdef0123456789")
     with pytest.raises(SnapshotNotFoundError, match="no published snapshot nope"):
         purge(spark, config, key=TEST_KEY, snapshot_ids=["nope"])
+    (p.folder / "bad").mkdir()  # not p.folder: its config.yaml is the one the commands below use
     with pytest.raises(ConfigError, match="purge.retention_hours"):
-        purge_settings(load_config(write_config(p.folder, p.lake, p.out, purge__retention_hours=-1)))
+        load_config(write_config(p.folder / "bad", p.lake, p.out, purge__retention_hours=-1))
     result = CliRunner().invoke(main, ["purge", "--config", str(p.config_path), "--snapshot", "x", "--all-published"])
     assert result.exit_code == 2 and "either --snapshot ID or --all-published" in result.output
     result = CliRunner().invoke(main, ["purge", "--config", str(p.config_path), "--gc"])

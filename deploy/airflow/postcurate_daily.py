@@ -11,8 +11,9 @@ The cut-off of each run is the end of its data interval, ``{{ data_interval_end 
 
 Exit codes (``postcurate.errors``): 0 published -> success; 3 nothing new (this snapshot already exists) -> skipped,
 not failed (``skip_on_exit_code``); 5 another run holds the lock -> failed, and retried after ``retry_delay``;
-2 configuration or input error, 4 quality gate failed, 1 internal error -> failed (retries will not fix 2 or 4:
-someone has to look).
+2 configuration or input error, 4 quality gate failed, 6 storage error (output root full, read-only or not writable),
+1 internal error -> failed (retries will not fix 2 or 4: someone has to look; 6 needs space freed or the mount fixed
+first, after which a retry or a clear-and-rerun succeeds).
 
 Deployment-specific values come from Airflow Variables so this file needs no edits:
 ``postcurate_spark_master`` (spark://host:7077), ``postcurate_home`` (where dist/, jobs/curate.py and the config

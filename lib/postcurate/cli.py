@@ -14,6 +14,7 @@ import click
 from postcurate import logs
 from postcurate.errors import (
     EXIT_INTERNAL_ERROR,
+    EXIT_IO_ERROR,
     EXIT_LOCKED,
     EXIT_NOTHING_NEW,
     EXIT_PUBLISHED,
@@ -26,7 +27,9 @@ from postcurate.errors import (
 class _Group(click.Group):
     """Ends every command with a documented exit code (``postcurate.errors``), whatever happened.
 
-    A user's mistake is one line on stderr and its code; our own bugs keep their stack trace and exit 1.
+    A user's mistake is one line on stderr and its code; so is the file system refusing a write (a full disk, a
+    read-only mount: exit 6, ``postcurate.storage``), whether Python or Spark's tasks met it. Our own bugs keep their
+    stack trace and exit 1.
     """
 
     def invoke(self, ctx):
@@ -40,10 +43,17 @@ class _Group(click.Group):
             raise  # click's own usage errors (exit 2) and exits
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else EXIT_INTERNAL_ERROR
-        except Exception:
-            traceback.print_exc()
-            click.echo("postcurate: internal error: a bug in postcurate, not in the config or the data (stack trace above)", err=True)
-            code = EXIT_INTERNAL_ERROR
+        except Exception as exc:
+            from postcurate.storage import storage_error
+
+            refused = storage_error(exc)
+            if refused is not None:
+                click.echo(f"postcurate: error: {refused}", err=True)
+                code = refused.exit_code
+            else:
+                traceback.print_exc()
+                click.echo("postcurate: internal error: a bug in postcurate, not in the config or the data (stack trace above)", err=True)
+                code = EXIT_INTERNAL_ERROR
         logs.event("run_end", command=ctx.invoked_subcommand, exit_code=code, outcome=OUTCOMES.get(code, "unknown"))
         sys.exit(code)
 
@@ -54,6 +64,7 @@ OUTCOMES = {
     EXIT_USER_ERROR: "config_or_input_error",
     EXIT_QUALITY_GATE_FAILED: "quality_gate_failed",
     EXIT_LOCKED: "locked",
+    EXIT_IO_ERROR: "storage_error",
     EXIT_INTERNAL_ERROR: "internal_error",
 }
 
@@ -95,6 +106,18 @@ def seed(out: str, posts: int, users: int | None, objection_rate: float, seed: i
     )
 
 
+def _checked_before_spark(config):
+    """The files a run reads besides its tables (geo rules, detectors) and the output root, checked before Spark
+    starts: a mistake there fails in a second, not after a minute of JVM start-up and reading."""
+    from postcurate.pii import load_detectors
+    from postcurate.rules.geo import load_geo_rules
+    from postcurate.storage import check_writable
+
+    geo, detectors = load_geo_rules(config.geo_rules), load_detectors(config.detectors)
+    check_writable(config.output_root)
+    return geo, detectors
+
+
 def _run(config_path: str, as_of: str | None, key: bytes | None = None):
     from postcurate.config import load_config
     from postcurate.job import parse_as_of, run, utc_now
@@ -102,6 +125,7 @@ def _run(config_path: str, as_of: str | None, key: bytes | None = None):
     from postcurate.session import build_spark_from_config
 
     config = load_config(config_path)
+    geo, detectors = _checked_before_spark(config)
     now = utc_now()
     cutoff = parse_as_of(as_of, now)
     key = key or config.key()
@@ -109,7 +133,7 @@ def _run(config_path: str, as_of: str | None, key: bytes | None = None):
     with run_lock(config.output_root):
         logs.event("run_start", environment=config.environment, as_of=cutoff.isoformat())
         spark = build_spark_from_config(config)
-        return run(spark, config, key=key, as_of=cutoff, now=now)
+        return run(spark, config, key=key, as_of=cutoff, now=now, geo=geo, detectors=detectors)
 
 
 def _summary(result) -> str:
@@ -157,6 +181,7 @@ def demo(config_path: str | None, posts: int) -> None:
 
     config_path = config_path or str(Path(__file__).resolve().parents[2] / "conf" / "local.yaml")
     config = load_config(config_path)
+    _checked_before_spark(config)
     key_value = os.environ.get(config.key_env)
     if not key_value:
         key_value = secrets.token_hex(32)

@@ -9,6 +9,7 @@ EXIT_QUALITY_GATE_FAILED = 4
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
 EXIT_LOCKED = 5
+EXIT_IO_ERROR = 6
 
 
 class PostcurateError(Exception):
@@ -39,3 +40,12 @@ class LockedError(PostcurateError):
     """Another run holds the output root's lock."""
 
     exit_code = EXIT_LOCKED
+
+
+class StorageError(PostcurateError):
+    """The file system refused a write: disk full, read-only, no permission, or a path under a regular file.
+
+    Not a bug and not a mistake in the config's values: the operator fixes the storage (``postcurate.storage``).
+    """
+
+    exit_code = EXIT_IO_ERROR

@@ -157,16 +157,19 @@ def run(
     key: bytes,
     as_of: dt.datetime | None = None,
     now: dt.datetime | None = None,
+    geo: GeoRules | None = None,
+    detectors: Detectors | None = None,
 ) -> RunResult:
     """Build, check and publish one snapshot as of ``as_of`` (default: now).
 
+    ``geo`` and ``detectors`` are the config's files, loaded by the caller before it started Spark (default: load them).
     Raises ``QualityGateError`` (nothing published) when an expectation fails.
     """
     started = time.time()
     now = now or utc_now()
     as_of = as_of or now
-    geo = load_geo_rules(config.geo_rules)
-    detectors = load_detectors(config.detectors)
+    geo = geo if geo is not None else load_geo_rules(config.geo_rules)
+    detectors = detectors if detectors is not None else load_detectors(config.detectors)
     pseudonyms = keyed_pseudonyms(spark, key)  # the key goes to the JVM function that holds it; not kept here
     tables = read_inputs(spark, config)
     check_fresh(tables["objections"], config.rules.objections_max_staleness_hours, now)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterator
 
 from postcurate.errors import ConfigError, LockedError
+from postcurate.storage import refusals_named
 
 LOCK_FILE = ".lock"
 
@@ -43,11 +44,9 @@ def run_lock(output_root: str | os.PathLike) -> Iterator[Path]:
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", root):
         raise ConfigError(f"output_root {root} is not a file system path; a run needs a POSIX file system to lock and publish on")
     path = Path(root) / LOCK_FILE
-    try:
+    with refusals_named(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise ConfigError(f"cannot create the run lock {path}: {exc.strerror}; check output_root in the config") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -95,15 +95,24 @@ def build_spark(
             settings["spark.jars.packages"] = delta_package()
     for key, value in settings.items():
         builder = builder.config(key, str(value).lower() if isinstance(value, bool) else str(value))
+    if delta_from_submit:
+        # spark-submit started the JVM before this process: check its classpath before the session exists, or
+        # Spark logs a stack trace for the Delta extension it cannot load before we get to say what to pass.
+        from pyspark import SparkContext
+
+        SparkContext._ensure_initialized()
+        for class_name, what in REQUIRED_CLASSES:
+            _require(SparkContext._jvm, class_name, what)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
-    require_jvm_class(spark, DELTA_CLASS, "Delta Lake's classes")
-    require_jvm_class(spark, OWN_CLASS, "postcurate's JVM functions")
+    for class_name, what in REQUIRED_CLASSES:
+        require_jvm_class(spark, class_name, what)
     return spark
 
 
 DELTA_CLASS = "io.delta.tables.DeltaTable"
 OWN_CLASS = "org.postcurate.spark.Pseudonyms"
+REQUIRED_CLASSES = ((DELTA_CLASS, "Delta Lake's classes"), (OWN_CLASS, "postcurate's JVM functions"))
 
 
 def _own_jar() -> str:
@@ -129,7 +138,11 @@ def _fix_for(class_name: str) -> str:
 def require_jvm_class(spark: SparkSession, class_name: str, what: str) -> None:
     """Stop with one clear line when ``class_name`` is not on the driver's classpath (py4j would otherwise hand back
     a package object, and the first call fail with "'JavaPackage' object is not callable")."""
-    found = spark._jvm
+    _require(spark._jvm, class_name, what)
+
+
+def _require(jvm, class_name: str, what: str) -> None:
+    found = jvm
     for part in class_name.split("."):
         found = getattr(found, part)
     if not isinstance(found, JavaClass):
@@ -137,12 +150,12 @@ def require_jvm_class(spark: SparkSession, class_name: str, what: str) -> None:
 
 
 def build_spark_from_config(config, app_name: str = "postcurate") -> SparkSession:
-    """Build the session a config file asks for (its ``spark:`` section)."""
-    spark_conf = dict(config.spark)
+    """Build the session a config file asks for (its ``spark:`` section, ``postcurate.config.SparkSettings``)."""
+    settings = config.spark
     return build_spark(
         app_name=app_name,
-        master=spark_conf.pop("master", None),
-        conf=spark_conf.pop("conf", None),
-        jars=spark_conf.pop("jars", None),
-        delta_from_submit=bool(spark_conf.pop("delta_from_submit", False)),
+        master=settings.master,
+        conf=settings.conf,
+        jars=settings.jars,
+        delta_from_submit=settings.delta_from_submit,
     )

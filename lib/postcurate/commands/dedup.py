@@ -18,7 +18,7 @@ from postcurate.errors import ConfigError
 
 
 def _settings(config_path: str | None, overrides: dict):
-    from postcurate.dedup import DedupSettings
+    from postcurate.config import DedupSettings
 
     if config_path:
         from postcurate.config import load_config
@@ -26,11 +26,12 @@ def _settings(config_path: str | None, overrides: dict):
         settings = load_config(config_path).dedup
     else:
         settings = DedupSettings()
-    given = {k: v for k, v in overrides.items() if v is not None}
-    try:
-        return replace(settings, **given)
-    except ValueError as exc:
-        raise ConfigError(f"dedup-eval: {exc}") from None
+    shingle = {k: overrides.pop(f"shingle_{k}") for k in ("unit", "size")}
+    settings = replace(settings, shingle=replace(settings.shingle, **{k: v for k, v in shingle.items() if v is not None}))
+    settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+    if settings.bands * settings.rows > 4096:
+        raise ConfigError(f"dedup-eval: bands x rows must be at most 4096 hash values, got {settings.bands * settings.rows}")
+    return settings
 
 
 @click.command("dedup-eval")
@@ -73,7 +74,7 @@ def dedup_eval(labels_path: str, config_path: str | None, as_json: bool, **overr
 def format_report(report: dict) -> str:
     s = report["settings"]
     lines = [
-        f"{s['shingle_unit']} shingles of {s['shingle_size']}, {s['bands']} bands x {s['rows']} rows, threshold {s['threshold']}",
+        f"{s['shingle']['unit']} shingles of {s['shingle']['size']}, {s['bands']} bands x {s['rows']} rows, threshold {s['threshold']}",
         f"{report['pairs']} pairs scored, {report['pairs_at_or_above_threshold']} with Jaccard >= {s['threshold']}",
         "",
     ]

@@ -22,12 +22,15 @@ def purge(config_path: str, snapshot_ids: tuple[str, ...], all_published: bool, 
     """
     from postcurate.config import load_config
     from postcurate.purge import gc, purge as run_purge
+    from postcurate.rules.geo import load_geo_rules
     from postcurate.runlock import run_lock
     from postcurate.session import build_spark_from_config
+    from postcurate.storage import check_writable
 
     if snapshot_ids and all_published:
         raise ConfigError("give either --snapshot ID or --all-published, not both")
     config = load_config(config_path)
+    check_writable(config.output_root)
     if gc_only:
         if snapshot_ids:
             raise ConfigError("--gc cleans every published snapshot; it takes no --snapshot")
@@ -36,6 +39,7 @@ def purge(config_path: str, snapshot_ids: tuple[str, ...], all_published: bool, 
         click.echo(f"gc: removed {len(removed)} file(s) or folder(s)")
         return
     key = config.key()
+    load_geo_rules(config.geo_rules)  # checked before Spark starts (the purge reads it again)
     spark = build_spark_from_config(config, app_name="postcurate-purge")
     # A purge rewrites published snapshots: it must not interleave with a run (or another purge) on the same root.
     with run_lock(config.output_root):

@@ -25,16 +25,13 @@ from postcurate.dedup.functions import (
     register_near_duplicate_functions,
     register_normaliser,
 )
-from postcurate.dedup.settings import DedupSettings, dedup_settings
 
 __all__ = [
     "ComponentsDidNotConverge",
-    "DedupSettings",
     "NearDuplicateFunctions",
     "candidate_pairs",
     "cluster_sizes",
     "connected_components",
-    "dedup_settings",
     "duplicates",
     "exact_duplicates",
     "keep_order",

@@ -18,6 +18,7 @@ The S-curve is the share of pairs proposed by banding per bin of Jaccard similar
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from pyspark.sql import Column, DataFrame
@@ -25,7 +26,7 @@ from pyspark.sql import functions as F
 
 from postcurate.dedup.clusters import candidate_pairs, duplicates, with_band_keys, with_normalised_text
 from postcurate.dedup.functions import NearDuplicateFunctions
-from postcurate.dedup.settings import DedupSettings
+from postcurate.config import DedupSettings
 
 LABELS_SCHEMA = "id string, group string, lang string, kind string, text string, changed int, jaccard double"
 # The targets: recall of pairs at least this far above the threshold, precision counting pairs down to this far
@@ -186,7 +187,7 @@ def summary(scored: DataFrame, settings: DedupSettings) -> dict:
         for b in bins
     ]
     return {
-        "settings": settings.to_dict(),
+        "settings": dataclasses.asdict(settings),
         "pairs": r["pairs"],
         "pairs_at_or_above_threshold": r["true_at"],
         "targets": {recall_key: recall_target, precision_key: precision_target},

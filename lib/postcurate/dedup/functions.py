@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pyspark.sql import Column, SparkSession
 from pyspark.sql import functions as F
 
-from postcurate.dedup.settings import DedupSettings
+from postcurate.config import DedupSettings
 
 NORMALISER = "postcurate_normalised_text"
 _JVM_CLASS = "org.postcurate.dedup.Dedup"
@@ -65,9 +65,9 @@ def register_near_duplicate_functions(spark: SparkSession, settings: DedupSettin
 
     The names carry a digest of the settings, so two settings in one session never shadow each other.
     """
-    shingling = {k: getattr(settings, k) for k in ("shingle_unit", "shingle_size", "bands", "rows", "seed")}
+    shingling = {"unit": settings.shingle.unit, "size": settings.shingle.size, "bands": settings.bands, "rows": settings.rows, "seed": settings.seed}
     prefix = "postcurate_minhash_" + hashlib.sha256(json.dumps(shingling, sort_keys=True).encode()).hexdigest()[:12]
     _entry(spark).registerNearDuplicates(
-        spark._jsparkSession, prefix, settings.shingle_unit, settings.shingle_size, settings.bands, settings.rows, settings.seed
+        spark._jsparkSession, prefix, settings.shingle.unit, settings.shingle.size, settings.bands, settings.rows, settings.seed
     )
     return NearDuplicateFunctions(prefix)

@@ -26,8 +26,8 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import DataType, StructType
 
 import postcurate
-from postcurate.config import Config
-from postcurate.errors import ConfigError, PostcurateError, QualityGateError
+from postcurate.config import Config, PurgeSettings
+from postcurate.errors import PostcurateError, QualityGateError
 from postcurate.lake import read_pinned
 from postcurate.pseudonyms import Pseudonyms, key_fingerprint, keyed_pseudonyms
 from postcurate.purge import audit as audit_log
@@ -63,23 +63,9 @@ class KeyMismatchError(PostcurateError):
     """The run's key is not the key a snapshot's pseudonyms were made with: its objectors cannot be found."""
 
 
-@dataclass(frozen=True)
-class PurgeSettings:
-    retention_hours: float = 168.0
-
-
 def purge_settings(config: Config) -> PurgeSettings:
-    """The ``purge:`` section of the config (``retention_hours``: how long replaced files stay for older readers)."""
-    raw = getattr(config, "purge", None) or {}
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{config.path.name}: 'purge' must be a mapping")
-    unknown = sorted(set(raw) - {"retention_hours"})
-    if unknown:
-        raise ConfigError(f"{config.path.name}: unknown key(s) purge.{', purge.'.join(unknown)}; known: purge.retention_hours")
-    hours = raw.get("retention_hours", PurgeSettings.retention_hours)
-    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 <= hours <= 24 * 366:
-        raise ConfigError(f"{config.path.name}: 'purge.retention_hours' must be a number of hours between 0 and {24 * 366}, got {hours!r}")
-    return PurgeSettings(retention_hours=float(hours))
+    """The ``purge:`` section of the config (validated with the rest of it by ``postcurate.config.load_config``)."""
+    return config.purge
 
 
 @dataclass
