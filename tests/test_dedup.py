@@ -123,10 +123,45 @@ def world_duplicates(spark, near):
 
 def test_exact_and_near_duplicates_go_and_the_earliest_post_of_each_cluster_stays(spark, world_duplicates):
     expected = spark.createDataFrame(
-        [("r1", "r2", "exact"), ("r3", "r2", "exact"), ("r4", "r2", "near"), ("r5", "r2", "near"), ("b1", "b0", "near")],
-        "post_pid string, kept_pid string, kind string",
+        [
+            ("r2", "r2", None, None),
+            ("r1", "r2", "r2", "exact"),
+            ("r3", "r2", "r2", "exact"),
+            ("r4", "r2", "r2", "near"),
+            ("r5", "r2", "r2", "near"),
+            ("b0", "b0", None, None),
+            ("b1", "b0", "b0", "near"),
+        ],
+        "post_pid string, cluster string, duplicate_of string, kind string",
     )
     assert_df_equality(world_duplicates, expected, ignore_row_order=True, ignore_nullable=True)
+
+
+def _edited(words: list[str], start: int, count: int, tag: str) -> list[str]:
+    return words[:start] + [f"{tag}{i:03d}" for i in range(count)] + words[start + count :]
+
+
+def test_a_chain_of_edits_keeps_both_ends_when_they_are_not_near_duplicates(spark, near):
+    """A ~ B and B ~ C, but A and C are further apart: B goes as a duplicate of A, and C stays, since the only
+    earlier post it is a near-duplicate of has gone (the contract: a duplicate of a post that is kept)."""
+    words = [f"word{i:03d}" for i in range(200)]
+    a = words
+    b = _edited(a, 170, 20, "late")
+    c = _edited(b, 10, 20, "early")
+    texts = {name: " ".join(w) for name, w in (("a", a), ("b", b), ("c", c))}
+
+    def j(x, y):
+        return _one(spark, near.jaccard(normalised_text(F.lit(texts[x])), normalised_text(F.lit(texts[y]))))
+
+    assert j("a", "b") >= SETTINGS.threshold and j("b", "c") >= SETTINGS.threshold and j("a", "c") < SETTINGS.threshold
+    rows = [candidate("a", texts["a"], "2025-01-01"), candidate("b", texts["b"], "2025-01-02"), candidate("c", texts["c"], "2025-01-03")]
+    found = duplicates(candidates(spark, rows), SETTINGS, near)
+    try:
+        got = {r["post_pid"]: (r["cluster"], r["duplicate_of"], r["kind"]) for r in found.collect()}
+        assert got == {"a": ("a", None, None), "b": ("a", "a", "near"), "c": ("a", None, None)}
+        assert cluster_sizes(found)["kept_from_clusters"] == 2
+    finally:
+        found.unpersist()
 
 
 @pytest.mark.parametrize("layout", ["one", "many", "by_text", "reversed"])
@@ -149,7 +184,8 @@ def test_rule_10_marks_duplicates_and_leaves_other_reasons_alone(spark, near, wo
 
 def test_cluster_sizes_count_posts_removed_and_clusters_by_size(world_duplicates):
     sizes = cluster_sizes(world_duplicates)
-    assert (sizes["removed"], sizes["removed_exact"], sizes["removed_near"], sizes["clusters"], sizes["largest_cluster"]) == (5, 2, 3, 2, 5)
+    assert (sizes["removed"], sizes["removed_exact"], sizes["removed_near"], sizes["removed_chain"]) == (5, 2, 3, 0)
+    assert (sizes["clusters"], sizes["largest_cluster"], sizes["kept_from_clusters"]) == (2, 5, 2)
     assert {b["sizes"]: (b["clusters"], b["posts"]) for b in sizes["cluster_sizes"]}["2"] == (1, 2)
     assert {b["sizes"]: (b["clusters"], b["posts"]) for b in sizes["cluster_sizes"]}["3-5"] == (1, 5)
 
@@ -210,8 +246,9 @@ def test_a_bucket_of_50000_edited_copies_is_compared_with_its_earliest_text_only
         pairs.unpersist()
     found = duplicates(df, SETTINGS, near)
     try:
-        assert found.count() == n
-        assert found.where(F.col("kept_pid") != "original").count() == 0
+        assert found.count() == n + 1
+        assert found.where(F.col("cluster") != "original").count() == 0
+        assert found.where(F.col("duplicate_of").isNull()).select("post_pid").collect() == [("original",)]
         assert cluster_sizes(found)["cluster_sizes"][-1] == {"sizes": "1001+", "clusters": 1, "posts": n + 1}
     finally:
         found.unpersist()

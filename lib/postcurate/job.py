@@ -7,6 +7,7 @@ of ``<output_root>/LATEST`` (see ``postcurate.publish``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -29,7 +30,8 @@ from postcurate.errors import ConfigError, QualityGateError
 from postcurate.lake import PinnedTable, check_fresh, read_pinned
 from postcurate.logs import stage
 from postcurate.pii import Detectors, load_detectors
-from postcurate.pipeline import decide, destinations, for_destinations, redact_candidates
+from postcurate.dedup import cluster_sizes, register_near_duplicate_functions, register_normaliser, with_duplicate_reason
+from postcurate.pipeline import decide, destinations, find_duplicates, for_destinations, redact_candidates
 from postcurate.pseudonyms import Pseudonyms, keyed_pseudonyms
 from postcurate.purge import write_author_index
 from postcurate.quality import GateInputs, SnapshotFrames, gate_parameters, run_gate
@@ -99,9 +101,11 @@ def stage_outputs(
     detectors: Detectors,
     cutoff: dt.datetime,
     pseudonyms: Pseudonyms,
-) -> int:
-    """Decide and curate every post, write shards, ledger and quarantine into ``staging``; the number of posts decided."""
-    decided = candidates = None
+) -> tuple[int, dict]:
+    """Decide and curate every post, write shards, ledger and quarantine into ``staging``; the number of posts decided
+    and rule 10's figures for the manifest (``{"enabled": False}`` when deduplication is off)."""
+    decided = candidates = found = None
+    dedup: dict = {"enabled": config.dedup.enabled}
     try:
         with stage("decide") as st:  # materialises the cache that the writes below read from
             # Inside the stage: planning the cached query already runs jobs (Delta's log replay, broadcasts).
@@ -112,10 +116,20 @@ def stage_outputs(
             )
             posts_read = decided.count()
             st.count(posts_read=posts_read)
+        # Shards and the ledger (its "empty" and "duplicate" rows) both read the redacted candidates: redact once.
+        candidates = redact_candidates(decided, detectors=detectors, rules=config.rules).persist(StorageLevel.MEMORY_AND_DISK)
+        rule_10 = candidates
+        if config.dedup.enabled:
+            with stage("redact") as st:  # fills the candidates' cache, so the dedup stage's time is its own
+                st.count(candidates=candidates.count())
+            with stage("dedup") as st:
+                register_normaliser(spark)
+                found = find_duplicates(candidates, config.dedup, register_near_duplicate_functions(spark, config.dedup))
+                dedup |= cluster_sizes(found)
+                st.count(removed=dedup["removed"], clusters=dedup["clusters"], largest_cluster=dedup["largest_cluster"])
+            rule_10 = with_duplicate_reason(candidates, found)
         with stage("write"):
-            # Shards and the ledger (its "empty" rows) both read the redacted candidates: redact once.
-            candidates = redact_candidates(decided, detectors=detectors, rules=config.rules).persist(StorageLevel.MEMORY_AND_DISK)
-            curated = destinations(decided, candidates, config.output)
+            curated = destinations(decided, rule_10, config.output)
             folders = publishing.folder_rows(curated.shards)  # sizes the files, then cuts each folder into them
             rows_per_file = publishing.rows_for_target(curated.shards, config.output.shard_target_mb, staging / "_sizing", folders)
             publishing.write_shards(curated.shards, staging / "shards", rows_per_file, folders)
@@ -124,9 +138,9 @@ def stage_outputs(
             publishing.tidy(staging)
             # Lets a later purge find an author's shards without scanning them all (after tidy: it keeps its _SUCCESS).
             publishing.tidy(write_author_index(spark, staging), keep_success=True)
-        return posts_read
+        return posts_read, dedup
     finally:
-        for cached in (candidates, decided):
+        for cached in (found, candidates, decided):
             if cached is not None:
                 cached.unpersist()
 
@@ -182,6 +196,7 @@ def run(
         "detectors_sha256": hashlib.sha256(config.detectors.read_bytes()).hexdigest(),
         "rules": config.rules.__dict__,
         "output": config.output.__dict__,
+        "dedup": dataclasses.asdict(config.dedup),
         "code_version": postcurate.__version__,
         "key_fingerprint": pseudonyms.fingerprint,
     }
@@ -204,7 +219,7 @@ def run(
     ) as staging:
         background.submit(_preload_gate_library)
         posts_read_counted = background.submit(count_posts_read, tables["posts"].df, cutoff)
-        posts_read = stage_outputs(spark, staging.path, tables, config=config, geo=geo, detectors=detectors, cutoff=cutoff, pseudonyms=pseudonyms)
+        posts_read, dedup = stage_outputs(spark, staging.path, tables, config=config, geo=geo, detectors=detectors, cutoff=cutoff, pseudonyms=pseudonyms)
         built = time.time()
         with SnapshotFrames(spark, staging.path) as snap:
             with stage("manifest") as st:
@@ -224,6 +239,7 @@ def run(
                     # Plain columns of the files: the gate's facts (text scans) are left to the gate.
                     stats=manifests.shard_stats(snap.shards),
                     allowed_countries=allowed_countries,
+                    dedup=dedup,
                 )
                 st.count(kept=counts["kept"], excluded=counts["excluded"], quarantined=counts["quarantined"], shard_files=len(shard_files))
             gate_started = time.time()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -98,9 +99,12 @@ def _tally(shards: list[dict], key: str) -> dict:
 
 
 def build(
-    *, snapshot_id, run_id, as_of, created_at, tables, geo, config, key_fp, shards, counts, stats, allowed_countries
+    *, snapshot_id, run_id, as_of, created_at, tables, geo, config, key_fp, shards, counts, stats, allowed_countries, dedup=None
 ) -> dict:
-    """The manifest of a staged snapshot (the gate's results are added under ``quality`` before it is written)."""
+    """The manifest of a staged snapshot (the gate's results are added under ``quality`` before it is written).
+
+    ``dedup``: rule 10's figures (``postcurate.dedup.cluster_sizes`` and ``enabled``), counts only.
+    """
     return {
         "snapshot_id": snapshot_id,
         "run_id": run_id,
@@ -115,7 +119,11 @@ def build(
             "countries_in_effect": sorted(allowed_countries),
         },
         "detectors_sha256": hashlib.sha256(config.detectors.read_bytes()).hexdigest(),
-        "settings": {"rules": config.rules.__dict__ | {"allowed_post_types": list(config.rules.allowed_post_types)}, "output": config.output.__dict__},
+        "settings": {
+            "rules": config.rules.__dict__ | {"allowed_post_types": list(config.rules.allowed_post_types)},
+            "output": config.output.__dict__,
+            "dedup": dataclasses.asdict(config.dedup),
+        },
         "key_fingerprint": key_fp,
         "counts": counts
         | {
@@ -125,6 +133,7 @@ def build(
             "by_lang": stats["by_lang"],
         },
         "pii_redactions": dict(sorted(stats["pii_totals"].items())),
+        "dedup": dedup if dedup is not None else {"enabled": config.dedup.enabled},
         "shards": shards,
     }
 

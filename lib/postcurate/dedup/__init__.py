@@ -1,7 +1,7 @@
-"""Rule 10, duplicates out: exact and near-duplicate redacted texts, one post kept per cluster.
+"""Rule 10, duplicates out: among redacted texts that are the same or nearly the same, the earliest post stays.
 
 >>> near = register_near_duplicate_functions(spark, settings); register_normaliser(spark)
->>> found = duplicates(candidates, settings, near)        # post_pid, kept_pid, kind
+>>> found = duplicates(candidates, settings, near)   # post_pid, cluster, duplicate_of, kind
 >>> candidates = with_duplicate_reason(candidates, found)
 
 See docs/dedup.md for the method, the measured S-curve and the settings.

@@ -298,10 +298,14 @@ def duplicates(candidates: DataFrame, settings: DedupSettings, near: NearDuplica
 
 
 def with_duplicate_reason(candidates: DataFrame, duplicates_found: DataFrame) -> DataFrame:
-    """Rule 10: ``reason`` becomes "duplicate" for the candidates in ``duplicates_found`` still kept so far."""
+    """Rule 10: ``reason`` becomes "duplicate" for the candidates ``duplicates_found`` says go, if still kept so far.
+
+    ``duplicates_found`` should be persisted: its posts that go are counted to decide whether they are broadcast
+    (a table of pseudonyms to every task) or shuffled against the candidates.
+    """
     gone = duplicates_found.where(F.col("duplicate_of").isNotNull()).select("post_pid", F.lit(True).alias("_duplicate"))
     return (
-        candidates.join(gone, "post_pid", "left")
+        candidates.join(_maybe_broadcast(gone, gone.count()), "post_pid", "left")
         .withColumn("reason", F.when(F.col("reason").isNull() & F.coalesce(F.col("_duplicate"), F.lit(False)), F.lit("duplicate")).otherwise(F.col("reason")))
         .drop("_duplicate")
     )

@@ -47,6 +47,7 @@ def figures(manifest: dict) -> dict:
         "by_lang": c.get("by_lang", {}),
         "by_split": c.get("by_split", {}),
         "pii_redactions": manifest.get("pii_redactions", {}),
+        "dedup": dedup_figures(manifest),
         "shards": {
             "files": len(shards),
             "rows": sum(s["rows"] for s in shards),
@@ -122,6 +123,31 @@ details summary{cursor:pointer;color:#3b6ea5}code{font-family:ui-monospace,Menlo
 table.expectations td.note{min-width:16em}table.expectations code{font-size:.9em}
 .failures{border-left:4px solid #b5534a;background:#fbf0ef;padding:4px 14px;margin:10px 0}
 """
+
+
+def dedup_figures(manifest: dict) -> dict:
+    """Rule 10 as the manifest records it: on or off, its settings, posts removed and the cluster size histogram."""
+    recorded = dict(manifest.get("dedup") or {"enabled": False})
+    settings = ((manifest.get("settings") or {}).get("dedup")) or {}
+    return recorded | {"settings": settings}
+
+
+def _dedup_section(d: dict) -> str:
+    if not d.get("enabled"):
+        return '<section id="duplicates"><h2>Duplicates</h2><p id="dedup-off">Deduplication (rule 10) was off for this snapshot: repeated texts may be in the shards.</p></section>'
+    s = d["settings"]
+    shingle = s.get("shingle") or {}
+    bins = d.get("cluster_sizes", [])
+    return f"""<section id="duplicates"><h2>Duplicates</h2>
+<p>Rule 10 removed <b data-figure="dedup_removed">{_n(d.get("removed", 0))}</b> posts whose redacted text was the same as, or a near-duplicate of,
+a post that stays: {_n(d.get("removed_exact", 0))} exact copies (after normalising case, Unicode forms and spaces),
+{_n(d.get("removed_near", 0))} near-duplicates (Jaccard similarity of {escape(str(shingle.get("size", "")))}-{escape(str(shingle.get("unit", "")))}
+shingles at least {escape(str(s.get("threshold", "")))}, found by MinHash with {escape(str(s.get("bands", "")))} bands of {escape(str(s.get("rows", "")))} rows)
+and {_n(d.get("removed_chain", 0))} from chains of edits too long to resolve. They were in {_n(d.get("clusters", 0))} clusters
+(the largest holds {_n(d.get("largest_cluster", 0))} posts), which keep {_n(d.get("kept_from_clusters", 0))} posts between them.</p>
+{bar_chart([(b["sizes"], b["clusters"]) for b in bins], title="Clusters by size (posts per cluster)", color="#8a6fb5")}
+{_table(["posts per cluster", "clusters", "posts"], [[b["sizes"], b["clusters"], b["posts"]] for b in bins], figure="cluster_sizes")}
+</section>"""
 
 
 def render_html(fig: dict) -> str:
@@ -218,6 +244,8 @@ Data-quality gate: <a href="#quality">{"passed" if passed else "FAILED"}</a>.</p
 {bar_chart(went, title="Posts by destination and exclusion reason")}
 {_table(["reason", "posts"], [[r, n] for r, n in reasons], figure="by_reason")}
 </section>
+
+{_dedup_section(fig["dedup"])}
 
 <section id="countries"><h2>Countries and splits</h2>
 <p class="note">Only countries with a geo rule in effect at the cut-off may appear ({escape(", ".join(geo.get("countries_in_effect", [])) or "none")}).</p>
