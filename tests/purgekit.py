@@ -41,12 +41,16 @@ def author_pid(spark, author_id: str) -> str:
     return spark.range(1).select(keyed_pseudonyms(spark, TEST_KEY).author(F.lit(author_id)).alias("p")).first()["p"]
 
 
+def distinct_text(name: str) -> str:
+    """A post text of its own for ``name``: ten words drawn by its hash, so no two posts are (near-)duplicates."""
+    from postcurate.samples import BODY_WORDS
+
+    h = int(hashlib.sha256(name.encode()).hexdigest(), 16)
+    return "Public post by someone, about " + " ".join(BODY_WORDS[(h >> (8 * k)) % len(BODY_WORDS)] for k in range(10))
+
+
 def build_lake(spark, lake: Path) -> None:
-    posts = [
-        post(f"{a}-p{i}", a, text=f"Public post number {i} by someone, about gardens and weather and trains")
-        for a in AUTHORS
-        for i in range(POSTS_PER_AUTHOR)
-    ]
+    posts = [post(f"{a}-p{i}", a, text=distinct_text(f"{a}-p{i}")) for a in AUTHORS for i in range(POSTS_PER_AUTHOR)]
     users = [user(a, country=c) for a, c in AUTHORS.items()]
     # One objection already in effect at publish time, so the table is not empty and freshness is checked.
     objections = [objection("someone-else", objected_at=ts("2025-01-01"))]

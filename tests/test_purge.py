@@ -160,3 +160,61 @@ def test_user_mistakes_end_in_one_clear_message(spark, copy):
     assert result.exit_code == 2 and "either --snapshot ID or --all-published" in result.output
     result = CliRunner().invoke(main, ["purge", "--config", str(p.config_path), "--gc"])
     assert result.exit_code == 0 and "gc: removed 0" in result.output
+
+
+@pytest.fixture(scope="module")
+def copies_published(spark, tmp_path_factory):
+    """A post (by k1) copied twice by others (c1, c2), and an unrelated post; published once with rule 10 on."""
+    from factories import frame, objection, post, ts, user
+    from purgekit import Published, distinct_text
+
+    from postcurate.job import run
+
+    folder = tmp_path_factory.mktemp("purge-copies")
+    lake, out = folder / "lake", folder / "out"
+    chain = distinct_text("a chain message")
+    rows = {
+        "original": ("k1", chain, "2025-05-01"),
+        "copy-upper": ("c1", chain.upper(), "2025-05-02"),
+        "copy-emoji": ("c2", chain + " \U0001F44D", "2025-05-03"),
+        "unrelated": ("o1", distinct_text("something else"), "2025-05-04"),
+    }
+    posts = [post(pid, author, text=text, created_at=ts(day), updated_at=ts(day)) for pid, (author, text, day) in rows.items()]
+    tables = {"posts": posts, "users": [user(a) for a in ("k1", "c1", "c2", "o1")], "objections": [objection("someone-else")]}
+    for name, data in tables.items():
+        frame(spark, name, data).coalesce(1).write.format("delta").mode("overwrite").save(str(lake / name))
+    config_path = write_config(folder, lake, out)
+    result = run(spark, load_config(config_path), key=TEST_KEY)
+    assert result.published
+    return Published(lake, out, config_path, result.snapshot_path, folder)
+
+
+def test_when_the_kept_post_of_a_cluster_is_purged_its_duplicates_stay_out(spark, copies_published, tmp_path, monkeypatch):
+    """A purge never brings a post back: the copies left as duplicates of a post whose author later objects stay
+    out of the shards (they come back only with a rebuild, if rule 10 then keeps one of them)."""
+    from postcurate.pseudonyms import keyed_pseudonyms
+
+    monkeypatch.setenv("POSTCURATE_TEST_KEY", TEST_KEY.decode())
+    p = fresh_copy(copies_published, tmp_path)
+    pids = {name: spark.range(1).select(keyed_pseudonyms(spark, TEST_KEY).post(F.lit(name))).first()[0] for name in ("original", "copy-upper", "copy-emoji", "unrelated")}
+
+    def shard_posts(manifest):
+        return {r for s in manifest["shards"] for r in pq.read_table(p.snapshot_dir / s["path"], columns=["post_pid"]).column(0).to_pylist()}
+
+    def ledger():
+        files = [str(f) for f in (p.snapshot_dir / "ledger").glob("*.parquet")]
+        return {r["post_pid"]: r["reason"] for r in spark.read.parquet(*files).collect()}
+
+    before = _manifest(p.snapshot_dir)
+    assert shard_posts(before) == {pids["original"], pids["unrelated"]}
+    assert ledger() == {pids["copy-upper"]: "duplicate", pids["copy-emoji"]: "duplicate"}
+    assert before["dedup"]["removed"] == 2 and before["dedup"]["clusters"] == 1
+
+    add_objections(spark, p.lake, ["k1"])
+    result = purge(spark, load_config(p.config_path), key=TEST_KEY)
+    assert result.snapshots[0].rows_removed == {"objection": 1}
+    after = _manifest(p.snapshot_dir)
+    assert shard_posts(after) == {pids["unrelated"]}
+    assert ledger() == {pids["copy-upper"]: "duplicate", pids["copy-emoji"]: "duplicate", pids["original"]: "objected"}
+    c = after["counts"]
+    assert c["posts_read"] == c["kept"] + c["excluded"] + c["quarantined"] == 4

@@ -64,7 +64,7 @@ def dedup_eval(labels_path: str, config_path: str | None, as_json: bool, **overr
     posts = as_candidates(labelled).persist()
     scored = scored_pairs(posts, settings, near)
     try:
-        report = summary(scored, settings) | {"kinds": merged_by_kind(posts, scored)}
+        report = summary(scored, settings) | {"kinds": merged_by_kind(posts, scored), "edits_by_lang": merged_by_kind(posts, scored, "lang")}
     finally:
         scored.unpersist()
         posts.unpersist()
@@ -92,4 +92,5 @@ def format_report(report: dict) -> str:
     lines += ["", f"{'kind':<10}{'posts':>8}{'removed as duplicate of original':>34}"]
     for kind, k in report["kinds"].items():
         lines.append(f"{kind:<10}{k['posts']:>8}{k['removed_as_duplicate_of_original']:>34}")
+    lines += ["", "edits by language: " + ", ".join(f"{lang} {k['removed_as_duplicate_of_original']}/{k['posts']}" for lang, k in report["edits_by_lang"].items())]
     return "\n".join(lines)

@@ -39,7 +39,7 @@ def as_candidates(labelled: DataFrame) -> DataFrame:
     """The labelled posts as rule 10's candidates: ``post_pid`` is the id, and all were written at one instant, so
     the keep order is the ids' (a group's original, its first id, is the post kept)."""
     written = F.lit(dt.datetime(2025, 1, 1).strftime("%Y-%m-%d %H:%M:%S")).cast("timestamp")
-    return labelled.select(F.col("id").alias("post_pid"), "group", "kind", written.alias("created_at"), "text")
+    return labelled.select(F.col("id").alias("post_pid"), "group", "kind", "lang", written.alias("created_at"), "text")
 
 
 def _pairs_of(ids: DataFrame, key: str) -> DataFrame:
@@ -197,12 +197,13 @@ def summary(scored: DataFrame, settings: DedupSettings) -> dict:
     }
 
 
-def merged_by_kind(posts: DataFrame, scored: DataFrame) -> dict:
-    """For each kind of post (copy, edit, decoy): how many went as a duplicate of their group's original."""
+def merged_by_kind(posts: DataFrame, scored: DataFrame, by: str = "kind") -> dict:
+    """For each kind of post (copy, edit, decoy; or each ``by`` value, e.g. ``lang``, of the edits): how many went
+    as a duplicate of their group's original."""
     originals = posts.where(F.col("kind") == "original").select("group", F.col("post_pid").alias("original"))
-    members = posts.where(F.col("kind") != "original").join(originals, "group")
+    members = posts.where(F.col("kind") != "original" if by == "kind" else F.col("kind") == "edit").join(originals, "group")
     pair = members.select(
-        "kind",
+        F.col(by).alias("kind"),
         F.least("post_pid", "original").alias("a"),
         F.greatest("post_pid", "original").alias("b"),
     )
