@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from pathlib import Path
 
+import pytest
 import yaml
 
-from postcurate.card import RULES, render_card, size_category, write_card
+from postcurate.card import RULES, _recall_lines, size_category, write_card
 from postcurate.reader import open_snapshot
+from postcurate.report import recall
 from postcurate.rules.geo import load_geo_rules
 
-
+REPO = Path(__file__).resolve().parents[1]
 
 SECTIONS = [
     "## Dataset Description",
@@ -65,10 +69,48 @@ def test_card_states_the_geo_rules_in_force_at_the_cut_off(published_snapshot):
     geo = load_geo_rules(published_snapshot.manifest["geo_rules"]["path"])
     section = card.split("#### Geo rules in force at the cut-off")[1].split("###")[0]
     for rule in geo.rules:  # every shipped rule has started by the fixture's cut-off
-        assert re.search(rf"^\|[^|\n]*\b{rule.country}\b[^|\n]*\| {rule.start} \|", section, re.M), rule.country
-        assert rule.source in section
-    assert "| GB | 2024-09-13 |  | 18 | legitimate interests |" in section
-    assert geo.version in section
+        row = re.search(rf"^\|[^|\n]*\b{rule.country}\b[^|\n]*\| {rule.start} \|.*$", section, re.M)
+        assert row, rule.country
+        # Each row links its own source, or says plainly that there is none.
+        assert row.group(0).endswith(f"({rule.source}) |" if rule.source else "| no source on file |"), row.group(0)
+    assert "| GB | 2024-09-13 |  | 18 | legitimate interests | [about.fb.com](https://about.fb.com/news/2024/09/" in section
+    assert "| AU, CA, IN, NZ, US | 2024-01-01 |  | 18 | notice | no source on file |" in section
+    assert section.count("https://about.fb.com/") == 1, "the UK announcement is the source of the UK's rule only"
+    assert geo.version in section and "docs/geo-rules.md" in section
+
+
+def test_every_geo_rule_has_its_own_source():
+    """No two rules share a source, a rule for many countries says why, and a rule with no source says so."""
+    raw = yaml.safe_load((REPO / "conf" / "geo_rules.yaml").read_text())
+    groups = raw["groups"]
+    seen: dict[str, list[str]] = {}
+    for entry in raw["rules"]:
+        countries = [c for name in entry["countries"] for c in groups.get(name, [name])]
+        if entry.get("source"):
+            assert entry["source"].startswith("https://"), entry
+            seen.setdefault(entry["source"], []).extend(countries)
+        else:
+            assert entry["notes"].startswith("No source on file"), countries
+        if len(countries) > 1:
+            assert "one source for all of them" in entry["notes"], countries
+    shared = {source: countries for source, countries in seen.items() if len(countries) > 1}
+    assert list(shared) == ["https://www.dataprotection.ie/en/news-media/latest-news/dpc-statement-meta-ai"], shared
+    assert sorted(shared[next(iter(shared))]) == sorted(groups["EEA"])
+    assert len(seen) == len([e for e in raw["rules"] if e.get("source")]), "two rules share a source"
+
+
+def test_the_geo_rules_doc_exists_and_covers_every_rule():
+    text = (REPO / "conf" / "geo_rules.yaml").read_text()
+    assert "docs/geo-rules.md" in text
+    doc = (REPO / "docs" / "geo-rules.md").read_text()
+    table = doc.split("## The rules and their sources")[1].split("\n## ")[0]
+    for rule in load_geo_rules(REPO / "conf" / "geo_rules.yaml").rules:
+        if rule.country not in yaml.safe_load(text)["groups"]["EEA"]:
+            assert re.search(rf"^\| {rule.country} \| {rule.start} \|", table, re.M), rule.country
+        if rule.source:
+            assert rule.source in table, rule.country
+        else:
+            assert re.search(rf"^\| {rule.country} \|.*\*\*none on file\*\*", table, re.M), rule.country
 
 
 def test_card_has_no_raw_text_or_ids(published_snapshot):
@@ -78,7 +120,6 @@ def test_card_has_no_raw_text_or_ids(published_snapshot):
     assert not any(pid[:12] in card for pid in table["author_pid"].to_pylist())
     assert not any(len(t) > 25 and t in card for t in table["text"].to_pylist())
     assert not re.search(r"[0-9a-f]{32}", card)  # no full hash or pseudonym of any kind
-    assert "not measured for this snapshot" in card  # the fixture's config has no eval results beside it
 
 
 def _manifest_and_geo(published_snapshot):
@@ -86,34 +127,59 @@ def _manifest_and_geo(published_snapshot):
     return m, load_geo_rules(m["geo_rules"]["path"])
 
 
-def test_pii_recall_comes_from_eval_results_when_present(published_snapshot):
-    m, geo = _manifest_and_geo(published_snapshot)
-    results = {
-        "detectors_sha256": m["detectors_sha256"],
-        "recall": 0.9731,
-        "by_type": {"email": {"recall": 0.995, "support": 400}, "phone": {"recall": 0.951, "support": 380}},
-    }
-    card = render_card(m, geo=geo, detector_types=["email", "phone"], eval_results=results)
-    assert "**0.973** overall" in card and "| email | 0.995 | 400 |" in card and "| phone | 0.951 | 380 |" in card
-    assert "not measured" not in card
-    stale = render_card(m, geo=geo, eval_results=results | {"detectors_sha256": "f" * 64})
-    assert "not measured for this snapshot" in stale and "another detector configuration" in stale
-    empty = render_card(m, geo=geo, eval_results={"note": "nothing here"})
-    assert "not measured for this snapshot" in empty
+RECALL_FIXTURE = REPO / "tests" / "data" / "recall.json"  # written in `postcurate pii-eval --record`'s format
 
 
-def test_write_card_reads_an_eval_results_file(published_snapshot, tmp_path):
-    import shutil
+def _recall_file(tmp_path, detectors_sha256: str) -> Path:
+    """The fixture measurement, as if measured for the detectors with ``detectors_sha256``."""
+    raw = json.loads(RECALL_FIXTURE.read_text()) | {"detectors_sha256": detectors_sha256}
+    path = tmp_path / "recall.json"
+    path.write_text(json.dumps(raw))
+    return path
 
+
+def test_card_states_the_recall_the_manifest_recorded(published_snapshot):
+    card = (published_snapshot.snapshot_path / "README.md").read_text()
+    block = recall.recorded(published_snapshot.manifest)
+    assert block == published_snapshot.manifest["pii_recall"]
+    assert all(line in card for line in _recall_lines(block))
+
+
+def test_card_shows_recall_measured_for_its_detectors(published_snapshot, tmp_path):
     copy = tmp_path / "snap"
     shutil.copytree(published_snapshot.snapshot_path, copy)
-    results = tmp_path / "results.json"
-    results.write_text(json.dumps({"overall": {"recall": 0.9}, "detectors_sha256": published_snapshot.manifest["detectors_sha256"]}))
-    path = write_card(copy, published_snapshot.manifest, eval_results=results)
-    card = path.read_text()
-    assert path == copy / "README.md" and "**0.900** overall" in card
+    m = published_snapshot.manifest
+    card = write_card(copy, m, eval_results=_recall_file(tmp_path, m["detectors_sha256"])).read_text()
+    assert "for the detectors this snapshot used: **96.0%** of labelled PII values removed overall" in card
+    assert "Measured 2026-11-30T12:00:00+00:00 on `eval/pii_eval.jsonl` (1,200 records, SHA-256 `" in card
+    assert "| email | 400 | 398 | 99.5% |" in card and "| address | 150 | 129 | 86.0% |" in card
+    assert "| date | 300 | 297 | 99.0% |" in card
+    assert "no recall measured" not in card
+    assert not re.search(r"[0-9a-f]{32}", card)
     # Without a config the card still states the rules, from the path recorded in the manifest.
     assert "| GB | 2024-09-13 |" in card
+
+
+@pytest.mark.parametrize(
+    "content, why",
+    [
+        (None, "no measurement on file"),  # the fixture as written: measured for another configuration
+        ("{not json", "no measurement on file"),
+        ('{"recall": {"email": {"values": 3, "vanished": "all"}}}', "no measurement on file"),
+        ('{"recall": {"email": {"values": 10, "vanished": 9, "recall": 0.9}}, "detectors_sha256": null}', "another detector configuration"),
+    ],
+)
+def test_card_says_plainly_when_no_recall_was_measured_for_its_detectors(published_snapshot, tmp_path, content, why):
+    copy = tmp_path / "snap"
+    shutil.copytree(published_snapshot.snapshot_path, copy)
+    if content is None:
+        path, why = RECALL_FIXTURE, "another detector configuration"
+    else:
+        path = tmp_path / "recall.json"
+        path.write_text(content)
+    card = write_card(copy, published_snapshot.manifest, eval_results=path).read_text()
+    assert "Recall of the PII detectors: **no recall measured for these detectors" in card and why in card
+    assert "labelled PII values removed" not in card
 
 
 def test_size_categories():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ from cluster_fixtures import REPO, SPARK_HOME, build_dist, kill_group, running_t
 from conftest import REFERENCE_AS_OF, TEST_KEY, write_config
 
 from postcurate.errors import EXIT_NOTHING_NEW, EXIT_PUBLISHED
+from postcurate.resources import checkout_commit
 from postcurate.session import delta_package
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]
@@ -98,12 +100,14 @@ def test_wheel_carries_schemas_and_default_conf(dist, tmp_path):
     code = (
         "import postcurate.resources as r, postcurate.schemas as s;"
         "print(r.data_dir('schemas')); print(s.load('shard').names[0]);"
-        "print(sorted(p.name for p in r.data_dir('conf').iterdir())); print(r.jvm_jar())"
+        "print(sorted(p.name for p in r.data_dir('conf').iterdir())); print(r.jvm_jar()); print(r.code_commit())"
     )
     proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path,
                           env={"PATH": os.environ["PATH"], "PYTHONPATH": str(target)}, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    where, first_column, conf, jar = proc.stdout.splitlines()
+    where, first_column, conf, jar, commit = proc.stdout.splitlines()
+    # No checkout beside the installed wheel: the commit is the one baked in when the wheel was built.
+    assert commit == checkout_commit(REPO) and re.fullmatch(r"[0-9a-f]{40}(-dirty)?", commit)
     assert where == str(target / "postcurate" / "_data" / "schemas")
     assert jar == str(target / "postcurate" / "_data" / "jars" / "postcurate-jvm-0.1.0.jar")
     assert first_column == "post_pid"
@@ -128,6 +132,7 @@ def test_spark_submit_without_the_jvm_classes_says_what_to_pass(dist, tmp_path, 
     errors = [line for line in output.splitlines() if line.startswith("postcurate: error:")]
     assert len(errors) == 1 and fix in errors[0], output[-3000:]
     assert "Traceback" not in output and "JavaPackage" not in output and "Exception" not in output, output[-3000:]
+    assert "Spark's own output is in" not in output  # spark-submit's JVM was already there: its output is left alone
 
 
 def test_driver_and_executors_run_the_shipped_wheel(cluster, dist, tmp_path):

@@ -121,7 +121,7 @@ def test_stale_objections_stop_the_run_before_any_output(spark, sample_lake, tmp
 
 
 def test_a_run_where_no_post_qualifies_publishes_an_empty_snapshot_that_accounts_for_every_post(spark, sample_lake, published_snapshot, tmp_path):
-    """No shard file is written then, and Spark cannot read a schema from none: the gate uses the declared one."""
+    """The snapshot then holds one zero-row file per split, so every reader (and the gate) finds its columns."""
     from postcurate.quality.validate import validate_snapshot
 
     # No text is this long, so every post that reaches rule 9 is "empty".
@@ -132,6 +132,11 @@ def test_a_run_where_no_post_qualifies_publishes_an_empty_snapshot_that_accounts
     counts = result.manifest["counts"]
     assert counts["kept"] == 0 and counts["by_reason"]["empty"] > 0
     assert counts["excluded"] + counts["quarantined"] == counts["posts_read"] == published_snapshot.manifest["counts"]["posts_read"]
-    assert result.manifest["quality"]["success"] and result.manifest["shards"] == []
-    assert not list((result.snapshot_path / "shards").rglob("*.parquet"))
+    assert result.manifest["quality"]["success"]
+    # Was: no shard at all (`shards: []`), which pyarrow, pandas, DuckDB and Polars cannot read (no schema).
+    assert [(s["path"], s["split"], s["country"], s["rows"]) for s in result.manifest["shards"]] == [
+        ("shards/split=train/part-00000.parquet", "train", None, 0),
+        ("shards/split=validation/part-00000.parquet", "validation", None, 0),
+    ]
+    assert counts["by_split"] == {"train": 0, "validation": 0} and counts["by_country"] == {}
     assert validate_snapshot(spark, result.snapshot_path).gate.success

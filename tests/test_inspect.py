@@ -6,10 +6,12 @@ import json
 import re
 import shutil
 
+import pytest
 from click.testing import CliRunner
 
 from postcurate.cli import main
 from postcurate.commands.inspect import render
+from postcurate.errors import EXIT_QUALITY_GATE_FAILED, EXIT_USER_ERROR
 from postcurate.reader import open_snapshot, summarize
 
 from conftest import write_config
@@ -82,21 +84,86 @@ def test_locations_filters_and_default_root(published_snapshot, tmp_path, sample
     assert result.exit_code == 2 and "postcurate demo" in result.output
 
 
+def _change_a_byte(path, at: int, value: int | None = None) -> None:
+    data = bytearray(path.read_bytes())
+    data[at] = data[at] ^ 0x01 if value is None else value
+    path.write_bytes(bytes(data))
+
+
 def test_a_corrupted_copy_fails_with_a_clear_error(published_snapshot, tmp_path):
     copy = tmp_path / published_snapshot.snapshot_path.name
     shutil.copytree(published_snapshot.snapshot_path, copy)
     victim = published_snapshot.manifest["shards"][-1]
-    data = bytearray((copy / victim["path"]).read_bytes())
-    data[len(data) // 3] ^= 0x01
-    (copy / victim["path"]).write_bytes(bytes(data))
+    # A byte of the footer's writer name: the file still decodes, only its checksum can tell.
+    _change_a_byte(copy / victim["path"], (copy / victim["path"]).read_bytes().rindex(b"parquet-mr"), ord("P"))
     result = CliRunner().invoke(main, ["inspect", str(copy)])
-    assert result.exit_code == 2
+    assert result.exit_code == EXIT_QUALITY_GATE_FAILED  # as `validate` gives for the same fault (was 2)
     assert result.output.startswith("postcurate: error: shard ") and victim["path"] in result.output
     assert "fails its checksum" in result.output and "Traceback" not in result.output
-    # --no-verify reads it anyway (the flip may or may not break decoding; either way it is not called verified).
+    # --no-verify reads it anyway, and says it did not verify.
     skipped = CliRunner().invoke(main, ["inspect", str(copy), "--no-verify", "--json"])
-    if skipped.exit_code == 0:
-        assert json.loads(skipped.stdout)["checksums_verified"] is False
+    assert skipped.exit_code == 0, skipped.output
+    assert json.loads(skipped.stdout)["checksums_verified"] is False
+    # A byte that breaks decoding (the footer's length): unverified, it is a clear error too, not a stack trace.
+    _change_a_byte(copy / victim["path"], len((copy / victim["path"]).read_bytes()) - 5, 0x7F)
+    broken = CliRunner().invoke(main, ["inspect", str(copy), "--no-verify"])
+    assert broken.exit_code == EXIT_QUALITY_GATE_FAILED and "Traceback" not in broken.output
+    assert f"shard {victim['path']} cannot be read as Parquet" in broken.output and "not checked" in broken.output
+
+
+def _flip_a_shard_byte(snap, m):
+    _change_a_byte(snap / m["shards"][0]["path"], (snap / m["shards"][0]["path"]).stat().st_size // 2)
+    return m["shards"][0]["path"]
+
+
+def _remove_a_shard(snap, m):
+    (snap / m["shards"][0]["path"]).unlink()
+    return m["shards"][0]["path"]
+
+
+def _add_an_unlisted_shard(snap, m):
+    foreign = snap / m["shards"][0]["path"]
+    shutil.copy(foreign, foreign.parent / "part-99999.parquet")
+    return str((foreign.parent / "part-99999.parquet").relative_to(snap))
+
+
+def _remove_the_manifest(snap, m):
+    (snap / "manifest.json").unlink()
+    return "manifest.json"
+
+
+def _break_the_manifest_json(snap, m):
+    (snap / "manifest.json").write_text('{"snapshot_id": "x", "shards": [')
+    return "not valid JSON"
+
+
+def _empty_the_manifest(snap, m):
+    (snap / "manifest.json").write_text(json.dumps({"snapshot_id": m["snapshot_id"]}))
+    return "no 'shards' list"
+
+
+# A damaged published snapshot is a failed check (4); no snapshot at the path is the user's mistake (2).
+FAULTS = {
+    "changed byte": (_flip_a_shard_byte, EXIT_QUALITY_GATE_FAILED),
+    "missing shard": (_remove_a_shard, EXIT_QUALITY_GATE_FAILED),
+    "unlisted shard": (_add_an_unlisted_shard, EXIT_QUALITY_GATE_FAILED),
+    "missing manifest": (_remove_the_manifest, EXIT_USER_ERROR),
+    "malformed manifest": (_break_the_manifest_json, EXIT_QUALITY_GATE_FAILED),
+    "manifest without shards": (_empty_the_manifest, EXIT_QUALITY_GATE_FAILED),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_inspect_and_validate_give_the_same_exit_code_for_the_same_fault(published_snapshot, tmp_path, fault):
+    plant, code = FAULTS[fault]
+    copy = tmp_path / published_snapshot.snapshot_path.name
+    shutil.copytree(published_snapshot.snapshot_path, copy)
+    named = plant(copy, published_snapshot.manifest)
+    for command in ("inspect", "validate"):
+        result = CliRunner().invoke(main, [command, str(copy)])
+        assert result.exit_code == code, f"{command}: {result.output}"
+        assert result.output.startswith("postcurate: error: ") and named in result.output, f"{command}: {result.output}"
+        assert "Traceback" not in result.output
 
 
 def test_render_handles_an_empty_selection(published_snapshot):

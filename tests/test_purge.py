@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 
 import pyarrow.parquet as pq
 import pytest
@@ -14,7 +15,7 @@ from pyspark.sql import functions as F
 
 from postcurate.cli import main
 from postcurate.config import load_config
-from postcurate.errors import ConfigError
+from postcurate.errors import EXIT_QUALITY_GATE_FAILED, ConfigError
 from postcurate.purge import KeyMismatchError, SnapshotNotFoundError, gc, purge, read_audit
 from postcurate.purge.index import read_valid_index
 
@@ -218,3 +219,53 @@ def test_when_the_kept_post_of_a_cluster_is_purged_its_duplicates_stay_out(spark
     assert ledger() == {pids["copy-upper"]: "duplicate", pids["copy-emoji"]: "duplicate", pids["original"]: "objected"}
     c = after["counts"]
     assert c["posts_read"] == c["kept"] + c["excluded"] + c["quarantined"] == 4
+
+
+def test_a_purged_snapshot_validates_and_its_card_and_report_follow_the_new_revision(spark, copy):
+    p = copy()
+    assert "Removed after publication" not in (p.snapshot_dir / "README.md").read_text()
+    add_objections(spark, p.lake, ["us1", "gb1"])
+    config = load_config(p.config_path)
+    purge(spark, config, key=TEST_KEY)
+    after = _manifest(p.snapshot_dir)
+    (entry,) = after["purges"]
+    assert entry["replaced"] and all((p.snapshot_dir / old).is_file() for old in entry["replaced"])  # for revision 0's readers
+
+    # validate passes on the purged snapshot (the replaced files are expected: revision 0 lists them), with the
+    # snapshot's own files and with the inputs at their pinned versions.
+    runner = CliRunner()
+    for args in ([str(p.snapshot_dir)], ["--config", str(p.config_path), p.snapshot_dir.name]):
+        result = runner.invoke(main, ["validate", *args])
+        assert result.exit_code == 0, result.output
+        assert f"{len(after['shards'])} shard files match the manifest" in result.output
+    # ... and still fails, naming it, on a file that no revision lists; inspect says the same.
+    foreign = (p.snapshot_dir / after["shards"][0]["path"]).parent / "part-77777.parquet"
+    foreign.write_bytes((p.snapshot_dir / entry["replaced"][0]).read_bytes())
+    rel = str(foreign.relative_to(p.snapshot_dir))
+    for command in ("validate", "inspect"):
+        result = runner.invoke(main, [command, str(p.snapshot_dir)])
+        assert result.exit_code == EXIT_QUALITY_GATE_FAILED, result.output
+        assert f"{rel}: shard file not listed" in result.output
+    assert not any(old in result.output for old in entry["replaced"])
+    foreign.unlink()
+
+    # The card and the report give the new revision's rows, shards and purge history.
+    kept, shards = after["counts"]["kept"], after["shards"]
+    card = (p.snapshot_dir / "README.md").read_text()
+    assert f"**Rows:** {kept:,} in {len(shards)} Parquet shards" in card
+    assert "#### Removed after publication" in card and "revision 1 of the snapshot" in card
+    assert f"| 1 | {entry['purged_at']} | `objection` | 6 |" in card
+    assert f"| 8 | `objected` |" in card and f"| {after['counts']['by_reason']['objected']:,} |" in card.split("| 8 | `objected` |")[1].splitlines()[0]
+    figures = json.loads((p.snapshot_dir / "report" / "report.json").read_text())
+    assert figures["counts"]["kept"] == kept and figures["by_reason"] == after["counts"]["by_reason"]
+    assert [s["path"] for s in figures["shards"]["list"]] == [s["path"] for s in shards]
+    assert figures["by_country"] == after["counts"]["by_country"]
+    page = (p.snapshot_dir / "report" / "index.html").read_text()
+    assert all(s["path"] in page for s in shards) and not any(old in page for old in entry["replaced"])
+
+    # A purge that died between the manifest switch and the documents left them stale: the next gc rewrites them.
+    (p.snapshot_dir / "README.md").write_text("stale card")
+    switched = (p.snapshot_dir / "manifest.json").stat().st_mtime
+    os.utime(p.snapshot_dir / "README.md", (switched - 60, switched - 60))
+    gc(config)
+    assert (p.snapshot_dir / "README.md").read_text() == card

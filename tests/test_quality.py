@@ -259,3 +259,38 @@ def test_gate_reports_counts_and_never_values(spark, tmp_path):
     assert "residual_pii_type" in message and "1 of 3 rows" in message
     assert "a" * 64 not in message and "KP" not in message and "photo_caption" not in message
     assert "a" * 64 not in json.dumps(result.to_dict())
+
+
+@pytest.mark.parametrize(
+    "posts_read, kept, previous_kept, allowed, failed",
+    [
+        (24, 24, None, False, set()),  # the first snapshot: only the posts read are checked
+        (24, 0, None, False, set()),  # posts read, none qualified, nothing to compare with: publishable
+        (24, 12, 24, False, set()),  # a fall of exactly max_shrink (50%) is not more than it
+        (24, 11, 24, False, {"shrink"}),
+        (24, 11, 24, True, set()),  # --allow-shrink
+        (24, 30, 24, False, set()),  # growth
+        (24, 0, 0, False, set()),  # the previous snapshot kept nothing either
+        (0, 0, None, False, {"posts_read"}),  # an empty posts table
+        (0, 0, 24, True, {"posts_read"}),  # ... even with --allow-shrink
+    ],
+)
+def test_the_publication_suite_refuses_an_empty_feed_and_a_fall_beyond_the_limit(posts_read, kept, previous_kept, allowed, failed):
+    frame = derived.publication(posts_read=posts_read, kept=kept, previous_kept=previous_kept, shrink_allowed=allowed)
+    params = gate_parameters(allowed_countries=["GB"], allowed_post_types=["post"], min_text_length=20, max_shrink=0.5)
+    result = run_gate({"publication": frame}, params, scopes=("publish",))
+    assert {o.suite for o in result.outcomes} == {"publication"} and len(result.outcomes) == 2
+    assert {o.column for o in result.failures} == failed
+
+
+def test_an_empty_feed_is_named_with_the_count_read():
+    frame = derived.publication(posts_read=0, kept=0, previous_kept=None, shrink_allowed=False)
+    params = gate_parameters(allowed_countries=["GB"], allowed_post_types=["post"], min_text_length=20, max_shrink=0.5)
+    message = run_gate({"publication": frame}, params, scopes=("publish",)).message()
+    assert "publication: expect_column_min_to_be_between(posts_read): observed 0 [the posts table gave no post" in message
+
+
+def test_validate_and_the_default_scopes_leave_the_publication_suite_out():
+    # Only a run builds its frame: the suites of the other scopes never ask for it.
+    assert {s.name for s in load_suite_files() if s.scope == "publish"} == {"publication"}
+    assert all(s.frame != "publication" for s in load_suite_files() if s.scope != "publish")

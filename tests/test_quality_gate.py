@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -139,7 +138,5 @@ def test_a_run_with_planted_defects_publishes_nothing(spark, sample_lake, tmp_pa
     assert results["success"] is False and results["suites"]["objector_leaks"]["failed"] == 1
     page = (rejected / "report" / "index.html").read_text()
     assert 'id="gate-status">failed' in page and "@" not in page
-    # Great Expectations' own pages of the failure show no values either: no leaked text, no pseudonyms.
-    docs = "".join(p.read_text(errors="replace") for p in (rejected / "quality" / "data_docs").rglob("*.html"))
-    assert "objector_leaks" in docs and LEAKED_EMAIL not in docs
-    assert not re.search(r"\b[0-9a-f]{64}\b", docs)
+    # Nothing but the results: Great Expectations' Data Docs are not built (docs/publishing.md).
+    assert sorted(p.name for p in (rejected / "quality").iterdir()) == ["results.json"]

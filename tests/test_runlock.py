@@ -73,13 +73,14 @@ def test_output_root_must_be_a_file_system_path():
             pass
 
 
-def test_cli_exits_5_without_starting_spark_when_locked(tmp_path):
+@pytest.mark.parametrize("command", ["run", "purge"])
+def test_cli_exits_5_without_starting_spark_when_locked(tmp_path, command):
     config = write_config(tmp_path, tmp_path / "no-lake", tmp_path / "out")
     holder = _holder(tmp_path / "out")
     try:
         started = time.monotonic()
         proc = subprocess.run(
-            [sys.executable, "-m", "postcurate", "--log-format", "json", "run", "--config", str(config)],
+            [sys.executable, "-m", "postcurate", "--log-format", "json", command, "--config", str(config)],
             capture_output=True,
             text=True,
             timeout=120,
@@ -90,5 +91,7 @@ def test_cli_exits_5_without_starting_spark_when_locked(tmp_path):
         holder.kill()
         holder.wait()
     assert proc.returncode == EXIT_LOCKED, proc.stderr
-    assert "another run is publishing to" in proc.stderr
-    assert elapsed < 30  # refused before any JVM started
+    assert "another run is publishing to" in proc.stderr and f"pid {holder.pid}" in proc.stderr
+    # Refused before any JVM started: no Spark start-up banner, and about Python's start-up time only.
+    assert "log4j" not in proc.stderr
+    assert elapsed < 30

@@ -11,13 +11,15 @@ of the shards: no post text and no id (not even a pseudonym) appears on it.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import yaml
 
 from postcurate.errors import ConfigError
+from postcurate.report import recall
 
 CARD = "README.md"
 
@@ -52,38 +54,25 @@ def _n(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else "n/a"
 
 
-def _recall_lines(results: dict | None, manifest: dict) -> list[str]:
-    """What the PII evaluation says about recall, read defensively (the results file's layout may grow)."""
-    if not isinstance(results, dict):
-        return ["Recall of the PII detectors: **not measured for this snapshot** (no evaluation results were found)."]
-    measured_for = results.get("detectors_sha256")
-    if measured_for and manifest.get("detectors_sha256") and measured_for != manifest["detectors_sha256"]:
-        return [
-            "Recall of the PII detectors: **not measured for this snapshot**: the evaluation results on file were "
-            f"measured for another detector configuration (`{str(measured_for)[:12]}`, this snapshot used "
-            f"`{str(manifest['detectors_sha256'])[:12]}`)."
-        ]
-    overall = results.get("recall")
-    if overall is None and isinstance(results.get("overall"), dict):
-        overall = results["overall"].get("recall")
-    per_type = results.get("by_type") or results.get("per_type") or results.get("types") or {}
-    rows = []
-    if isinstance(per_type, dict):
-        for name, value in sorted(per_type.items()):
-            recall = value.get("recall") if isinstance(value, dict) else value
-            if isinstance(recall, (int, float)) and not isinstance(recall, bool):
-                support = value.get("support", value.get("n")) if isinstance(value, dict) else None
-                rows.append(f"| {name} | {recall:.3f} | {_n(support)} |")
-    if not isinstance(overall, (int, float)) and not rows:
-        return ["Recall of the PII detectors: **not measured for this snapshot** (the evaluation results hold no recall figure)."]
-    lines = []
-    where = results.get("dataset") or results.get("eval_set") or "the project's labelled PII evaluation set"
-    if isinstance(overall, (int, float)):
-        lines.append(f"Measured recall of the PII detectors on {where}: **{overall:.3f}** overall.")
-    else:
-        lines.append(f"Measured recall of the PII detectors on {where}, by type:")
-    if rows:
-        lines += ["", "| PII type | recall | spans |", "|---|---:|---:|", *rows]
+def _recall_lines(block: dict) -> list[str]:
+    """The detectors' measured recall as the manifest recorded it (``postcurate.report.recall``), or plainly none."""
+    if block.get("status") != recall.MEASURED:
+        return [f"Recall of the PII detectors: **{recall.sentence(block)}**."]
+    es = block.get("eval_set") or {}
+    records = f"{es['records']:,}" if isinstance(es.get("records"), int) else "an unstated number of"
+    overall = f"**{block['overall_recall']:.1%}** of labelled PII values removed overall" if block.get("overall_recall") is not None else "no overall figure"
+    lines = [
+        f"Measured recall of the PII detectors, for the detectors this snapshot used: {overall}. Measured "
+        f"{block.get('measured_at') or '(undated)'} on `{es.get('path') or 'an unnamed evaluation set'}` ({records} records, "
+        f"SHA-256 `{str(es.get('sha256') or '')[:16]}…`) with code `{str(block.get('code_commit') or 'unknown')[:12]}`.",
+        "",
+        "| PII type | labelled values | removed | recall |",
+        "|---|---:|---:|---:|",
+        *[f"| {t} | {_n(r['values'])} | {_n(r['vanished'])} | {r['recall']:.1%} |" for t, r in block["recall"].items()],
+    ]
+    if block.get("survival"):
+        lines += ["", "| look-alike kind (must survive) | values | survived | survival |", "|---|---:|---:|---:|"]
+        lines += [f"| {k} | {_n(r['values'])} | {_n(r['survived'])} | {r['survival']:.1%} |" for k, r in block["survival"].items()]
     lines += ["", "Recall is measured on the evaluation set, not on this snapshot's posts; real text can be harder."]
     return lines
 
@@ -104,10 +93,40 @@ def _geo_lines(geo, as_of: dt.datetime, manifest: dict) -> list[str]:
         lines.append(f"**Warning:** the snapshot was built with rules file SHA-256 `{recorded[:16]}…`, not the file read for this card.")
     lines += ["", "| countries | from | until | min age | legal basis | source |", "|---|---|---|---:|---|---|"]
     for (start, end, age, basis, source), countries in sorted(groups.items(), key=lambda kv: (kv[0][0], sorted(kv[1]))):
-        link = f"[link]({source})" if source else ""
-        lines.append(f"| {', '.join(sorted(countries))} | {start} | {end or ''} | {age} | {basis} | {link} |")
+        lines.append(f"| {', '.join(sorted(countries))} | {start} | {end or ''} | {age} | {basis} | {source_link(source)} |")
     if not in_force:
         lines.append("| (none) | | | | | |")
+    lines += ["", "What each rule encodes and where its facts come from: the project's `docs/geo-rules.md`."]
+    return lines
+
+
+def source_link(source: str) -> str:
+    """A rule's source as a Markdown link named by its site, or a plain statement that there is none."""
+    if not source:
+        return "no source on file"
+    host = urlparse(source).netloc.removeprefix("www.") or source
+    return f"[{host}]({source})"
+
+
+def _purge_lines(manifest: dict) -> list[str]:
+    """The purges that removed rows after publication (objections and holds that arrived later), one row per reason."""
+    purges = [p for p in manifest.get("purges") or [] if isinstance(p, dict)]
+    if not purges:
+        return []
+    lines = [
+        "",
+        "#### Removed after publication",
+        "",
+        f"This card describes revision {_n(manifest.get('revision'))} of the snapshot (`manifest.json`). Objections in effect and "
+        "regulators' holds at the time of each purge below removed these rows after the snapshot was published "
+        "(`postcurate audit` has every shard):",
+        "",
+        "| revision | purged at (UTC) | reason | rows removed |",
+        "|---:|---|---|---:|",
+    ]
+    for entry in purges:
+        for reason, n in sorted((entry.get("rows_removed") or {}).items()):
+            lines.append(f"| {_n(entry.get('revision'))} | {entry.get('purged_at', 'n/a')} | `{reason}` | {_n(n)} |")
     return lines
 
 
@@ -142,10 +161,11 @@ def render_card(
     *,
     geo=None,
     detector_types: list[str] | None = None,
-    eval_results: dict | None = None,
+    pii_recall: dict | None = None,
     languages: dict[str, int] | None = None,
 ) -> str:
-    """The card's Markdown for a snapshot's manifest (``geo``: ``postcurate.rules.geo.GeoRules`` or None)."""
+    """The card's Markdown for a snapshot's manifest (``geo``: ``postcurate.rules.geo.GeoRules`` or None;
+    ``pii_recall``: a recall block as ``postcurate.report.recall.for_detectors`` makes it, default the manifest's)."""
     from postcurate import schemas
 
     counts = manifest.get("counts") or {}
@@ -290,6 +310,7 @@ def render_card(
         )
         + f"Posts removed by an objection in this snapshot: {_n(by_reason.get('objected'))}. "
         "Objections made after the cut-off are not reflected here: train on the newest snapshot and retire older ones.",
+        *_purge_lines(manifest),
         "",
         "#### Geo rules in force at the cut-off",
         "",
@@ -307,7 +328,7 @@ def render_card(
         f"(key fingerprint `{manifest.get('key_fingerprint', 'n/a')}`); anyone holding the key can link them back.",
         f"- Timestamps are coarsened to the {output_settings.get('timestamp_granularity', 'configured period')}; precise location never reaches a shard.",
         "",
-        *_recall_lines(eval_results, manifest),
+        *_recall_lines(pii_recall if pii_recall is not None else recall.recorded(manifest)),
         "",
         "## Considerations for Using the Data",
         "",
@@ -358,15 +379,12 @@ def _languages(snapshot_dir: Path) -> dict[str, int]:
     return counts
 
 
-def default_eval_results(config) -> Path | None:
-    """Where the PII evaluation's results are looked for: ``eval/results.json`` beside the config's folder (the repo root)."""
-    if config is None or getattr(config, "path", None) is None:
-        return None
-    return Path(config.path).resolve().parent.parent / "eval" / "results.json"
-
-
 def write_card(snapshot_dir: str | Path, manifest: dict, config=None, *, eval_results: str | Path | None = None) -> Path:
-    """Write the dataset card ``README.md`` into ``snapshot_dir`` (a staged or published snapshot with its manifest)."""
+    """Write the dataset card ``README.md`` into ``snapshot_dir`` (a staged or published snapshot with its manifest).
+
+    The measured recall is the one the manifest recorded at build time; ``eval_results`` (a recall file, as
+    ``postcurate pii-eval --record`` writes it) is read instead when given.
+    """
     from postcurate.rules.geo import load_geo_rules
 
     snapshot_dir = Path(snapshot_dir)
@@ -376,20 +394,16 @@ def write_card(snapshot_dir: str | Path, manifest: dict, config=None, *, eval_re
     except ConfigError:
         geo = None
     detectors_path = getattr(config, "detectors", None)
-    results_path = Path(eval_results) if eval_results else default_eval_results(config)
-    results = None
-    if results_path is not None and results_path.is_file():
-        try:
-            results = json.loads(results_path.read_text())
-        except (OSError, ValueError):
-            results = None
     text = render_card(
         manifest,
         geo=geo,
         detector_types=_detector_types(detectors_path),
-        eval_results=results,
+        pii_recall=recall.for_detectors(manifest.get("detectors_sha256"), eval_results) if eval_results else None,
         languages=_languages(snapshot_dir),
     )
     target = snapshot_dir / CARD
-    target.write_text(text)
+    # Atomic (temp file + rename): a purge rewrites the card of a snapshot readers may be looking at.
+    tmp = snapshot_dir / f".{CARD}.tmp"
+    tmp.write_text(text)
+    os.replace(tmp, target)
     return target

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import sys
 import traceback
 from pathlib import Path
@@ -54,6 +53,7 @@ class _Group(click.Group):
                 traceback.print_exc()
                 click.echo("postcurate: internal error: a bug in postcurate, not in the config or the data (stack trace above)", err=True)
                 code = EXIT_INTERNAL_ERROR
+        _quiet_jvm(None)  # for callers that invoke the CLI in their own process (tests, a scheduler's Python operator)
         logs.event("run_end", command=ctx.invoked_subcommand, exit_code=code, outcome=OUTCOMES.get(code, "unknown"))
         sys.exit(code)
 
@@ -70,7 +70,7 @@ OUTCOMES = {
 
 
 @click.group(cls=_Group)
-@click.option("-v", "--verbose", is_flag=True, help="Log each stage.")
+@click.option("-v", "--verbose", is_flag=True, help="Log each stage, and show Spark's own output (Ivy, log4j, JVM warnings) here.")
 @click.option(
     "--log-format",
     type=click.Choice(logs.FORMATS),
@@ -78,10 +78,37 @@ OUTCOMES = {
     show_default=True,
     help="Run events on stderr: one JSON line per stage (json), progress lines (text), or text on a terminal and JSON otherwise (auto).",
 )
-def main(verbose: bool, log_format: str) -> None:
+@click.option(
+    "--log-dir",
+    envvar="POSTCURATE_LOG_DIR",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Folder for Spark's own output when not --verbose (default: var/log in a checkout, else ~/.local/state/postcurate/log).",
+)
+@click.pass_context
+def main(ctx: click.Context, verbose: bool, log_format: str, log_dir: str | None) -> None:
     """Curate a platform's public posts into consent-clean, PII-free training shards."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
     logs.configure(log_format)
+    ctx.obj = {"verbose": verbose, "log_dir": log_dir}
+    _quiet_jvm(None if verbose else Path(log_dir) if log_dir else _default_log_dir())
+
+
+def _default_log_dir() -> Path:
+    from postcurate.resources import checkout
+
+    root = checkout()
+    if root is not None:
+        return root / "var" / "log"
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "postcurate" / "log"
+
+
+def _quiet_jvm(folder: Path | None) -> None:
+    """Spark's JVM writes its start-up noise (Ivy's resolution report, log4j, JVM warnings) to a file in ``folder``;
+    one line says which. None leaves it on the terminal."""
+    from postcurate.session import quiet_jvm
+
+    quiet_jvm(folder, lambda path: click.echo(f"postcurate: Spark's own output is in {path} (-v shows it here)", err=True))
 
 
 @main.command()
@@ -118,7 +145,7 @@ def _checked_before_spark(config):
     return geo, detectors
 
 
-def _run(config_path: str, as_of: str | None, key: bytes | None = None):
+def _run(config_path: str, as_of: str | None, key: bytes | None = None, allow_shrink: bool = False):
     from postcurate.config import load_config
     from postcurate.job import parse_as_of, run, utc_now
     from postcurate.runlock import run_lock
@@ -133,7 +160,7 @@ def _run(config_path: str, as_of: str | None, key: bytes | None = None):
     with run_lock(config.output_root):
         logs.event("run_start", environment=config.environment, as_of=cutoff.isoformat())
         spark = build_spark_from_config(config)
-        return run(spark, config, key=key, as_of=cutoff, now=now, geo=geo, detectors=detectors)
+        return run(spark, config, key=key, as_of=cutoff, now=now, geo=geo, detectors=detectors, allow_shrink=allow_shrink)
 
 
 def _summary(result) -> str:
@@ -152,6 +179,8 @@ def _summary(result) -> str:
     if m.get("pii_redactions"):
         lines.append("  PII redacted: " + ", ".join(f"{k} {v}" for k, v in m["pii_redactions"].items()))
     lines.append(f"  shards: {len(m['shards'])} files under {result.snapshot_path / 'shards'}")
+    if m.get("publication"):
+        lines.append(f"  publication: {m['publication']['verdict']}")
     report = result.snapshot_path / "report" / "index.html"
     if report.is_file():
         lines.append(f"  report: {report}")
@@ -161,9 +190,14 @@ def _summary(result) -> str:
 @main.command()
 @click.option("--config", "config_path", required=True, type=click.Path(), help="The run's config file (e.g. conf/local.yaml).")
 @click.option("--as-of", default=None, help="Cut-off timestamp (ISO 8601, UTC by default); default now.")
-def run(config_path: str, as_of: str | None) -> None:
+@click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Publish even if kept rows fall by more than output.max_shrink against the previous snapshot (recorded in the manifest). Never lets an empty posts table through.",
+)
+def run(config_path: str, as_of: str | None, allow_shrink: bool) -> None:
     """Build, check and publish one snapshot."""
-    result = _run(config_path, as_of)
+    result = _run(config_path, as_of, allow_shrink=allow_shrink)
     click.echo(_summary(result))
     if not result.published:
         click.echo("nothing new: this snapshot is already published")
@@ -173,8 +207,13 @@ def run(config_path: str, as_of: str | None) -> None:
 @main.command()
 @click.option("--config", "config_path", default=None, type=click.Path(), help="Config (default: the shipped conf/local.yaml).")
 @click.option("--posts", default=20_000, show_default=True, type=click.IntRange(min=100), help="Posts in the sample lake.")
-def demo(config_path: str | None, posts: int) -> None:
-    """Seed a sample lake if there is none, run the job on it, and show what was kept and excluded."""
+@click.pass_context
+def demo(ctx: click.Context, config_path: str | None, posts: int) -> None:
+    """Seed a sample lake if there is none, run the job on it, and show what was kept and excluded.
+
+    Like a scheduled rerun on unchanged inputs, a second demo on the same lake publishes nothing new (and exits 0).
+    """
+    from postcurate import demo as demos
     from postcurate.config import load_config
     from postcurate.seed import seed_lake
     from postcurate.session import build_spark_from_config
@@ -182,31 +221,31 @@ def demo(config_path: str | None, posts: int) -> None:
     config_path = config_path or str(Path(__file__).resolve().parents[2] / "conf" / "local.yaml")
     config = load_config(config_path)
     _checked_before_spark(config)
+    folder = demos.demo_folder(config)
+    if not ctx.obj["verbose"] and not ctx.obj["log_dir"]:
+        _quiet_jvm(folder / "log")  # the demo keeps everything of its own under one folder
     key_value = os.environ.get(config.key_env)
-    if not key_value:
-        key_value = secrets.token_hex(32)
-        click.echo(f"demo: {config.key_env} is not set; using a random key for this run only (pseudonyms will differ per run)")
+    if key_value:
+        key = key_value.encode()
+    else:
+        path = demos.key_path(config)
+        key, made = demos.demo_key(path)
+        click.echo(
+            f"demo: {config.key_env} is not set; "
+            + (f"made a pseudonym key for the demo in {path} (mode 0600, never written into a snapshot)" if made else f"using the demo's key in {path}")
+        )
     spark = build_spark_from_config(config, app_name="postcurate-demo")
     lake = Path(config.inputs.posts).parent
-    if not _fresh_demo_lake(spark, config):
+    as_of = demos.lake_as_of(spark, config)
+    if as_of is None:
         click.echo(f"demo: seeding a sample lake of {posts} posts under {lake} ...")
         seed_lake(spark, str(lake), posts=posts)
-    result = _run(config_path, None, key=key_value.encode())
+        as_of = demos.lake_as_of(spark, config)
+    # The cut-off is when the lake was last written: the same lake and key give the same snapshot.
+    result = _run(config_path, as_of.isoformat() if as_of else None, key=key)
     click.echo(_summary(result))
-
-
-def _fresh_demo_lake(spark, config) -> bool:
-    """Is there a sample lake whose objections feed is fresh enough to run on? (The demo owns its lake.)"""
-    from postcurate.errors import InputError
-    from postcurate.job import utc_now
-    from postcurate.lake import check_fresh, read_pinned
-
-    try:
-        objections = read_pinned(spark, "objections", config.inputs.objections)
-        check_fresh(objections, config.rules.objections_max_staleness_hours, utc_now())
-    except InputError:
-        return False
-    return True
+    if not result.published:
+        click.echo(f"nothing new: this lake's snapshot is already published (a new demo needs a new lake: delete {lake})")
 
 
 def _register_commands() -> None:

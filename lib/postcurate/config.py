@@ -239,6 +239,8 @@ class OutputSettings:
     shard_target_mb: float = setting(128.0, number(0.001, 100_000))
     validation_fraction: float = setting(0.05, number(0, 0.5))
     timestamp_granularity: str = setting("day", one_of(*GRANULARITIES))
+    # The gate fails when kept rows fall by more than this share against the previous snapshot (--allow-shrink).
+    max_shrink: float = setting(0.5, number(0, 1))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,10 @@ class SecretError(PostcurateError):
     """A secret the run needs (the pseudonymisation key) is missing or too weak."""
 
 
+class SparkStartError(PostcurateError):
+    """Spark's JVM did not start (no Java, no route to fetch Delta's jars, a bad Spark setting)."""
+
+
 class QualityGateError(PostcurateError):
     """The data-quality gate rejected the snapshot; nothing was published."""
 

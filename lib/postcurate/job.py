@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pyspark import StorageLevel
 from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
 
 import postcurate
 from postcurate import manifest as manifests
@@ -36,6 +37,8 @@ from postcurate.pseudonyms import Pseudonyms, keyed_pseudonyms
 from postcurate.purge import write_author_index
 from postcurate.quality import GateInputs, SnapshotFrames, gate_parameters, run_gate
 from postcurate.quality.frames import posts_read as count_posts_read
+from postcurate.quality.frames import publication as publication_frame
+from postcurate.quality.frames import shrink as publication_shrink
 from postcurate.rules.eligibility import REASONS
 from postcurate.rules.geo import GeoRules, load_geo_rules
 
@@ -154,13 +157,58 @@ def _preload_gate_library() -> None:
 def _counts(snap: SnapshotFrames, posts_read: int) -> dict:
     by_reason = {r: 0 for r in REASONS}
     by_reason.update({row["reason"]: row["count"] for row in snap.ledger.groupBy("reason").count().collect()})
-    by_reason["invalid"] = snap.quarantine.count()
+    # The quarantine by the check each post failed (a fixed set of names): one small aggregate.
+    by_check = {row["check"]: row["count"] for row in snap.quarantine.groupBy(F.coalesce("detail", F.lit("unknown")).alias("check")).count().collect()}
+    by_reason["invalid"] = sum(by_check.values())
     return {
         "posts_read": posts_read,
         "kept": snap.shards.count(),  # from the Parquet footers
         "excluded": sum(v for r, v in by_reason.items() if r != "invalid"),
         "quarantined": by_reason["invalid"],
         "by_reason": by_reason,
+        "quarantine_by_check": dict(sorted(by_check.items(), key=lambda kv: (-kv[1], kv[0]))),
+    }
+
+
+def publication_record(posts_read: int, kept: int, previous: dict | None, max_shrink: float, allow_shrink: bool) -> dict:
+    """What the publication checks compare, and their verdict in words (the manifest's ``publication``).
+
+    ``previous``: the manifest of the previous published snapshot (``publish.previous_published``), whose current
+    revision's ``counts.kept`` is compared, so rows a purge removed from it since are not counted as this run's fall.
+    """
+    before = None
+    if previous is not None:
+        c = previous.get("counts") or {}
+        before = {
+            "snapshot_id": previous.get("snapshot_id"),
+            "as_of": previous.get("as_of"),
+            "revision": previous.get("revision", 0),
+            "kept": int(c["kept"]) if isinstance(c.get("kept"), int) else sum(int(s.get("rows", 0)) for s in previous.get("shards") or []),
+        }
+    shrink = publication_shrink(kept, before["kept"] if before else None)
+    if posts_read == 0:
+        verdict = "the posts table gave no post at the cut-off: an empty feed is never published, even with --allow-shrink; check inputs.posts and the feed that fills it"
+    elif before is None:
+        verdict = "no earlier published snapshot to compare with: only the posts read were checked"
+    else:
+        moved = f"kept {kept:,} rows where the previous published snapshot {before['snapshot_id']} keeps {before['kept']:,} ({-shrink:+.1%})"
+        if shrink <= max_shrink:
+            verdict = f"{moved}: within output.max_shrink ({max_shrink:.0%})"
+        elif allow_shrink:
+            verdict = f"{moved}: a fall of more than output.max_shrink ({max_shrink:.0%}), let through by --allow-shrink"
+        else:
+            verdict = (
+                f"{moved}: a fall of more than output.max_shrink ({max_shrink:.0%}). If that is expected (a wave of "
+                "objections, a new rule), run again with --allow-shrink"
+            )
+    return {
+        "posts_read": int(posts_read),
+        "kept": int(kept),
+        "previous": before,
+        "shrink": round(shrink, 6),
+        "max_shrink": max_shrink,
+        "shrink_allowed": bool(allow_shrink),
+        "verdict": verdict,
     }
 
 
@@ -173,11 +221,14 @@ def run(
     now: dt.datetime | None = None,
     geo: GeoRules | None = None,
     detectors: Detectors | None = None,
+    allow_shrink: bool = False,
 ) -> RunResult:
     """Build, check and publish one snapshot as of ``as_of`` (default: now).
 
     ``geo`` and ``detectors`` are the config's files, loaded by the caller before it started Spark (default: load them).
-    Raises ``QualityGateError`` (nothing published) when an expectation fails.
+    Raises ``QualityGateError`` (nothing published) when an expectation fails, among them: no post read, or kept
+    rows fallen by more than ``output.max_shrink`` against the previous published snapshot (``allow_shrink`` lets
+    that fall through, and the manifest says so).
     """
     started = time.time()
     now = now or utc_now()
@@ -195,7 +246,8 @@ def run(
         "geo_rules_sha256": geo.sha256,
         "detectors_sha256": hashlib.sha256(config.detectors.read_bytes()).hexdigest(),
         "rules": config.rules.__dict__,
-        "output": config.output.__dict__,
+        # The shrink limit decides whether a snapshot may be published, not what it holds: changing it makes no new id.
+        "output": {k: v for k, v in config.output.__dict__.items() if k != "max_shrink"},
         "dedup": dataclasses.asdict(config.dedup),
         "code_version": postcurate.__version__,
         "key_fingerprint": pseudonyms.fingerprint,
@@ -207,6 +259,8 @@ def run(
         published = publishing.snapshot_dir(root, snapshot_id)
         return RunResult(snapshot_id, published, False, manifest=manifests.read(published))
 
+    # Read before the build: a previous manifest that cannot be read stops the run before it costs anything.
+    previous = publishing.previous_published(root, as_of, other_than=snapshot_id)
     run_id = publishing.new_run_id(now)
     publishing.clean_stale_staging(root, started_before=started)
     cutoff = _naive_utc(as_of)
@@ -241,21 +295,27 @@ def run(
                     allowed_countries=allowed_countries,
                     dedup=dedup,
                 )
+                # The published snapshot this one follows, for the report's side-by-side view (None for the first).
+                manifest["previous"] = report.previous_summary(previous)
                 st.count(kept=counts["kept"], excluded=counts["excluded"], quarantined=counts["quarantined"], shard_files=len(shard_files))
             gate_started = time.time()
             inputs = GateInputs(
                 posts=tables["posts"].df, objections=tables["objections"].df, as_of=cutoff, pseudonyms=pseudonyms, posts_read=posts_read_counted.result()
             )
+            record = manifest["publication"] = publication_record(inputs.posts_read, counts["kept"], previous, config.output.max_shrink, allow_shrink)
+            publication = publication_frame(
+                posts_read=record["posts_read"], kept=record["kept"], previous_kept=(record["previous"] or {}).get("kept"), shrink_allowed=allow_shrink
+            )
             with stage("gate") as gst:
                 gate = run_gate(
-                    snap.gate_frames(manifest, inputs),
+                    snap.gate_frames(manifest, inputs) | {"publication": publication},
                     gate_parameters(
                         allowed_countries=allowed_countries,
                         allowed_post_types=config.rules.allowed_post_types,
                         min_text_length=config.rules.min_text_length,
+                        max_shrink=config.output.max_shrink,
                     ),
-                    docs_dir=staging.path / "quality" / "data_docs",
-                    docs_relative_to=staging.path,
+                    scopes=("snapshot", "inputs", "publish"),
                 )
                 gst.count(failed=0 if gate.success else 1)
         gate_s = time.time() - gate_started
@@ -271,7 +331,8 @@ def run(
         report_path = report.write_report(staging.path / "report", manifest)
         if not gate.success:
             kept = publishing.reject(root, staging.path)
-            raise QualityGateError(f"{gate.message()}\n  results and report kept in {kept}")
+            why = [f"  {manifest['publication']['verdict']}"] if any(o.suite == "publication" for o in gate.failures) else []
+            raise QualityGateError("\n".join([gate.message(), *why, f"  results and report kept in {kept}"]))
         with publishing.publish_lock(root), stage("publish"):
             if publishing.is_published(root, snapshot_id):
                 # Another run published the same snapshot while we built ours; it is identical, keep theirs.

@@ -9,10 +9,11 @@ import os
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 import postcurate
+from postcurate.reader import unlisted_files
 
 MANIFEST = "manifest.json"
 
@@ -28,25 +29,26 @@ def sha256_file(path: Path) -> str:
 
 def describe_shards(shards_dir: Path) -> list[dict]:
     """Every shard file under ``shards_dir`` with its partition, rows (from the Parquet footer), bytes and SHA-256."""
-    files = []
-    for path in sorted(shards_dir.rglob("*.parquet")):
-        rel = path.relative_to(shards_dir)
-        partition = dict(part.split("=", 1) for part in rel.parts[:-1])
-        files.append(
-            {
-                "path": str(Path("shards") / rel),
-                "split": partition.get("split"),
-                "country": partition.get("country"),
-                "rows": pq.read_metadata(path).num_rows,
-                "bytes": path.stat().st_size,
-                "sha256": sha256_file(path),
-            }
-        )
-    return files
+    return [describe_shard(shards_dir, path) for path in sorted(Path(shards_dir).rglob("*.parquet"))]
+
+
+def describe_shard(shards_dir: Path, path: Path) -> dict:
+    """The manifest entry of one shard file under ``shards_dir``: its path in the snapshot, partition, rows, bytes, SHA-256."""
+    rel = Path(path).relative_to(shards_dir)
+    partition = dict(part.split("=", 1) for part in rel.parts[:-1])
+    return {
+        "path": str(Path("shards") / rel),
+        "split": partition.get("split"),
+        "country": partition.get("country"),
+        "rows": pq.read_metadata(path).num_rows,
+        "bytes": Path(path).stat().st_size,
+        "sha256": sha256_file(path),
+    }
 
 
 def verify_shards(snapshot_dir: Path, manifest: dict) -> list[str]:
-    """What does not match the manifest: missing, changed or unlisted shard files. Empty when all is well.
+    """What does not match the manifest: missing or changed shard files, and files that no revision lists (the
+    files a purge replaced and keeps for readers of the older revision are expected). Empty when all is well.
 
     Messages name files (by their path in the snapshot) and sizes, never their contents.
     """
@@ -63,11 +65,22 @@ def verify_shards(snapshot_dir: Path, manifest: dict) -> list[str]:
             problems.append(f"{rel}: {size} bytes, manifest says {expected['bytes']}")
         elif sha256_file(path) != expected["sha256"]:
             problems.append(f"{rel}: SHA-256 differs from the manifest")
-    for path in sorted((snapshot_dir / "shards").rglob("*.parquet")):
-        rel = str(path.relative_to(snapshot_dir))
-        if rel not in listed:
-            problems.append(f"{rel}: shard file not listed in the manifest")
-    return problems
+    return problems + unlisted_files(snapshot_dir, manifest)
+
+
+def primary_language(lang: Column) -> Column:
+    """A language tag's primary subtag in lower case (en-GB and en are both English); "und" where there is none."""
+    return F.coalesce(F.lower(F.split(lang, "-")[0]), F.lit("und"))
+
+
+def by_country_split(shards: list[dict]) -> dict:
+    """Rows by country, then split, of manifest shard entries (the zero-row files of an empty snapshot are in none)."""
+    out: dict = {}
+    for s in shards:
+        if s.get("country") is not None:
+            cell = out.setdefault(s["country"], {})
+            cell[s["split"]] = cell.get(s["split"], 0) + s["rows"]
+    return {c: dict(sorted(v.items())) for c, v in sorted(out.items())}
 
 
 def shard_stats(shards: DataFrame) -> dict:
@@ -75,7 +88,7 @@ def shard_stats(shards: DataFrame) -> dict:
 
     Only aggregates reach the driver: their size grows with the number of countries and languages, not of rows.
     """
-    cells = shards.groupBy("split", "country", F.coalesce(F.lower(F.split("lang", "-")[0]), F.lit("und")).alias("lang")).count().collect()
+    cells = shards.groupBy("split", "country", primary_language(F.col("lang")).alias("lang")).count().collect()
     by_country_split: dict = {}
     by_lang: dict = {}
     for row in cells:
@@ -91,10 +104,13 @@ def shard_stats(shards: DataFrame) -> dict:
     }
 
 
-def _tally(shards: list[dict], key: str) -> dict:
+def tally(shards: list[dict], key: str) -> dict:
+    """Rows by ``key`` (``split`` or ``country``) of manifest shard entries. The zero-row files of an empty snapshot
+    sit in a split's folder but no country's: they count as the split's (with no row) and as no country."""
     out: dict = {}
     for s in shards:
-        out[s[key]] = out.get(s[key], 0) + s["rows"]
+        if s.get(key) is not None:
+            out[s[key]] = out.get(s[key], 0) + s["rows"]
     return dict(sorted(out.items()))
 
 
@@ -105,12 +121,17 @@ def build(
 
     ``dedup``: rule 10's figures (``postcurate.dedup.cluster_sizes`` and ``enabled``), counts only.
     """
+    from postcurate import resources
+    from postcurate.report import recall
+
+    detectors_sha256 = hashlib.sha256(config.detectors.read_bytes()).hexdigest()
     return {
         "snapshot_id": snapshot_id,
         "run_id": run_id,
         "as_of": as_of.isoformat(),
         "created_at": created_at.isoformat(),
         "code_version": postcurate.__version__,
+        "code_commit": resources.code_commit(),  # "<sha>", "<sha>-dirty" (a checkout with changes) or "unknown"
         "inputs": {name: {"path": t.path, "delta_version": t.version} for name, t in tables.items()},
         "geo_rules": {
             "path": str(config.geo_rules),
@@ -118,7 +139,9 @@ def build(
             "sha256": geo.sha256,
             "countries_in_effect": sorted(allowed_countries),
         },
-        "detectors_sha256": hashlib.sha256(config.detectors.read_bytes()).hexdigest(),
+        "detectors_sha256": detectors_sha256,
+        # The detectors' measured recall, only if it was measured for these very detectors (eval/recall.json).
+        "pii_recall": recall.for_detectors(detectors_sha256, resources.recall_file()),
         "settings": {
             "rules": config.rules.__dict__ | {"allowed_post_types": list(config.rules.allowed_post_types)},
             "output": config.output.__dict__,
@@ -127,8 +150,8 @@ def build(
         "key_fingerprint": key_fp,
         "counts": counts
         | {
-            "by_country": _tally(shards, "country"),
-            "by_split": _tally(shards, "split"),
+            "by_country": tally(shards, "country"),
+            "by_split": tally(shards, "split"),
             "by_country_split": stats["by_country_split"],
             "by_lang": stats["by_lang"],
         },

@@ -39,7 +39,7 @@ import pyarrow.parquet as pq
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from postcurate.errors import LockedError
+from postcurate.errors import InputError, LockedError
 
 log = logging.getLogger("postcurate.publish")
 
@@ -279,6 +279,9 @@ def write_shards(shards: DataFrame, target: Path, rows_per_file: int, folders: d
     ``folder_rows(shards)`` when already counted.
     """
     folders = folder_rows(shards) if folders is None else folders
+    if not folders:
+        write_empty_shards(shards, target, EMPTY_SHARD, scratch=target.parent / "_empty_shards")
+        return
     (
         shard_layout(shards, folders, rows_per_file)
         .write.options(**SHARD_PARQUET_OPTIONS)
@@ -296,6 +299,30 @@ def write_shards(shards: DataFrame, target: Path, rows_per_file: int, folders: d
                 raise RuntimeError(f"expected one Parquet file in {slice_dir.relative_to(target)}, Spark wrote {len(files)}")
             files[0].rename(folder / f"part-{i:05d}.parquet")
             slice_dir.rmdir()
+
+
+EMPTY_SHARD = "part-00000.parquet"
+
+
+def write_empty_shards(shards: DataFrame, target: Path, name: str, *, scratch: Path) -> list[Path]:
+    """For a snapshot that keeps no row: one zero-row file per split, ``<target>/split=<s>/<name>``, with the shard
+    columns (``country`` inside the file, as no folder holds it). The files written.
+
+    With no file at all, pyarrow, pandas, DuckDB and Polars cannot tell a snapshot's columns and refuse to read it;
+    these files give every reader the columns and no row, read through the manifest like any shard.
+    """
+    from postcurate import schemas
+
+    empty = shards.where(F.lit(False)).drop("split").coalesce(1)
+    written = []
+    for split in schemas.load("shard").enum("split"):
+        folder = scratch / split
+        empty.write.options(**SHARD_PARQUET_OPTIONS).mode("overwrite").parquet(str(folder))  # one file with the schema
+        (file,) = folder.glob("*.parquet")
+        (target / f"split={split}").mkdir(parents=True, exist_ok=True)
+        written.append(file.rename(target / f"split={split}" / name))
+    shutil.rmtree(scratch, ignore_errors=True)
+    return written
 
 
 def append_audit_tables(spark: SparkSession, root: str | Path, staging: Path, *, snapshot_id: str, run_id: str) -> None:
@@ -333,6 +360,40 @@ def publish_lock(root: str | Path, timeout_s: float = 600.0) -> Iterator[None]:
         yield
     finally:
         _unlock(fd)
+
+
+_CUTOFF = re.compile(r"^(\d{8}T\d{6}Z)-")
+
+
+def previous_published(root: str | Path, as_of: dt.datetime, *, other_than: str | None = None) -> dict | None:
+    """The manifest of the published snapshot a run at cut-off ``as_of`` follows, or None when there is none.
+
+    That is the one with the newest cut-off at or before ``as_of`` (the newest built among equal cut-offs), other
+    than ``other_than``: for a run going forward, the one ``LATEST`` names; a backfill is compared with what came
+    before it, not with a newer snapshot that had more time to collect posts. Cut-offs are read from the snapshot
+    ids (``<cut-off>-<digest>``), so only the candidates' manifests are read. A candidate whose manifest cannot be
+    read stops the run (``InputError``): it could be the snapshot to compare with.
+    """
+    stamp = f"{as_of.astimezone(dt.timezone.utc):%Y%m%dT%H%M%SZ}"
+    earlier: dict[str, list[str]] = {}
+    for snapshot_id in published_snapshots(root):
+        m = _CUTOFF.match(snapshot_id)
+        if m and m.group(1) <= stamp and snapshot_id != other_than:
+            earlier.setdefault(m.group(1), []).append(snapshot_id)
+    if not earlier:
+        return None
+    candidates = []
+    for snapshot_id in earlier[max(earlier)]:
+        path = snapshot_dir(root, snapshot_id) / MANIFEST
+        try:
+            manifest = json.loads(path.read_text())
+            candidates.append((str(manifest.get("created_at", "")), snapshot_id, manifest))
+        except (OSError, ValueError, AttributeError) as exc:
+            raise InputError(
+                f"cannot read {path} ({type(exc).__name__}), the published snapshot this run is compared with; "
+                "check it with `postcurate validate`, then repair or remove it"
+            ) from None
+    return max(candidates, key=lambda c: c[:2])[2]
 
 
 def _as_of(root: Path, snapshot_id: str) -> dt.datetime | None:

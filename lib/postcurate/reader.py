@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,30 +23,44 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from postcurate.errors import PostcurateError
+from postcurate.errors import EXIT_QUALITY_GATE_FAILED, PostcurateError
 
 MANIFEST = "manifest.json"
 LATEST = "LATEST"
 SPLITS = ("train", "validation")
 # Hive partition columns: in the shard schema, but stored in the folder names rather than in the Parquet files.
 PARTITION_COLUMNS = ("split", "country")
+# Files a purge writes are named part-purge-<purge_id>-...; one whose id is in no revision's history was left by a
+# purge that was interrupted (see postcurate.purge.revisions).
+PURGE_FILE = re.compile(r"^part-purge-([0-9a-z]+)-")
 
 
 class SnapshotError(PostcurateError):
-    """A snapshot cannot be found or opened (no LATEST, no manifest, unreadable manifest, bad selection)."""
+    """A snapshot cannot be found or opened (no LATEST, no manifest, unreadable manifest file, bad selection). Exit 2."""
+
+
+class ManifestError(SnapshotError):
+    """A snapshot's manifest is not valid JSON or not a postcurate manifest: the published snapshot is damaged.
+
+    Exit 4, as a failed quality check (a missing snapshot is the user's mistake, exit 2; a damaged one is not)."""
+
+    exit_code = EXIT_QUALITY_GATE_FAILED
 
 
 class ChecksumError(PostcurateError):
-    """A shard's bytes are not the bytes the manifest promised: missing, truncated or changed. Do not train on it."""
+    """A snapshot's files are not what its manifest promised: a shard missing, truncated, changed or unreadable, or a
+    shard file that no revision of the manifest lists. Do not train on it. Exit 4, as a failed quality check."""
+
+    exit_code = EXIT_QUALITY_GATE_FAILED
 
 
 @dataclass(frozen=True)
 class Shard:
     """One Parquet file of a snapshot, as the manifest describes it."""
 
-    path: str  # relative to the snapshot folder, e.g. "shards/split=train/country=GB/part-00000-....parquet"
+    path: str  # relative to the snapshot folder, e.g. "shards/split=train/country=GB/part-00000.parquet"
     split: str
-    country: str
+    country: str | None  # None only for the zero-row file of a snapshot with no rows (see docs/reading.md)
     rows: int
     bytes: int
     sha256: str
@@ -135,6 +150,15 @@ class Snapshot:
             shard.read_verified()
         return self
 
+    def check_unlisted(self) -> Snapshot:
+        """Raise ``ChecksumError`` if ``shards/`` holds a file that no revision of the manifest lists (a foreign file,
+        or one left by an interrupted purge): whoever scans the folder instead of reading the manifest would read it."""
+        problems = unlisted_files(self.path, self.manifest)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise ChecksumError(f"{problems[0]}{more}")
+        return self
+
     def batches(
         self,
         *,
@@ -159,13 +183,25 @@ class Snapshot:
                 raise ChecksumError(f"shard {shard.path} is missing from the snapshot folder")
             else:
                 source = str(shard.file)
-            parquet = pq.ParquetFile(source)
-            for batch in parquet.iter_batches(batch_size=batch_size, columns=file_columns):
-                yield _with_partitions(batch, shard, wanted)
+            try:
+                for batch in pq.ParquetFile(source).iter_batches(batch_size=batch_size, columns=file_columns):
+                    yield _with_partitions(batch, shard, wanted)
+            except (pa.ArrowException, OSError) as exc:
+                # Bytes that match the manifest always decode; these were not checked (verify=False) or were
+                # damaged before the manifest was written. Only the error's kind: its message may quote data.
+                checked = "it matches its checksum" if verify else "its checksum was not checked"
+                raise ChecksumError(f"shard {shard.path} cannot be read as Parquet ({type(exc).__name__}; {checked})") from None
 
     def table(self, *, columns: list[str] | None = None, verify: bool = True) -> pa.Table:
-        """All selected rows as one Arrow table (fine for a selection that fits in memory)."""
+        """All selected rows as one Arrow table (fine for a selection that fits in memory).
+
+        A selection with no row still has the snapshot's columns when it holds a shard file (an empty snapshot holds
+        a zero-row file per split); with no file at all, the table has no column either."""
         batches = list(self.batches(columns=columns, verify=verify))
+        if not batches and self.shards:  # no row, but a file (a zero-row file yields no batch): its columns
+            first = min(self.shards, key=lambda s: s.path)
+            schema = pq.read_schema(pa.BufferReader(first.read_verified()) if verify else first.file)
+            batches = [_with_partitions(pa.RecordBatch.from_pylist([], schema=schema), first, columns)]
         return pa.Table.from_batches(batches) if batches else pa.table({})
 
 
@@ -179,6 +215,56 @@ def _with_partitions(batch: pa.RecordBatch, shard: Shard, wanted: list[str] | No
             arrays.append(pa.array([values[column]] * batch.num_rows, pa.string()))
     out = pa.RecordBatch.from_arrays(arrays, names=names)
     return out.select(wanted) if wanted is not None else out
+
+
+def expected_files(manifest: dict) -> set[str]:
+    """Every shard file a snapshot folder may hold: those the current revision lists, and those that earlier
+    revisions listed and a purge replaced (they stay for readers of those revisions until the purge's
+    ``retain_until``; the next purge or ``postcurate purge --gc`` after that removes them).
+
+    The current manifest's ``purges`` history is enough: each revision's files are the previous revision's, minus
+    what it replaced, plus its new files, so every file any revision listed is current or was replaced once.
+    """
+    listed = {str(s["path"]) for s in manifest.get("shards") or []}
+    for entry in manifest.get("purges") or []:
+        listed.update(str(p) for p in entry.get("replaced") or [])
+    return listed
+
+
+def unlisted_files(snapshot_dir: str | Path, manifest: dict) -> list[str]:
+    """One line per file under ``shards/`` that no revision of the manifest lists; empty when there is none."""
+    folder = Path(snapshot_dir)
+    expected = expected_files(manifest)
+    purge_ids = {entry.get("purge_id") for entry in manifest.get("purges") or []}
+    problems = []
+    for path in sorted(p for p in (folder / "shards").rglob("*") if p.is_file()):
+        rel = str(path.relative_to(folder))
+        if rel in expected:
+            continue
+        interrupted = (m := PURGE_FILE.match(path.name)) is not None and m.group(1) not in purge_ids
+        hint = " (left by an interrupted purge: `postcurate purge --gc` removes it)" if interrupted else ""
+        problems.append(f"{rel}: shard file not listed in the manifest or in its purge history{hint}")
+    return problems
+
+
+def read_manifest(folder: str | Path) -> dict:
+    """The manifest of the snapshot in ``folder``, checked to be a postcurate manifest (a dict with a ``shards`` list).
+
+    Raises ``SnapshotError`` (exit 2) when there is none or it cannot be read, ``ManifestError`` (exit 4) when it is
+    not valid JSON or not a manifest: that snapshot is damaged.
+    """
+    path = Path(folder) / MANIFEST
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise SnapshotError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        manifest = json.loads(text)
+    except ValueError as exc:
+        raise ManifestError(f"{path} is not valid JSON ({exc.msg} at line {exc.lineno}): the snapshot is damaged; do not train on it") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("shards"), list):
+        raise ManifestError(f"{path} has no 'shards' list; is this a postcurate snapshot? (a damaged manifest: do not train on it)")
+    return manifest
 
 
 def resolve_snapshot_dir(location: str | Path, snapshot_id: str | None = None) -> Path:
@@ -214,27 +300,22 @@ def open_snapshot(location: str | Path, *, snapshot_id: str | None = None) -> Sn
     >>> snap.snapshot_id, snap.rows
     """
     folder = resolve_snapshot_dir(location, snapshot_id).resolve()
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-    except (OSError, ValueError) as exc:
-        raise SnapshotError(f"cannot read {folder / MANIFEST}: {exc}") from None
-    entries = manifest.get("shards") if isinstance(manifest, dict) else None
-    if not isinstance(entries, list):
-        raise SnapshotError(f"{folder / MANIFEST} has no 'shards' list; is this a postcurate snapshot?")
+    manifest = read_manifest(folder)
     shards = []
-    for i, entry in enumerate(entries):
+    for i, entry in enumerate(manifest["shards"]):
         try:
             rel = str(entry["path"])
             file = (folder / rel).resolve()
             if folder not in file.parents:
                 # A manifest must not send a reader outside its snapshot.
-                raise SnapshotError(f"{folder / MANIFEST}: shard {i} path {rel!r} points outside the snapshot folder")
+                raise ManifestError(f"{folder / MANIFEST}: shard {i} path {rel!r} points outside the snapshot folder")
             partition = dict(p.split("=", 1) for p in Path(rel).parts[:-1] if "=" in p)
+            country = entry.get("country") or partition.get("country")
             shards.append(
                 Shard(
                     path=rel,
                     split=str(entry.get("split") or partition.get("split")),
-                    country=str(entry.get("country") or partition.get("country")),
+                    country=None if country is None else str(country),
                     rows=int(entry["rows"]),
                     bytes=int(entry["bytes"]),
                     sha256=str(entry["sha256"]).lower(),
@@ -242,7 +323,7 @@ def open_snapshot(location: str | Path, *, snapshot_id: str | None = None) -> Sn
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise SnapshotError(f"{folder / MANIFEST}: shard {i} is malformed ({exc!r}); expected path, rows, bytes, sha256") from None
+            raise ManifestError(f"{folder / MANIFEST}: shard {i} is malformed ({exc!r}); expected path, rows, bytes, sha256") from None
     return Snapshot(folder, manifest, tuple(shards))
 
 
@@ -255,14 +336,16 @@ _SAMPLE_COLUMNS = ["post_pid", "platform", "post_type", "lang", "created_period"
 def summarize(snapshot: Snapshot, *, samples: int = 5, verify: bool = True, text_width: int = 160) -> dict:
     """What ``postcurate inspect`` shows: rows, estimated tokens, counts by split/country/language, shards, a few rows.
 
-    Reads the ``lang`` and ``text`` columns of every selected shard (and checks its SHA-256 unless ``verify=False``).
-    Sample rows carry redacted text only, and ids as truncated pseudonyms; they are spread over the shards and the
-    same on every call.
+    Reads the ``lang`` and ``text`` columns of every selected shard (and checks its SHA-256, and that the folder holds
+    no shard file the manifest does not list, unless ``verify=False``). Sample rows carry redacted text only, and ids
+    as truncated pseudonyms; they are spread over the shards and the same on every call.
 
     >>> summarize(open_snapshot("var/out"), samples=3)["approx_tokens"]
     """
     import pyarrow.compute as pc
 
+    if verify:
+        snapshot.check_unlisted()
     shards = sorted(snapshot.shards, key=lambda s: s.path)
     # Sample rows come from shards spread evenly over the selection, the first row of each: deterministic and cheap.
     sample_at = {shards[int(i * len(shards) / samples)].path for i in range(min(samples, len(shards)))} if samples else set()

@@ -13,18 +13,28 @@ Two sets of JVM classes must be on Spark's classpath: Delta Lake's, and postcura
 postcurate's jar comes from the checkout's ``jvm/target`` (or the installed wheel) in cases 1 and 3, and from
 ``spark-submit --jars`` in case 2. A missing class is a user's error with one message naming what to pass, checked
 as soon as the session exists, before any Spark work.
+
+The JVM that PySpark launches writes to the process's own stdout and stderr: Ivy's resolution report (about 90
+lines on every start, cached or not), log4j's start-up lines and JVM warnings. The command line sends all of it to
+a log file instead (``quiet_jvm``; ``-v`` keeps it on the terminal). Under spark-submit the JVM already exists and
+this module leaves its output alone.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
+import re
 import sys
-from typing import Any, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping
 
 from py4j.java_gateway import JavaClass
 from pyspark.sql import SparkSession
 
-from postcurate.errors import ConfigError
+from postcurate.errors import ConfigError, SparkStartError
 
 DELTA_CONF = {
     "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
@@ -103,10 +113,93 @@ def build_spark(
         SparkContext._ensure_initialized()
         for class_name, what in REQUIRED_CLASSES:
             _require(SparkContext._jvm, class_name, what)
-    spark = builder.getOrCreate()
+    spark = _start(builder)
     spark.sparkContext.setLogLevel("ERROR")
     for class_name, what in REQUIRED_CLASSES:
         require_jvm_class(spark, class_name, what)
+    return spark
+
+
+@dataclass(frozen=True)
+class JvmOutput:
+    """Where a JVM started by this process writes: a new file in ``folder``, named to the caller by ``announce``."""
+
+    folder: Path
+    announce: Callable[[Path], None]
+    keep: int = 20  # older spark-*.log files in the folder are removed
+
+
+_jvm_output: JvmOutput | None = None
+LOG_NAME = re.compile(r"spark-\d{8}T\d{6}Z-\d+\.log")
+
+
+def quiet_jvm(folder: str | Path | None, announce: Callable[[Path], None] = lambda path: None) -> None:
+    """Send the output of the JVM that the next ``build_spark`` launches to a log file in ``folder`` (None: leave
+    it on this process's stdout and stderr, the default). Set once by the command line, like ``logging``."""
+    global _jvm_output
+    _jvm_output = JvmOutput(Path(folder), announce) if folder is not None else None
+
+
+def _new_log(out: JvmOutput) -> Path:
+    # 0700/0600: the JVM's messages are for the operator (a failing start-up can quote paths and settings).
+    out.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    path = out.folder / f"spark-{stamp}-{os.getpid()}.log"
+    old = sorted((p for p in out.folder.iterdir() if LOG_NAME.fullmatch(p.name)), key=lambda p: p.name)
+    for stale in old[: max(0, len(old) - out.keep + 1)]:
+        stale.unlink(missing_ok=True)
+    return path
+
+
+@contextlib.contextmanager
+def _fds_to(path: Path) -> Iterator[None]:
+    """Point file descriptors 1 and 2 at ``path`` for the duration; a child started meanwhile keeps them."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    saved = (os.dup(1), os.dup(2))
+    try:
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for f in (*saved, fd):
+            os.close(f)
+
+
+def _cause(log: Path) -> str:
+    """The JVM's own last error line in ``log`` (e.g. Ivy's "unresolved dependency"), else its last line, or ""."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return ""
+    said = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith(("at ", "..."))]
+    errors = [ln for ln in said if re.search(r"Exception|Error|error|No such file|not found|unresolved", ln)]
+    return (errors or said or [""])[-1][:300]
+
+
+def _start(builder) -> SparkSession:
+    """``builder.getOrCreate()``; when a new JVM is launched under ``quiet_jvm``, its output goes to a log file."""
+    out = _jvm_output
+    # Under spark-submit the JVM is already running (PySpark connects to it through PYSPARK_GATEWAY_PORT), and a
+    # session that exists is reused: no JVM is launched, so there is nothing to redirect.
+    if out is None or "PYSPARK_GATEWAY_PORT" in os.environ or SparkSession.getActiveSession() is not None:
+        return builder.getOrCreate()
+    log = _new_log(out)
+    try:
+        with _fds_to(log):
+            spark = builder.getOrCreate()
+    except Exception as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".")
+        cause = _cause(log)
+        raise SparkStartError(
+            f"Spark did not start: {first}" + (f" (the JVM said: {cause})" if cause else "") + f"; its output is in {log} (-v shows it here)"
+        ) from None
+    out.announce(log)
     return spark
 
 

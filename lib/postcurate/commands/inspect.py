@@ -66,7 +66,7 @@ def render(summary: dict) -> str:
     lines += _table("by language", s["by_language"], rows) + [""]
     lines.append(f"shards     {len(s['shards'])} files, {_size(s['bytes'])}")
     for shard in s["shards"]:
-        lines.append(f"  {shard['split']:<11}{shard['country']:<4}{shard['rows']:>10,} rows {_size(shard['bytes']):>10}  {shard['path']}")
+        lines.append(f"  {shard['split']:<11}{shard['country'] or '-':<4}{shard['rows']:>10,} rows {_size(shard['bytes']):>10}  {shard['path']}")
     if s["samples"]:
         lines += ["", f"samples    {len(s['samples'])} rows (redacted text; ids are truncated pseudonyms)"]
         for row in s["samples"]:
@@ -97,7 +97,9 @@ def inspect(snapshot, root, config_path, split, countries, samples, as_json, no_
 
     SNAPSHOT is a snapshot folder or an output root (its LATEST). With neither SNAPSHOT nor --root, the latest
     snapshot under the output root of --config (by default the shipped conf/local.yaml: var/out, where
-    `postcurate demo` publishes). Every shard's SHA-256 is checked against the manifest unless --no-verify.
+    `postcurate demo` publishes). Every shard's SHA-256 is checked against the manifest, and the folder for shard
+    files no revision lists, unless --no-verify. Exit 4 when they do not match (as `postcurate validate`), 2 when
+    there is no snapshot there.
     """
     snap = open_snapshot(_locate(snapshot, root, config_path)).select(split=split, countries=countries or None)
     summary = summarize(snap, samples=samples, verify=not no_verify)

@@ -40,9 +40,10 @@ def purge(config_path: str, snapshot_ids: tuple[str, ...], all_published: bool, 
         return
     key = config.key()
     load_geo_rules(config.geo_rules)  # checked before Spark starts (the purge reads it again)
-    spark = build_spark_from_config(config, app_name="postcurate-purge")
     # A purge rewrites published snapshots: it must not interleave with a run (or another purge) on the same root.
+    # Locked before Spark starts, as a run is: a second purge is refused in a second, not after the JVM's start-up.
     with run_lock(config.output_root):
+        spark = build_spark_from_config(config, app_name="postcurate-purge")
         result = run_purge(spark, config, key=key, snapshot_ids=list(snapshot_ids) or None)
     for s in result.snapshots:
         if s.changed:

@@ -24,10 +24,12 @@ def validate(snapshot: str, config_path: str | None, master: str) -> None:
     """Verify SNAPSHOT's shard checksums against its manifest and re-run the data-quality gate on it.
 
     SNAPSHOT is a snapshot folder (<output_root>/snapshots/<id>), or an id when --config is given.
-    Exit code 0 when everything matches, 4 when a checksum or an expectation does not.
+    Exit code 0 when everything matches; 4 when a checksum or an expectation does not, a shard file is missing or
+    listed by no revision, or the manifest is damaged (as `postcurate inspect`); 2 when there is no snapshot there.
     """
     from postcurate import manifest as manifests
     from postcurate.quality.validate import naive_cutoff, validate_snapshot
+    from postcurate.reader import read_manifest
     from postcurate.session import build_spark, build_spark_from_config
 
     config = None
@@ -40,10 +42,11 @@ def validate(snapshot: str, config_path: str | None, master: str) -> None:
             folder = Path(config.output_root) / "snapshots" / snapshot
     if not (folder / manifests.MANIFEST).is_file():
         raise InputError(f"{folder} is not a published snapshot (no {manifests.MANIFEST})")
+    manifest = read_manifest(folder)  # a damaged manifest is refused before Spark starts
     spark = build_spark_from_config(config, app_name="postcurate-validate") if config else build_spark("postcurate-validate", master=master)
     inputs = None
     if config is not None and config.key_env:
-        inputs = _pinned_inputs(spark, config, manifests.read(folder), naive_cutoff)
+        inputs = _pinned_inputs(spark, config, manifest, naive_cutoff)
     result = validate_snapshot(spark, folder, inputs)
     scope = "snapshot and input" if inputs else "snapshot"
     click.echo(

@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,14 +27,19 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import DataType, StructType
 
 import postcurate
+from postcurate import report
+from postcurate.card import CARD, write_card
 from postcurate.config import Config, PurgeSettings
 from postcurate.errors import PostcurateError, QualityGateError
 from postcurate.lake import read_pinned
+from postcurate.manifest import by_country_split, describe_shard, primary_language, tally
+from postcurate.publish import write_empty_shards
 from postcurate.pseudonyms import Pseudonyms, key_fingerprint, keyed_pseudonyms
 from postcurate.purge import audit as audit_log
 from postcurate.purge.checks import Rewrite, check_rewritten
 from postcurate.purge.index import INDEX_DIR, build_author_index, index_of, read_shards, read_valid_index, shard_relative_path
 from postcurate.purge.revisions import (
+    MANIFEST,
     PURGE_FILE_PREFIX,
     STAGING_DIR,
     collect_garbage,
@@ -44,6 +50,7 @@ from postcurate.purge.revisions import (
     revision_of,
     sha256_file,
 )
+from postcurate.report import REPORT_HTML, REPORT_JSON
 from postcurate.rules.eligibility import objectors
 from postcurate.rules.geo import load_geo_rules
 
@@ -219,7 +226,8 @@ class _Purger:
         self._recover_audit(snap, manifest)
         shards: list[dict] = manifest["shards"]
         revision = revision_of(manifest)
-        holds = sorted({c for c in map(_country, shards) if c not in self.allowed}, key=str)
+        # The zero-row files of a snapshot with no row belong to no country: nothing there to hold.
+        holds = sorted({c for c in map(_country, shards) if c is not None and c not in self.allowed})
         held = [s for s in shards if _country(s) in holds]
         held_paths = {s["path"] for s in held}
 
@@ -258,6 +266,7 @@ class _Purger:
             gone.where(F.col("reason") == "objected").groupBy("shard").agg(
                 F.sort_array(F.collect_set("author_pid")).alias("author_pids")
             ).write.parquet(str(staging / "authors"))
+            langs_removed = {r["lang"]: int(r["count"]) for r in gone.groupBy(primary_language(F.col("lang")).alias("lang")).count().collect()}
             pii_removed = {
                 r["type"]: int(r["n"])
                 for r in gone.select(F.explode("pii_counts").alias("type", "count")).groupBy("type").agg(F.sum("count").alias("n")).collect()
@@ -288,6 +297,13 @@ class _Purger:
 
         rows_removed = {p: affected[p][0] for p in rewritten_paths} | {s["path"]: s["rows"] for s in held}
         new_shards = [s for s in shards if s["path"] not in rows_removed] + [e for p in rewritten_paths for e in replaced_by[p]]
+        if not new_shards:
+            # Every row went: like a build that keeps none, the snapshot holds a zero-row file per split, so readers
+            # still find its columns (the columns of the files it replaces).
+            columns = read_shards(self.spark, snap, [shards[0]["path"]])
+            name = f"{PURGE_FILE_PREFIX}{self.purge_id}-empty.snappy.parquet"
+            files = write_empty_shards(columns, snap / "shards", name, scratch=staging / "empty")
+            new_shards = [describe_shard(snap / "shards", f) for f in files]
         new_shards.sort(key=lambda s: s["path"])
 
         # The index of the new revision: unchanged shards keep their rows, rewritten ones are indexed afresh.
@@ -323,7 +339,7 @@ class _Purger:
             "previous_manifest_sha256": manifest_sha,
             **self.provenance,
         }
-        new_manifest = _revised(manifest, new_shards, reasons, pii_removed, entry, new_index_name)
+        new_manifest = _revised(manifest, new_shards, reasons, pii_removed, langs_removed, entry, new_index_name)
 
         rewrite = Rewrite(snap, manifest, new_manifest, replaced_by, rows_removed, holds, self.objectors)
         failures = check_rewritten(self.spark, rewrite)
@@ -333,6 +349,7 @@ class _Purger:
 
         publish_revision(snap, new_manifest, before_replace=_pause_for_tests)
         log.info("%s: revision %d published (%s)", snap.name, new_revision, ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
+        rewrite_documents(snap, new_manifest, self.config, staging)
         self._audit(snap, new_manifest, entry, staging / "authors")
         shutil.rmtree(snap / STAGING_DIR, ignore_errors=True)
         return SnapshotOutcome(
@@ -376,7 +393,15 @@ class _Purger:
                 audit_log.append(self.spark, self.root, audit_log.rows_from_history(self.spark, snap.name, entry, self.provenance))
 
 
-def _revised(manifest: dict, shards: list[dict], reasons: dict[str, int], pii_removed: dict[str, int], entry: dict, index_name: str) -> dict:
+def _revised(
+    manifest: dict,
+    shards: list[dict],
+    reasons: dict[str, int],
+    pii_removed: dict[str, int],
+    langs_removed: dict[str, int],
+    entry: dict,
+    index_name: str,
+) -> dict:
     """The next manifest revision: the new shard list, counts that still reconcile, and the purge history."""
     m = copy.deepcopy(manifest)
     m["shards"] = shards
@@ -401,10 +426,12 @@ def _revised(manifest: dict, shards: list[dict], reasons: dict[str, int], pii_re
             by_reason["geo_blocked"] = by_reason.get("geo_blocked", 0) + held
         for key, field_ in (("by_country", "country"), ("by_split", "split")):
             if isinstance(counts.get(key), dict):
-                tally: dict = {}
-                for s in shards:
-                    tally[s.get(field_)] = tally.get(s.get(field_), 0) + s["rows"]
-                counts[key] = dict(sorted(tally.items(), key=lambda kv: str(kv[0])))
+                counts[key] = tally(shards, field_)
+        if isinstance(counts.get("by_country_split"), dict):
+            counts["by_country_split"] = by_country_split(shards)
+        if isinstance(counts.get("by_lang"), dict):
+            left = {k: v - langs_removed.get(k, 0) for k, v in counts["by_lang"].items() if v - langs_removed.get(k, 0) > 0}
+            counts["by_lang"] = dict(sorted(left.items(), key=lambda kv: (-kv[1], kv[0])))
         purged = dict(counts.get("purged") or {})
         for reason, n in reasons.items():
             purged[reason] = purged.get(reason, 0) + n
@@ -412,6 +439,43 @@ def _revised(manifest: dict, shards: list[dict], reasons: dict[str, int], pii_re
     if isinstance(m.get("pii_redactions"), dict):
         m["pii_redactions"] = {k: v - pii_removed.get(k, 0) for k, v in m["pii_redactions"].items() if v - pii_removed.get(k, 0) > 0}
     return m
+
+
+DOCUMENTS = (CARD, f"report/{REPORT_HTML}", f"report/{REPORT_JSON}")
+
+
+def rewrite_documents(snapshot_dir: Path, manifest: dict, config: Config, scratch: Path) -> None:
+    """Rewrite the dataset card (``README.md``) and the reviewer's report (``report/``) from ``manifest``, the
+    revision just made current, each file replaced atomically (the report is rendered into ``scratch`` first).
+
+    They follow the manifest switch, so they never describe a revision that is not published; a purge that dies in
+    between leaves them older than the manifest, and the next purge or gc rewrites them (``refresh_documents``).
+    """
+    rendered = report.write_report(Path(scratch) / "report", manifest).parent
+    (snapshot_dir / "report").mkdir(exist_ok=True)
+    for file in sorted(rendered.iterdir()):
+        os.replace(file, snapshot_dir / "report" / file.name)
+    write_card(snapshot_dir, manifest, config)
+
+
+def refresh_documents(snapshot_dir: Path, config: Config) -> bool:
+    """Rewrite the card and the report of a purged snapshot when one of them is older than its manifest (a purge
+    died between the manifest switch and the documents, or purged with a version that did not rewrite them)."""
+    snapshot_dir = Path(snapshot_dir)
+    manifest, _ = read_manifest(snapshot_dir)
+    if revision_of(manifest) == 0:
+        return False  # as published: the card and the report were written with the manifest
+    switched = (snapshot_dir / MANIFEST).stat().st_mtime_ns
+    stale = [d for d in DOCUMENTS if not (snapshot_dir / d).is_file() or (snapshot_dir / d).stat().st_mtime_ns < switched]
+    if not stale:
+        return False
+    log.warning("%s: %s older than revision %d; rewritten", snapshot_dir.name, ", ".join(stale), revision_of(manifest))
+    scratch = snapshot_dir / STAGING_DIR / f"documents-{uuid.uuid4().hex[:8]}"
+    try:
+        rewrite_documents(snapshot_dir, manifest, config, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return True
 
 
 def purge(
@@ -446,6 +510,7 @@ def purge(
         garbage: list[str] = []
         outcomes = []
         for snap in snapshots:
+            refresh_documents(snap, config)  # documents a purge that died after its switch left behind the manifest
             garbage += [f"{snap.name}/{g}" for g in collect_garbage(snap, now)]
             outcomes.append(purger.purge_snapshot(snap))
             garbage += [f"{snap.name}/{g}" for g in collect_garbage(snap, now)]
@@ -457,4 +522,8 @@ def purge(
 def gc(config: Config, *, now: dt.datetime | None = None) -> list[str]:
     """Only remove what has expired or was left by interrupted purges, in every published snapshot."""
     now = now or utc_now()
-    return [f"{snap.name}/{g}" for snap in published_snapshots(Path(config.output_root)) for g in collect_garbage(snap, now)]
+    removed = []
+    for snap in published_snapshots(Path(config.output_root)):
+        refresh_documents(snap, config)
+        removed += [f"{snap.name}/{g}" for g in collect_garbage(snap, now)]
+    return removed

@@ -28,11 +28,11 @@ MANIFEST = "manifest.json"
 PURGE_FILE_PREFIX = "part-purge-"
 STAGING_DIR = "_purge"
 _REVISION_FILE = re.compile(r"^manifest\.r(\d+)\.json$")
-_PURGE_FILE = re.compile(r"^part-purge-([0-9a-z]+)-")
 
 
-# One checksum for the whole project: the manifest's.
+# One checksum for the whole project: the manifest's; one name for a purge's files: the reader's.
 from postcurate.manifest import sha256_file  # noqa: E402
+from postcurate.reader import PURGE_FILE  # noqa: E402
 
 
 def new_purge_id(now: dt.datetime) -> str:
@@ -131,7 +131,7 @@ def collect_garbage(snapshot_dir: Path, now: dt.datetime) -> list[str]:
                 drop(snapshot_dir / rel)
     for folder in ("shards", "ledger"):
         for path in (snapshot_dir / folder).rglob(f"{PURGE_FILE_PREFIX}*"):
-            m = _PURGE_FILE.match(path.name)
+            m = PURGE_FILE.match(path.name)
             if m and m.group(1) not in known_ids:
                 drop(path)
     staging = snapshot_dir / STAGING_DIR

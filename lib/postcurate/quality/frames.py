@@ -146,6 +146,24 @@ def reconciliation(*, posts_read: int, in_shards: int, in_ledger: int, in_quaran
     )
 
 
+def publication(*, posts_read: int, kept: int, previous_kept: int | None, shrink_allowed: bool) -> pd.DataFrame:
+    """The one-row frame of the publication checks (pandas: one row): posts read, rows kept, and ``shrink``, the share
+    by which kept rows fell against the previous published snapshot's (0 when there is none, or it kept none;
+    negative when they grew).
+
+    >>> publication(posts_read=20_004, kept=3_100, previous_kept=10_342, shrink_allowed=False)["shrink"][0]
+    0.7002...
+    """
+    row = {"posts_read": int(posts_read), "kept": int(kept), "previous_kept": previous_kept, "shrink": shrink(kept, previous_kept), "shrink_allowed": bool(shrink_allowed)}
+    return pd.DataFrame([row]).astype({"previous_kept": "Int64"})
+
+
+def shrink(kept: int, previous_kept: int | None) -> float:
+    """The share by which kept rows fell against the previous snapshot's: 0 when there is none or it kept none,
+    negative when they grew."""
+    return (previous_kept - kept) / previous_kept if previous_kept else 0.0
+
+
 def objector_pseudonyms(objections: DataFrame, as_of: dt.datetime, pseudonyms: Pseudonyms) -> DataFrame:
     """``author_pid`` of every objection in effect at ``as_of``: an author who objected twice appears twice.
 

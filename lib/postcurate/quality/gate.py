@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pyspark.sql import DataFrame
 
 from postcurate.errors import ConfigError
@@ -139,9 +140,9 @@ def _add_suite(context, suite_file: SuiteFile):
 
 
 def _number(value: Any) -> float | int | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         return None
-    return value
+    return value.item() if isinstance(value, np.generic) else value  # a pandas frame's minimum is a numpy scalar
 
 
 def _outcomes(suite_name: str, validation) -> list[Outcome]:

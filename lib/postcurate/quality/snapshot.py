@@ -38,16 +38,22 @@ class GateInputs:
     posts_read: int | None = None
 
 
-def gate_parameters(*, allowed_countries: Iterable[str], allowed_post_types: Iterable[str], min_text_length: int) -> dict:
-    """The values the suites' ``$PARAMETER`` placeholders stand for; enums come from the shard schema."""
+def gate_parameters(
+    *, allowed_countries: Iterable[str], allowed_post_types: Iterable[str], min_text_length: int, max_shrink: float | None = None
+) -> dict:
+    """The values the suites' ``$PARAMETER`` placeholders stand for; enums come from the shard schema.
+    ``max_shrink`` (``output.max_shrink``) is for the ``publish`` suites, which only a run checks."""
     shard = schemas.load("shard")
-    return {
+    parameters = {
         "allowed_countries": sorted(allowed_countries),
         "allowed_post_types": sorted(allowed_post_types),
         "min_text_length": int(min_text_length),
         "platforms": list(shard.enum("platform")),
         "splits": list(shard.enum("split")),
     }
+    if max_shrink is not None:
+        parameters["max_shrink"] = float(max_shrink)
+    return parameters
 
 
 class SnapshotFrames:
@@ -60,12 +66,22 @@ class SnapshotFrames:
     ...     result = run_gate(snap.gate_frames(manifest, inputs), parameters)
     """
 
-    def __init__(self, spark: SparkSession, snapshot_dir: str | Path, residual_rules: ResidualRules | None = None):
+    def __init__(
+        self,
+        spark: SparkSession,
+        snapshot_dir: str | Path,
+        residual_rules: ResidualRules | None = None,
+        files: list[str] | None = None,
+    ):
+        """``files``: the shard files to read (paths relative to the snapshot, as the manifest lists them); by
+        default every Parquet file under ``shards/`` (a staged snapshot, where nothing else can be)."""
         self.spark = spark
         self.dir = Path(snapshot_dir)
         shards = self.dir / "shards"
-        if any(shards.rglob("*.parquet")):
-            self.shards = spark.read.parquet(str(shards))
+        if files is None:
+            files = [str(p.relative_to(self.dir)) for p in sorted(shards.rglob("*.parquet"))]
+        if files:
+            self.shards = spark.read.option("basePath", str(shards)).parquet(*[str(self.dir / f) for f in files])
         else:
             # A run that kept no post writes no shard file, and Spark cannot infer a schema from none. The declared
             # schema stands in: with no file, no column can differ from it.

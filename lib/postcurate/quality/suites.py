@@ -2,7 +2,9 @@
 
 Each file is a Great Expectations suite (``name``, ``expectations``, ``meta``) whose ``meta.postcurate`` says which
 frame it checks (``frame``) and what it needs (``scope``: ``snapshot`` = the snapshot's own files are enough,
-``inputs`` = also the run's pinned inputs and key).
+``inputs`` = also the run's pinned inputs and key, ``publish`` = the run's decision to publish, against the snapshots
+already published: checked by the run only, never by ``postcurate validate``, since what was published since changes
+the answer).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from postcurate.errors import ConfigError
 
-SCOPES = ("snapshot", "inputs")
+SCOPES = ("snapshot", "inputs", "publish")
 
 def expectations_dir():
     """The ``expectations/`` folder: the checkout's, or the copy inside the installed package (also in a zip)."""

@@ -12,6 +12,10 @@ from postcurate import manifest as manifests
 from postcurate.errors import InputError, QualityGateError
 from postcurate.quality.gate import GateResult, run_gate
 from postcurate.quality.snapshot import GateInputs, SnapshotFrames, gate_parameters
+from postcurate.reader import ManifestError, read_manifest
+
+# What re-running the gate reads from a manifest (beside its shards).
+REQUIRED_KEYS = ("snapshot_id", "as_of", "counts", "geo_rules", "settings")
 
 
 @dataclass
@@ -48,14 +52,18 @@ def validate_snapshot(spark: SparkSession, snapshot_dir: str | Path, inputs: Gat
     snapshot_dir = Path(snapshot_dir)
     if not (snapshot_dir / manifests.MANIFEST).is_file():
         raise InputError(f"{snapshot_dir} is not a published snapshot (no {manifests.MANIFEST}); pass the folder under <output_root>/snapshots/")
-    manifest = manifests.read(snapshot_dir)
+    manifest = read_manifest(snapshot_dir)  # ManifestError (exit 4) when it is damaged
+    missing = [key for key in REQUIRED_KEYS if key not in manifest]
+    if missing:
+        raise ManifestError(f"{snapshot_dir / manifests.MANIFEST} has no {', '.join(missing)}: the snapshot is damaged; do not train on it")
     problems = manifests.verify_shards(snapshot_dir, manifest)
     if problems:
         shown = "\n".join(f"  - {p}" for p in problems[:20])
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise QualityGateError(f"snapshot {manifest['snapshot_id']} does not match its manifest ({len(problems)} problem(s)):\n{shown}{more}")
     scopes = ("snapshot", "inputs") if inputs is not None else ("snapshot",)
-    with SnapshotFrames(spark, snapshot_dir) as snap:
+    # The files the manifest lists, not the folder: after a purge it also holds the files kept for older readers.
+    with SnapshotFrames(spark, snapshot_dir, files=[s["path"] for s in manifest["shards"]]) as snap:
         gate = run_gate(snap.gate_frames(manifest, inputs), _parameters(manifest), scopes=scopes)
     if not gate.success:
         raise QualityGateError(gate.message().replace("; nothing was published", f" in published snapshot {manifest['snapshot_id']}"))
