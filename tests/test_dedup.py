@@ -280,3 +280,14 @@ def test_connected_components_fail_loudly_when_they_do_not_settle(spark):
     order = [(i * 7919) % 3001 for i in range(1, 3001)]
     with pytest.raises(ComponentsDidNotConverge, match="dedup.max_iterations"):
         _components(spark, list(zip(order, order[1:])), max_iterations=2)
+
+
+def test_the_gates_repeated_text_frame_counts_texts_equal_after_normalising(spark, near):
+    from postcurate.quality.frames import repeated_texts
+
+    shards = spark.createDataFrame(
+        [(RIVER,), (RIVER.upper(),), ("  " + RIVER + "\u200b",), (BREAD,), (BREAD + "!",), (None,)], "text string"
+    )
+    assert sorted(r["rows"] for r in repeated_texts(shards).collect()) == [3]
+    alone = repeated_texts(spark.createDataFrame([(RIVER,), (BREAD,)], "text string"))
+    assert len(alone) == 0  # no hash counted twice: an empty (pandas) frame, no exact pass

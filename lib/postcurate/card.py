@@ -142,7 +142,7 @@ def _dedup_lines(manifest: dict) -> list[str]:
         "Repeated text is what models memorise and reproduce word for word, and a copied post (a chain message, a "
         "complaint pasted with someone's details) is far more likely to be reproduced than one seen once. Among posts "
         "whose redacted text is the same after normalising case, Unicode forms and spaces, or whose "
-        f"{shingle.get('size', 'n/a')}-{shingle.get('unit', 'n/a')} shingles have a Jaccard similarity of at least "
+        f"{shingle.get('size', 'n/a')}-{str(shingle.get('unit', 'n/a')).rstrip('s')} shingles have a Jaccard similarity of at least "
         f"{s.get('threshold', 'n/a')} (found by MinHash with {s.get('bands', 'n/a')} bands of {s.get('rows', 'n/a')} rows, "
         "each candidate checked exactly), the earliest post is kept and a post goes when it duplicates a post that is kept. "
         f"Removed: {_n(d.get('removed'))} ({_n(d.get('removed_exact'))} exact copies, {_n(d.get('removed_near'))} near-duplicates, "

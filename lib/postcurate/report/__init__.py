@@ -321,12 +321,12 @@ def _dedup_section(d: dict) -> str:
     return f"""<section id="duplicates"><h2>Duplicates</h2>
 <p>Rule 10 removed <b data-figure="dedup_removed">{_n(d.get("removed", 0))}</b> posts whose redacted text was the same as, or a near-duplicate of,
 a post that stays: {_n(d.get("removed_exact", 0))} exact copies (after normalising case, Unicode forms and spaces),
-{_n(d.get("removed_near", 0))} near-duplicates (Jaccard similarity of {escape(str(shingle.get("size", "")))}-{escape(str(shingle.get("unit", "")))}
+{_n(d.get("removed_near", 0))} near-duplicates (Jaccard similarity of {escape(str(shingle.get("size", "")))}-{escape(str(shingle.get("unit", "")).rstrip("s"))}
 shingles at least {escape(str(s.get("threshold", "")))}, found by MinHash with {escape(str(s.get("bands", "")))} bands of {escape(str(s.get("rows", "")))} rows)
 and {_n(d.get("removed_chain", 0))} from chains of edits too long to resolve. They were in {_n(d.get("clusters", 0))} clusters
 (the largest holds {_n(d.get("largest_cluster", 0))} posts), which keep {_n(d.get("kept_from_clusters", 0))} posts between them.</p>
 {bar_chart([(b["sizes"], b["clusters"]) for b in bins], title="Clusters by size (posts per cluster)", color="#8a6fb5")}
-{_table(["posts per cluster", "clusters", "posts"], [[b["sizes"], b["clusters"], b["posts"]] for b in bins], figure="cluster_sizes")}
+{_table(["posts per cluster", "clusters", "posts"], [[b["sizes"], b["clusters"], b["posts"]] for b in bins], cls="cluster-sizes", tags={1: "clusters", 2: "cluster_posts"})}
 </section>"""
 
 def _anomalies_html(a: dict) -> str:
