@@ -178,6 +178,7 @@ def bench_one(
     objection_rate: float = 0.08,
     components: bool = False,
     without_dedup: bool = False,
+    parts_only: bool = False,
 ) -> dict:
     lake = work / (f"lake-{n}" if users is None and objection_rate == 0.08 else f"lake-{n}-u{users}-o{objection_rate}")
     seeded_s = None
@@ -189,6 +190,9 @@ def bench_one(
     out = work / f"out-{n}"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
+
+    if parts_only:
+        return _parts_only(spark, n, lake, out, shard_mb, work, seeded_s)
 
     # The baseline runs twice, before and after the job, and the second (warm) time is the one compared: a
     # fresh JVM's first job pays for class loading and JIT compilation, which would flatter the job's ratio
@@ -241,6 +245,27 @@ def bench_one(
     return figures
 
 
+def _parts_only(spark, n: int, lake: Path, out: Path, shard_mb: float, work: Path, seeded_s) -> dict:
+    """The baseline (cold, then warm) and the job's parts alone, without the job: the PII stage against the copy
+    baseline in a few minutes. Rounds alternate baseline and parts, so a change in the machine hits both alike."""
+    config = load_config(_config(work, lake, out / "job", shard_mb))
+    baseline_cold_s, version = _baseline(spark, lake, out / "baseline-cold")
+    rounds = []
+    for k in range(2):
+        parts = _components(spark, lake, config, REFERENCE)
+        baseline_s, _ = _baseline(spark, lake, out / f"baseline-{k}")
+        rounds.append({**parts, "baseline_s": round(baseline_s, 2), "pii_x_baseline": round(parts["pii_s"] / baseline_s, 2)})
+    return {
+        "posts": n,
+        "posts_version": version,
+        "seed_s": seeded_s,
+        "baseline_cold_s": round(baseline_cold_s, 2),
+        "parts_rounds": rounds,
+        "components_s": rounds[-1],
+        "parts_only": True,
+    }
+
+
 def summarise(results: list[dict], spark_version: str) -> dict:
     report = {
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
@@ -248,7 +273,7 @@ def summarise(results: list[dict], spark_version: str) -> dict:
         "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "results": results,
     }
-    if len(results) > 1:
+    if len(results) > 1 and not any(r.get("parts_only") for r in results):
         small, large = results[0], results[-1]
         report["scaling"] = {
             "posts_factor": round(large["posts"] / small["posts"], 2),
@@ -268,6 +293,12 @@ def run_bench(spark, sizes: list[int], work: Path, shard_mb: float = 64.0, fresh
 
 def _print(report: dict) -> None:
     results = report["results"]
+    for r in results:
+        if r.get("parts_only"):
+            for k, parts in enumerate(r["parts_rounds"]):
+                print(f"{r['posts']:>10} round {k + 1}: baseline {parts['baseline_s']} s; parts alone (s): "
+                      + ", ".join(f"{key} {v}" for key, v in parts.items() if key != "baseline_s"))
+    results = [r for r in results if not r.get("parts_only")]
     print(f"{'posts':>10} {'baseline s':>11} {'job s':>8} {'ratio':>6} {'job posts/s':>12} {'JVM heap MB':>12} {'py RSS MB':>10}  stages (s)")
     for r in results:
         stages = ", ".join(f"{k} {v}" for k, v in r["stages_s"].items())
@@ -321,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shard-mb", type=float, default=64.0, help="target shard size")
     parser.add_argument("--driver-memory", default="12g")
     parser.add_argument("--components", action="store_true", help="also time read/resolve, rules and PII on their own")
+    parser.add_argument("--parts-only", action="store_true",
+                        help="only the baseline and the parts alone (read/resolve, rules, PII), in two alternating rounds; no job")
     parser.add_argument("--fresh", action="store_true", help="re-seed lakes even if present")
     parser.add_argument("--without-dedup", action="store_true", help="also run the job with rule 10 off (ratio without dedup)")
     parser.add_argument("--conf", action="append", default=[], type=_spark_setting, metavar="KEY=VALUE",
@@ -333,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("POSTCURATE_BENCH_KEY", KEY.decode())
     sizes = [int(n) for n in args.posts.split(",")]
-    options = {"users": args.users, "objection_rate": args.objection_rate, "components": args.components, "without_dedup": args.without_dedup}
+    options = {"users": args.users, "objection_rate": args.objection_rate, "components": args.components,
+               "without_dedup": args.without_dedup, "parts_only": args.parts_only}
 
     if args.one_to:
         spark = _session(args.driver_memory, dict(args.conf))
@@ -350,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
             child = [sys.executable, __file__, "--posts", str(n), "--work", str(work), "--shard-mb", str(args.shard_mb),
                      "--driver-memory", args.driver_memory, "--objection-rate", str(args.objection_rate), "--one-to", str(out)]
             child += (["--users", str(args.users)] if args.users else []) + (["--components"] if args.components else [])
+            child += ["--parts-only"] if args.parts_only else []
             child += ["--fresh"] if args.fresh else []
             child += ["--without-dedup"] if args.without_dedup else []
             child += [a for key, value in args.conf for a in ("--conf", f"{key}={value}")]

@@ -1,6 +1,7 @@
 """Generate the labelled PII evaluation set: eval/pii_eval.jsonl.
 
-    python eval/generate.py                 # writes eval/pii_eval.jsonl (3,000 records, fixed seed)
+    python eval/generate.py                 # writes eval/pii_eval.jsonl (3,000 records, fixed seed) and
+                                            # eval/pii_eval_v2.jsonl (the second set: eval/social.py)
     python eval/generate.py --n 500 --seed 7 --out /tmp/small.jsonl
 
 Each line: {"id", "lang", "text", "pii": [{"type", "value"}], "decoys": [{"kind", "value"}]}.
@@ -545,17 +546,37 @@ def record(r: random.Random, i: int) -> dict:
     return {"id": f"e{i:05d}", "lang": lang, "text": text, "pii": pii, "decoys": decoys}
 
 
+def write_jsonl(path: str, rows) -> int:
+    n = 0
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            line = json.dumps(row, ensure_ascii=False)
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:  # an unpaired surrogate (an adversarial record) can only be written escaped
+                line = json.dumps(row)
+            f.write(line + "\n")
+            n += 1
+    return n
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=20240913)
     ap.add_argument("--out", default=str(Path(__file__).with_name("pii_eval.jsonl")))
+    ap.add_argument("--seed-v2", type=int, default=20261201)
+    ap.add_argument("--per-class", type=int, default=130, help="second set: values per class and per look-alike kind")
+    ap.add_argument("--out-v2", default=str(Path(__file__).with_name("pii_eval_v2.jsonl")), help="second set ('' to skip)")
     args = ap.parse_args()
     r = random.Random(args.seed)
-    with open(args.out, "w", encoding="utf-8") as f:
-        for i in range(args.n):
-            f.write(json.dumps(record(r, i), ensure_ascii=False) + "\n")
-    print(f"wrote {args.n} records to {args.out}")
+    n = write_jsonl(args.out, (record(r, i) for i in range(args.n)))
+    print(f"wrote {n} records to {args.out}")
+    if args.out_v2:
+        import social  # the second set (eval/social.py) builds on the generators above
+
+        n = write_jsonl(args.out_v2, social.records(args.seed_v2, per_class=args.per_class, per_kind=args.per_class))
+        print(f"wrote {n} records to {args.out_v2}")
 
 
 if __name__ == "__main__":

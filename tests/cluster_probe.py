@@ -8,11 +8,13 @@ from pyspark.sql import SparkSession
 def where(_=None):
     import postcurate
     from postcurate import resources, schemas
+    from postcurate.pii import default_detectors
 
     return {
         "module": postcurate.__file__,
         "schemas": schemas.load("posts").names[:2],
         "conf": sorted(p.name for p in resources.data_dir("conf").iterdir()),
+        "detectors": default_detectors().types[:2],  # the shipped conf/detectors.yaml, read from the zip
     }
 
 

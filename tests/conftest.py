@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 import time
 
 import pytest
@@ -48,9 +49,8 @@ def full_device_error() -> OSError:
     raise AssertionError("/dev/full took a write")
 
 
-def write_config(folder, lake, output_root, **overrides) -> "Path":
+def write_config(folder, lake, output_root, **overrides) -> Path:
     """A run config for tests: the shipped geo rules and detectors, the given lake and output root."""
-    from pathlib import Path
 
     import yaml
 

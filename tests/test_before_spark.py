@@ -217,7 +217,7 @@ def test_a_disk_that_fills_while_spark_writes_the_shards_exits_6_and_leaves_no_s
     # Room for the lock and the write check, not for the shards.
     proc, _ = postcurate("run", "--config", config, "--as-of", REFERENCE_AS_OF, inside=f"mount -t tmpfs -o size=96k tmpfs {root}\nLEFT={root}", environ=environ, timeout=900)
     assert proc.returncode == 6, proc.stderr[-3000:]
-    (line,) = [line for line in _lines(proc.stderr) if line.startswith("postcurate:")]
+    (line,) = [line for line in _lines(proc.stderr) if line.startswith("postcurate: error:")]
     assert line.startswith(f"postcurate: error: storage: {root}/out/_staging/") and line.endswith(
         ": no space left on device; free space on that file system, or point output_root at a larger one"
     ), line

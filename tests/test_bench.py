@@ -36,6 +36,12 @@ def test_harness_times_baseline_and_job_and_reports_figures(spark, tmp_path):
     parts = again["results"][0]["components_s"]
     assert parts["pii_rows"] == again["results"][0]["kept"] + again["results"][0]["by_reason"]["empty"]
     assert parts["read_resolve_s"] > 0
+    # The parts alone against the baseline, without the job: two rounds, each with its own baseline.
+    quick = _bench_module().run_bench(spark, [1500], tmp_path, shard_mb=1, parts_only=True)["results"][0]
+    assert quick["parts_only"] and len(quick["parts_rounds"]) == 2 and "job_s" not in quick
+    for r in quick["parts_rounds"]:
+        assert r["pii_rows"] == parts["pii_rows"] and r["baseline_s"] > 0
+        assert r["pii_x_baseline"] == pytest.approx(r["pii_s"] / r["baseline_s"], abs=0.01)
 
 
 def test_a_bigger_objections_table_is_seeded_on_request(spark, tmp_path):

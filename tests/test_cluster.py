@@ -100,14 +100,16 @@ def test_wheel_carries_schemas_and_default_conf(dist, tmp_path):
     code = (
         "import postcurate.resources as r, postcurate.schemas as s;"
         "print(r.data_dir('schemas')); print(s.load('shard').names[0]);"
-        "print(sorted(p.name for p in r.data_dir('conf').iterdir())); print(r.jvm_jar()); print(r.code_commit())"
+        "print(sorted(p.name for p in r.data_dir('conf').iterdir())); print(r.jvm_jar()); print(r.code_commit());"
+        "import postcurate.pii as pii; print(pii.default_detectors().types[-1])"
     )
     proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path,
                           env={"PATH": os.environ["PATH"], "PYTHONPATH": str(target)}, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    where, first_column, conf, jar, commit = proc.stdout.splitlines()
+    where, first_column, conf, jar, commit, last_type = proc.stdout.splitlines()
     # No checkout beside the installed wheel: the commit is the one baked in when the wheel was built.
     assert commit == checkout_commit(REPO) and re.fullmatch(r"[0-9a-f]{40}(-dirty)?", commit)
+    assert last_type == "phone"  # the built-in detectors are the wheel's own conf/detectors.yaml
     assert where == str(target / "postcurate" / "_data" / "schemas")
     assert jar == str(target / "postcurate" / "_data" / "jars" / "postcurate-jvm-0.1.0.jar")
     assert first_column == "post_pid"
@@ -147,6 +149,7 @@ def test_driver_and_executors_run_the_shipped_wheel(cluster, dist, tmp_path):
         assert zipped.name in where["module"], where  # imported from the --py-files zip, not a checkout
         assert where["schemas"] == ["post_id", "author_id"]
         assert where["conf"] == ["detectors.yaml", "geo_rules.yaml"]
+        assert where["detectors"] == ["email", "coords"]
 
 
 def test_spark_submit_publishes_what_local_mode_publishes(cluster, sample_lake, published_snapshot, tmp_path):

@@ -87,7 +87,8 @@ def test_pii_eval_reports_recall_and_decoys(spark, tmp_path):
     result = CliRunner().invoke(pii_eval, [str(labels), "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["recall"]["email"] == {"values": 1, "vanished": 1, "recall": 1.0}
+    assert report["recall"]["email"] == {"values": 1, "vanished": 1, "recall": 1.0, "target": 0.995, "meets_target": True}
+    assert report["recall_by_class"]["plain"]["values"] == 3 and report["overall"]["targets_met"] is False
     assert report["recall"]["phone"]["recall"] == 1.0
     assert report["recall"]["other"]["recall"] == 0.0  # nothing detects it: the metric says so
     assert report["decoys"]["date"]["survival"] == 1.0 and report["decoys"]["card_bad_luhn"]["survived"] == 1
@@ -99,3 +100,50 @@ def test_pii_eval_reports_recall_and_decoys(spark, tmp_path):
 def test_pii_eval_missing_file():
     result = CliRunner().invoke(pii_eval, ["/nonexistent/labels.jsonl"])
     assert isinstance(result.exception, InputError)
+
+
+def _detectors_with(tmp_path, pattern: str):
+    import yaml
+
+    shipped = yaml.safe_load(open("conf/detectors.yaml", encoding="utf-8"))
+    shipped["detectors"]["employee_id"] = {"pattern": pattern, "placeholder": "<EMPLOYEE>"}
+    path = tmp_path / "detectors.yaml"
+    path.write_text(yaml.safe_dump(shipped, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+# (?P<id>...) is a named group in Python's dialect and an error in Java's; "[0-9" is an error in both.
+@pytest.mark.parametrize("pattern", [r"EMP-(?P<id>[0-9]{6})", "EMP-[0-9"])
+def test_a_pattern_java_cannot_compile_is_a_config_error_naming_the_key(spark, tmp_path, pattern):
+    from postcurate.errors import ConfigError
+    from postcurate.pii import load_detectors
+    from postcurate.pii.scanner import register_scanner
+
+    detectors = load_detectors(_detectors_with(tmp_path, pattern))
+    with pytest.raises(ConfigError) as err:
+        register_scanner(spark, detectors)
+    message = str(err.value)
+    assert message.startswith("detectors.yaml: 'detectors.employee_id.pattern' is not a valid Java regular expression: ")
+    assert "\n" not in message
+
+
+def test_a_run_with_a_pattern_java_cannot_compile_exits_2_before_any_work(tmp_path):
+    """As a real process: one line naming the file, the key and what is wrong, no stack trace, and no table read
+    (the lake does not even exist: reading it would be a different error)."""
+    import subprocess
+    from pathlib import Path
+
+    from conftest import TEST_KEY, write_config
+
+    config = write_config(tmp_path, tmp_path / "no-lake", tmp_path / "out",
+                          detectors=str(_detectors_with(tmp_path, r"EMP-(?P<id>[0-9]{6})")))
+    lib = str(Path(__file__).resolve().parents[1] / "lib")
+    env = {**os.environ, "PYTHONPATH": lib, "POSTCURATE_TEST_KEY": TEST_KEY.decode()}
+    proc = subprocess.run([sys.executable, "-m", "postcurate", "run", "--config", str(config)],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("postcurate: error:")]
+    assert len(errors) == 1, proc.stderr[-3000:]
+    assert "detectors.yaml: 'detectors.employee_id.pattern' is not a valid Java regular expression" in errors[0]
+    assert "Traceback" not in proc.stderr and "PatternSyntaxException" not in proc.stderr
+    assert "no-lake" not in proc.stderr  # stopped before the tables were looked for

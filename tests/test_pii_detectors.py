@@ -5,7 +5,7 @@ import yaml
 
 from postcurate.errors import ConfigError
 from postcurate.pii import default_detectors, detector_kind, load_detectors, parse_detectors
-from postcurate.pii.detectors import Detector, SqlRule, _KINDS
+from postcurate.pii.detectors import Detector, _KINDS
 
 
 def test_shipped_config_loads_every_type_in_stage_order():
@@ -17,10 +17,11 @@ def test_shipped_config_loads_every_type_in_stage_order():
     assert {p.country for p in d.phone_plans} >= {"GB", "US", "DE", "FR", "IE", "IN", "BR", "AU"}
 
 
-def test_built_in_defaults_match_the_shipped_config():
-    # The package carries a copy for callers with no config at hand (residual_pii); keep the two in step:
-    # after editing conf/detectors.yaml, copy it into lib/postcurate/pii/defaults.py.
+def test_built_in_defaults_are_the_shipped_config():
+    # No copy in the code: the defaults are conf/detectors.yaml as shipped (read from the checkout here; from a
+    # wheel and from a --py-files zip in tests/test_cluster.py).
     assert default_detectors() == load_detectors("conf/detectors.yaml")
+    assert default_detectors().lottery_words[:2] == ("lotto", "lottery")
 
 
 def write(tmp_path, text):
@@ -41,7 +42,7 @@ def write(tmp_path, text):
         ("detectors:\n  email: {}\n  mention: {placeholder: '<EMAIL>'}\n", "<EMAIL>"),
         ("detectors:\n  phone: {}\n", "detectors.phone.plans"),
         ("detectors:\n  phone: {plans: {GB: {code: '0044', nsn: '[0-9]+'}}}\n", "detectors.phone.plans.GB.code"),
-        ("detectors:\n  phone: {plans: {GB: {code: '44', nsn: '[0-9'}}}\n", "detectors.phone.plans.GB.nsn"),
+        ("detectors:\n  phone: {plans: {GB: {code: '44', nsn: 5}}}\n", "detectors.phone.plans.GB.nsn"),
         ("detectors:\n  phone: {plans: {GB: {code: '44', nsn: '1', national: [{pattern: '0', groups: [[0]]}]}}}\n",
          "detectors.phone.plans.GB.national[0].groups"),
         ("detectors: {}\n", "detectors"),
@@ -76,22 +77,38 @@ def test_disabled_detectors_are_left_out_and_lists_are_flattened(tmp_path):
     assert d.detectors[0].context.negative == ("order", "invoice", "ref")
 
 
-def test_a_new_kind_plugs_in_through_the_registry(tmp_path):
+def test_a_new_kind_plugs_in_through_the_registry(spark):
     @detector_kind("licence_plate", 65, "<PLATE>")
     def _plate(name, placeholder, context, settings):
-        return Detector(name, placeholder, "sql", 65, (SqlRule(r"\b[A-Z]{2}[0-9]{2} ?[A-Z]{3}\b"),), context)
+        return Detector(name, placeholder, 65, context, pattern=r"\b[A-Z]{2}[0-9]{2} ?[A-Z]{3}\b")
 
     try:
         d = parse_detectors(yaml.safe_load("detectors:\n  licence_plate: {}\n  email: {}\n"))
         assert d.types == ["email", "licence_plate"]
         assert d.detectors[1].placeholder == "<PLATE>"
+        from postcurate.pii import redact_text
+
+        assert redact_text(spark, d, "plate AB12 CDE, mail a@b.de") == "plate <PLATE>, mail <EMAIL>"
     finally:
         del _KINDS["licence_plate"]
 
 
-def test_validated_settings_carry_context_and_plans():
-    s = load_detectors("conf/detectors.yaml").validated_settings()
-    assert s.names == ["iban", "card", "nhs", "phone"]
-    phone = next(c for c in s.checks if c.name == "phone")
+def test_context_and_plans_reach_the_detectors():
+    d = load_detectors("conf/detectors.yaml")
+    phone = next(x for x in d.detectors if x.name == "phone")
     assert "order" in phone.context.negative and "call" in phone.context.positive
-    assert phone.context.negative_regex.search("Order #")
+    assert "tracking" in phone.context.negative and "lotto" in phone.context.negative
+
+
+def test_the_scanner_spec_names_every_detector_with_its_kind_and_the_plans():
+    import json
+
+    from postcurate.pii.scanner import scanner_spec
+
+    spec = json.loads(scanner_spec(load_detectors("conf/detectors.yaml")))
+    assert [d["kind"] for d in spec["detectors"]] == [
+        "email", "coords", "ip", "ssn", "nino", "address", "mention", "iban", "card", "nhs", "phone"
+    ]
+    phone = spec["detectors"][-1]
+    assert {p["country"] for p in phone["plans"]} >= {"GB", "US", "DE", "FR", "IE", "IN", "BR", "AU"}
+    assert "lotto" in spec["lottery_words"] and spec["protect_urls"] is True

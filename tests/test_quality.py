@@ -6,11 +6,12 @@ import datetime as dt
 import json
 import shutil
 
+import pandas as pd
 import pytest
 from pyspark.sql import functions as F
 
 from postcurate.errors import ConfigError
-from postcurate.quality import default_residual_needs, default_residual_rules, gate_parameters, load_suite_files, residual_pii_type, run_gate
+from postcurate.quality import RESIDUAL_TYPES, gate_parameters, load_suite_files, register_residual_check, residual_counts, run_gate
 from postcurate.quality import frames as derived
 from postcurate.quality.gate import _add_suite, _context
 
@@ -46,81 +47,45 @@ def test_a_suite_without_its_frame_is_refused(tmp_path):
         load_suite_files(tmp_path)
 
 
-def test_residual_pii_type_names_the_type_and_ignores_placeholders(spark):
-    rules = default_residual_rules()
-    assert {"email", "ssn", "ip"} <= set(rules)
-    df = spark.createDataFrame(
-        [("a", "mail me at jo.smith@example.com today"), ("c", "I wrote to <EMAIL> and <PHONE>"), ("d", None)],
-        "id string, text string",
-    )
-    got = {r["id"]: r["t"] for r in df.select("id", residual_pii_type(F.col("text"), rules).alias("t")).collect()}
-    assert got == {"a": "email", "c": None, "d": None}
-
-
-def test_what_a_type_needs_holds_for_every_labelled_value_and_changes_no_verdict(spark):
-    # The shared "needs a digit" test spares most texts every pattern; it must never hide a match.
-    from pathlib import Path
-
-    from postcurate.pii.evaluation import LABELS_SCHEMA
-
-    needs = default_residual_needs()
-    assert {"coords", "ip", "ssn", "nino", "address"} <= set(needs) and "email" not in needs
-    labels = spark.read.schema(LABELS_SCHEMA).json(str(Path(__file__).parents[1] / "eval" / "pii_eval.jsonl"))
-    values = labels.select(F.explode("pii").alias("p")).select("p.type", "p.value")
-    for pii_type, need in needs.items():
-        assert values.where((F.col("type") == pii_type) & ~F.col("value").rlike(need)).count() == 0, pii_type
-    rules = default_residual_rules()
-    texts = labels.select("text").union(spark.createDataFrame([("no digits at all: jo.smith@example.com",), ("@rosie_m said hi",)], "text string"))
-    verdicts = texts.select(
-        residual_pii_type(F.col("text"), rules).alias("plain"), residual_pii_type(F.col("text"), rules, needs).alias("hinted")
-    )
-    assert verdicts.where(F.col("plain").isNotNull()).count() > 1500  # two in three labelled texts hold a SQL type
-    assert verdicts.where(~F.col("plain").eqNullSafe(F.col("hinted"))).count() == 0
-
-
-def test_shard_facts_find_the_checksum_types_the_regex_rules_cannot(spark):
-    # Cards, IBANs, NHS and phone numbers are redacted by the checksum step; the gate asks that step what it would
-    # still replace, so look-alikes the redactor rightly keeps do not fail the gate.
-    from postcurate.pii import default_detectors
-
+def test_shard_facts_name_every_type_the_gate_check_finds_and_ignore_placeholders(spark):
     texts = {
         "card": "pay with 4111 1111 1111 1111 please",
+        "demo_card": "my card 413726589127415",  # 15 digits from 4: what the seed plants
         "iban": "my IBAN is DE89 3704 0044 0532 0130 00",
         "phone": "call me on +44 20 7946 0958 tonight",
-        "nhs": "my NHS number is 943 476 5919",
-        "email_first": "jo.smith@example.com or 4111 1111 1111 1111",  # the regex types are named first
+        "two": "jo.smith@example.com or 4111 1111 1111 1111",
         "bad_luhn": "pay with 4111 1111 1111 1112 please",
-        "bad_iban": "my IBAN is DE89 3704 0044 0532 0130 01",
         "look_alike": "order #4111111111111111 shipped",
-        "in_an_iban_shape": "ref AT36 1261 5354 2754 8057 4111 1111 1111 1111",  # digits of an IBAN-shaped token are its own
         "in_a_link": "see https://example.com/p/4111111111111111 for more",
-        "placeholders": "pay with <CARD>, <IBAN> or call <PHONE>",
+        "placeholders": "pay with <CARD>, <IBAN> or call <PHONE>, mail <EMAIL>",
         "no_text": None,
     }
     shards = spark.createDataFrame(
         [(k, "a", "instagram", "post", "en", dt.date(2025, 1, 1), "GB", "train", t) for k, t in texts.items()],
         "post_pid string, author_pid string, platform string, post_type string, lang string, created_period date, country string, split string, text string",
     )
-    builtin = default_detectors()
-    rules, needs = default_residual_rules(builtin), default_residual_needs(builtin)
-
-    def found(checksum_detectors):
-        facts = derived.shard_facts(shards, rules, needs, checksum_detectors)
-        return {r["post_pid"]: r["residual_pii_type"] for r in facts.collect()}
-
-    assert found(builtin) == {
-        "card": "card", "iban": "iban", "phone": "phone", "nhs": "nhs", "email_first": "email",
-        "bad_luhn": None, "bad_iban": None, "look_alike": None, "in_an_iban_shape": None, "in_a_link": None,
-        "placeholders": None, "no_text": None,
+    facts = derived.shard_facts(shards, register_residual_check(spark))
+    assert {r["post_pid"]: r["residual_pii_type"] for r in facts.collect()} == {
+        "card": "card", "demo_card": "card", "iban": "iban", "phone": "phone", "two": "card,email",
+        "bad_luhn": None, "look_alike": None, "in_a_link": None, "placeholders": None, "no_text": None,
     }
-    assert {k for k, v in found(None).items() if v} == {"email_first"}  # what the regex rules alone find
+    assert {r["post_pid"]: r["text_chars_left"] for r in facts.where(F.col("post_pid") == "placeholders").collect()} == {
+        "placeholders": len("pay with ,  or call , mail")
+    }
+    counts = residual_counts(facts)
+    assert counts.iloc[0][["card", "email", "iban", "phone", "ssn"]].tolist() == [3, 1, 1, 1, 0]
 
 
-def test_residual_rules_are_data(spark):
-    # A new type is one more entry in the mapping, nothing else.
-    df = spark.createDataFrame([("my ssn is 123-45-6789",)], "text string")
-    rules = {"email": [r"@"], "ssn": [r"\b\d{3}-\d{2}-\d{4}\b"]}
-    assert df.select(residual_pii_type(F.col("text"), rules)).first()[0] == "ssn"
+def test_the_residual_suite_names_each_type_and_its_count(spark, tmp_path):
+    suite = [s for s in load_suite_files() if s.name == "residual_pii"][0]
+    assert {e["kwargs"]["column"] for e in suite.raw["expectations"]} == set(RESIDUAL_TYPES)
+    shutil.copy(suite.path, tmp_path)
+    clean = pd.DataFrame([{t: 0 for t in RESIDUAL_TYPES}])
+    assert run_gate({"residual_pii": clean}, {}, suites_dir=tmp_path).success
+    dirty = clean.assign(card=33, email=2)
+    result = run_gate({"residual_pii": dirty}, {}, suites_dir=tmp_path)
+    assert sorted((o.column, o.observed) for o in result.failures) == [("card", 33), ("email", 2)]
+    assert "residual_pii: expect_column_max_to_be_between(card): observed 33" in result.message()
 
 
 def test_posts_read_counts_posts_not_versions(spark):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import datetime as dt
 import json
 import shutil
@@ -23,6 +24,17 @@ from postcurate.quality.validate import naive_cutoff, validate_snapshot
 
 LEAKED_EMAIL = "leak.test.person@example.com"
 LEAKED_CARD = "4111 1111 1111 1111"  # issuer range and Luhn valid: only the checksum step redacts it
+V2 = Path(__file__).resolve().parents[1] / "eval" / "pii_eval_v2.jsonl"
+
+
+def one_value_per_class() -> dict[str, dict]:
+    """The first labelled value of each class in the extended set, written as in its post."""
+    out = {}
+    for line in V2.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        for p in record["pii"]:
+            out.setdefault(p["class"], p)
+    return out
 
 
 def _inputs(spark, lake_root: str, manifest: dict) -> GateInputs:
@@ -63,6 +75,18 @@ def tampered(spark, sample_lake, published_snapshot, tmp_path_factory):
     return dest
 
 
+def _rejected_run(spark, sample_lake, tmp_path):
+    """Run the whole job (with whatever was patched into it) and return its gate failure and output root."""
+    import postcurate.job as job
+
+    root = tmp_path / "out"
+    config = load_config(write_config(tmp_path, sample_lake.root, root))
+    now = dt.datetime.now(dt.timezone.utc)
+    with pytest.raises(QualityGateError) as failure:
+        job.run(spark, config, key=TEST_KEY, as_of=job.parse_as_of(REFERENCE_AS_OF, now), now=now)
+    return failure, root
+
+
 def test_the_gate_names_each_planted_defect_with_its_row_count(spark, sample_lake, tampered):
     manifest = manifests.read(tampered)
     with SnapshotFrames(spark, tampered) as snap:
@@ -71,6 +95,8 @@ def test_the_gate_names_each_planted_defect_with_its_row_count(spark, sample_lak
     failed = {(o.suite, o.expectation, o.column): (o.unexpected_count, o.observed) for o in result.failures}
     assert failed == {
         ("shards", "expect_column_values_to_be_null", "residual_pii_type"): (2, None),  # the email and the card (the duplicate is of a clean row)
+        ("residual_pii", "expect_column_max_to_be_between", "email"): (None, 1),
+        ("residual_pii", "expect_column_max_to_be_between", "card"): (None, 1),
         ("repeated_posts", "expect_table_row_count_to_equal", None): (None, 1),
         ("objector_leaks", "expect_table_row_count_to_equal", None): (None, 1),
         ("exclusion_leaks", "expect_table_row_count_to_equal", None): (None, 1),
@@ -116,11 +142,7 @@ def test_a_run_with_planted_defects_publishes_nothing(spark, sample_lake, tmp_pa
 
     monkeypatch.setattr(job, "decide", buggy_decide)
     monkeypatch.setattr(job, "destinations", buggy_destinations)
-    root = tmp_path / "out"
-    config = load_config(write_config(tmp_path, sample_lake.root, root))
-    now = dt.datetime.now(dt.timezone.utc)
-    with pytest.raises(QualityGateError) as failure:
-        job.run(spark, config, key=TEST_KEY, as_of=job.parse_as_of(REFERENCE_AS_OF, now), now=now)
+    failure, root = _rejected_run(spark, sample_lake, tmp_path)
     text = str(failure.value)
     assert failure.value.exit_code == EXIT_QUALITY_GATE_FAILED
     assert "nothing was published" in text
@@ -140,3 +162,34 @@ def test_a_run_with_planted_defects_publishes_nothing(spark, sample_lake, tmp_pa
     assert 'id="gate-status">failed' in page and "@" not in page
     # Nothing but the results: Great Expectations' Data Docs are not built (docs/publishing.md).
     assert sorted(p.name for p in (rejected / "quality").iterdir()) == ["results.json"]
+
+
+def test_planted_values_of_every_class_fail_the_gate_by_type_and_count(spark, sample_lake, tmp_path, monkeypatch):
+    """The whole job, with the redaction "missing" one value of each class of the extended set, each on its own rows."""
+    import dataclasses
+
+    import postcurate.job as job
+
+    planted = one_value_per_class()
+    real_destinations = job.destinations
+
+    def leaky_destinations(decided, candidates, output):
+        curated = real_destinations(decided, candidates, output)
+        text = F.col("text")
+        for i, p in enumerate(planted.values()):  # rows whose pseudonym starts with "0a", "0b", ...: a few each
+            text = F.when(F.col("post_pid").startswith(f"{i:02x}"), F.concat(F.col("text"), F.lit(" and "), F.lit(p["value"]))).otherwise(text)
+        return dataclasses.replace(curated, shards=curated.shards.withColumn("text", text))
+
+    monkeypatch.setattr(job, "destinations", leaky_destinations)
+    failure, root = _rejected_run(spark, sample_lake, tmp_path)
+    text = str(failure.value)
+    assert failure.value.exit_code == EXIT_QUALITY_GATE_FAILED and "nothing was published" in text
+    named = dict(re.findall(r"residual_pii: expect_column_max_to_be_between\((\w+)\): observed ([0-9,]+)", text))
+    assert set(named) == {p["type"] for p in planted.values()}, named
+    assert all(int(n.replace(",", "")) >= 1 for n in named.values())
+    # Names and counts only: no planted value, whole or in part, in the message or the kept results.
+    (rejected,) = (root / "_rejected").iterdir()
+    kept = text + (rejected / "quality" / "results.json").read_text() + (rejected / "report" / "index.html").read_text()
+    for p in planted.values():
+        assert p["value"] not in kept
+        assert not any(len(chunk) >= 6 and chunk in kept for chunk in re.split(r"[^0-9A-Za-z@.]+", p["value"])), p["value"]

@@ -31,6 +31,7 @@ from postcurate.errors import ConfigError, QualityGateError
 from postcurate.lake import PinnedTable, check_fresh, read_pinned
 from postcurate.logs import stage
 from postcurate.pii import Detectors, load_detectors
+from postcurate.pii.scanner import register_scanner
 from postcurate.dedup import cluster_sizes, register_near_duplicate_functions, register_normaliser, with_duplicate_reason
 from postcurate.pipeline import decide, destinations, find_duplicates, for_destinations, redact_candidates
 from postcurate.pseudonyms import Pseudonyms, keyed_pseudonyms
@@ -235,6 +236,8 @@ def run(
     as_of = as_of or now
     geo = geo if geo is not None else load_geo_rules(config.geo_rules)
     detectors = detectors if detectors is not None else load_detectors(config.detectors)
+    # Compiled in the JVM now, in Java's regex dialect: a pattern Java cannot read stops the run before any work.
+    register_scanner(spark, detectors)
     pseudonyms = keyed_pseudonyms(spark, key)  # the key goes to the JVM function that holds it; not kept here
     tables = read_inputs(spark, config)
     check_fresh(tables["objections"], config.rules.objections_max_staleness_hours, now)

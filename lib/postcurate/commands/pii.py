@@ -22,7 +22,8 @@ from pathlib import Path
 
 import click
 
-from postcurate.errors import InputError
+from postcurate.errors import EXIT_QUALITY_GATE_FAILED, InputError, PostcurateError
+from postcurate.pii.evaluation import RECALL_TARGET, SURVIVAL_TARGET
 
 DEFAULT_DETECTORS = Path("conf/detectors.yaml")
 
@@ -161,11 +162,19 @@ def redact(in_path: str, out_path: str, field: str, detectors_path: str | None) 
     default=None,
     help="Also write every leaked value and lost decoy to this JSON-lines file (synthetic data only: it holds text).",
 )
-def pii_eval(labels_path: str, as_json: bool, detectors_path: str | None, misses_path: str | None) -> None:
-    """Measure the redactor on labelled records: per type, how many PII values vanished (recall) and how many
-    decoys (dates, prices, ISBNs, checksum-invalid look-alikes, ...) survived."""
+@click.option("--record", "record_path", default=None, help="Also write the measurement as JSON to this file (docs/pii.md).")
+@click.option(
+    "--require-targets",
+    is_flag=True,
+    help=f"Exit 4 unless every type and class reaches recall {RECALL_TARGET} and every look-alike kind survival {SURVIVAL_TARGET}.",
+)
+def pii_eval(
+    labels_path: str, as_json: bool, detectors_path: str | None, misses_path: str | None, record_path: str | None, require_targets: bool
+) -> None:
+    """Measure the redactor on labelled records: recall per PII type and per class (how many values vanished), and
+    survival per look-alike kind (dates, prices, ISBNs, checksum-invalid look-alikes, ...), beside the targets."""
     from postcurate.pii import with_redacted_text
-    from postcurate.pii.evaluation import LABELS_SCHEMA, decoy_survival, misses, pii_recall
+    from postcurate.pii.evaluation import LABELS_SCHEMA, decoy_survival, misses, recall_by_class, pii_recall
 
     source = _input_file(labels_path)
     _first_object(source)
@@ -175,45 +184,138 @@ def pii_eval(labels_path: str, as_json: bool, detectors_path: str | None, misses
     labels = _reject_malformed(labels, source)
     redacted = labels.transform(with_redacted_text, detectors, "text").cache()
     try:
+        records = redacted.count()
         recall = [r.asDict() for r in pii_recall(redacted).collect()]
+        by_class = [r.asDict() for r in recall_by_class(redacted).collect()]
         decoys = [r.asDict() for r in decoy_survival(redacted).collect()]
         if misses_path:
             misses(redacted).coalesce(1).toPandas().to_json(misses_path, orient="records", lines=True, force_ascii=False)
     finally:
         redacted.unpersist()
-    report = summarise(recall, decoys)
+    report = summarise(recall, decoys, by_class)
+    if record_path:
+        Path(record_path).parent.mkdir(parents=True, exist_ok=True)
+        measured = measurement(report, source, records, detectors_path)
+        Path(record_path).write_text(json.dumps(measured, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     click.echo(json.dumps(report, indent=2) if as_json else format_table(report))
+    if require_targets and not report["overall"]["targets_met"]:
+        raise TargetsNotMet(f"PII targets not met: {len(report['overall']['below_target'])} figure(s) below target "
+                            f"({', '.join(report['overall']['below_target'][:12])}{', ...' if len(report['overall']['below_target']) > 12 else ''})")
 
 
-def summarise(recall: list[dict], decoys: list[dict]) -> dict:
+class TargetsNotMet(PostcurateError):
+    """``pii-eval --require-targets``: some type, class or look-alike kind is below its target (exit 4)."""
+
+    exit_code = EXIT_QUALITY_GATE_FAILED
+
+
+def _rate(key: str, target: float, rows: list[dict], name: str, count: str) -> dict:
+    return {
+        r[name]: {"values": r["values"], count: r[count], key: round(r[key], 4), "target": target, "meets_target": r[key] >= target}
+        for r in rows
+    }
+
+
+def summarise(recall: list[dict], decoys: list[dict], by_class: list[dict] | None = None) -> dict:
+    """The report: per type, per class and per look-alike kind, with the targets; ``overall.targets_met``."""
     values = sum(r["values"] for r in recall)
     vanished = sum(r["vanished"] for r in recall)
     shown = sum(d["values"] for d in decoys)
     survived = sum(d["survived"] for d in decoys)
+    report = {
+        "targets": {"recall": RECALL_TARGET, "survival": SURVIVAL_TARGET},
+        "recall": _rate("recall", RECALL_TARGET, recall, "type", "vanished"),
+        "recall_by_class": _rate("recall", RECALL_TARGET, by_class or [], "class", "vanished"),
+        "survival": _rate("survival", SURVIVAL_TARGET, decoys, "kind", "survived"),
+    }
+    below = [f"type {k}" for k, v in report["recall"].items() if not v["meets_target"]]
+    below += [f"class {k}" for k, v in report["recall_by_class"].items() if not v["meets_target"]]
+    below += [f"kind {k}" for k, v in report["survival"].items() if not v["meets_target"]]
+    report["overall"] = {
+        "pii_values": values,
+        "recall": round(vanished / values, 4) if values else None,
+        "min_type_recall": round(min((r["recall"] for r in recall), default=1.0), 4),
+        "min_class_recall": round(min((r["recall"] for r in by_class or []), default=1.0), 4),
+        "decoys": shown,
+        "decoy_survival": round(survived / shown, 4) if shown else None,
+        "min_kind_survival": round(min((d["survival"] for d in decoys), default=1.0), 4),
+        "targets_met": not below,
+        "below_target": below,
+    }
+    # The first version's key for the look-alikes, kept for readers of older output.
+    report["decoys"] = report["survival"]
+    return report
+
+
+def _git_commit() -> tuple[str | None, bool | None]:
+    """The checkout's commit and whether tracked files differ from it (None outside a git checkout)."""
+    import subprocess
+
+    here = Path(__file__).resolve().parent
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=here, capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None, None
+    return sha or None, bool(dirty)
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def measurement(report: dict, labels: Path, records: int, detectors_path: str | None) -> dict:
+    """The ``--record`` document (format 1, docs/pii.md "Recorded measurements"): what was measured, on what, by which
+    code and detector settings, and the figures."""
+    import datetime as dt
+
+    from postcurate.resources import data_dir
+
+    if detectors_path:
+        detectors_file = Path(detectors_path)
+    elif DEFAULT_DETECTORS.is_file():
+        detectors_file = DEFAULT_DETECTORS
+    else:
+        detectors_file = data_dir("conf") / "detectors.yaml"  # the shipped settings, as default_detectors() reads them
+    commit, dirty = _git_commit()
     return {
-        "recall": {r["type"]: {"values": r["values"], "vanished": r["vanished"], "recall": round(r["recall"], 4)} for r in recall},
-        "decoys": {d["kind"]: {"values": d["values"], "survived": d["survived"], "survival": round(d["survival"], 4)} for d in decoys},
-        "overall": {
-            "pii_values": values,
-            "recall": round(vanished / values, 4) if values else None,
-            "min_type_recall": round(min((r["recall"] for r in recall), default=1.0), 4),
-            "decoys": shown,
-            "decoy_survival": round(survived / shown, 4) if shown else None,
-        },
+        "format": 1,
+        "measured_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "code_commit": commit,
+        "code_dirty": dirty,
+        "eval_set": {"path": str(labels), "sha256": _sha256(labels.read_bytes()), "records": records},
+        "detectors": str(detectors_file),
+        "detectors_sha256": _sha256(detectors_file.read_bytes()),
+        "targets": report["targets"],
+        "recall": report["recall"],
+        "recall_by_class": report["recall_by_class"],
+        "survival": report["survival"],
+        "overall": report["overall"],
     }
 
 
 def format_table(report: dict) -> str:
-    lines = [f"{'PII type':<18}{'values':>8}{'vanished':>10}{'recall':>9}"]
+    def mark(ok: bool) -> str:
+        return "" if ok else "  below target"
+
+    t = report["targets"]
+    lines = [f"{'PII type':<24}{'values':>8}{'vanished':>10}{'recall':>9}  (target {t['recall']})"]
     for name, r in report["recall"].items():
-        lines.append(f"{name:<18}{r['values']:>8}{r['vanished']:>10}{r['recall']:>9.4f}")
-    lines += ["", f"{'decoy kind':<18}{'values':>8}{'survived':>10}{'rate':>9}"]
-    for name, d in report["decoys"].items():
-        lines.append(f"{name:<18}{d['values']:>8}{d['survived']:>10}{d['survival']:>9.4f}")
+        lines.append(f"{name:<24}{r['values']:>8}{r['vanished']:>10}{r['recall']:>9.4f}{mark(r['meets_target'])}")
+    if report["recall_by_class"]:
+        lines += ["", f"{'class':<24}{'values':>8}{'vanished':>10}{'recall':>9}  (target {t['recall']})"]
+        for name, r in report["recall_by_class"].items():
+            lines.append(f"{name:<24}{r['values']:>8}{r['vanished']:>10}{r['recall']:>9.4f}{mark(r['meets_target'])}")
+    lines += ["", f"{'look-alike kind':<24}{'values':>8}{'survived':>10}{'rate':>9}  (target {t['survival']})"]
+    for name, d in report["survival"].items():
+        lines.append(f"{name:<24}{d['values']:>8}{d['survived']:>10}{d['survival']:>9.4f}{mark(d['meets_target'])}")
     o = report["overall"]
     lines += [
         "",
-        f"overall recall {o['recall']} over {o['pii_values']} values (lowest type {o['min_type_recall']}); "
-        f"decoy survival {o['decoy_survival']} over {o['decoys']} decoys",
+        f"overall recall {o['recall']} over {o['pii_values']} values (lowest type {o['min_type_recall']}, lowest class "
+        f"{o['min_class_recall']}); look-alike survival {o['decoy_survival']} over {o['decoys']} (lowest kind {o['min_kind_survival']})",
+        "targets met" if o["targets_met"] else f"targets NOT met: {len(o['below_target'])} figure(s) below target",
     ]
     return "\n".join(lines)

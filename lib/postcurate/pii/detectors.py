@@ -1,13 +1,9 @@
 """Detectors as data: a registry of kinds keyed by name, configured from conf/detectors.yaml.
 
-A detector is either
-
-* **SQL**: one or more Java regexes applied with ``regexp_replace`` in the JVM (email, IP, SSN, ...), or
-* **validated**: its candidates need a checksum or a number-plan check (card, IBAN, NHS, phone); those run in the
-  vectorised Python step (``postcurate.pii.validated``) on the rows a SQL prefilter flags.
-
-A new SQL detector plugs in without code: give it a ``pattern`` in the YAML. A new built-in kind is a function
-registered with ``@detector_kind("name")`` that turns its YAML settings into a ``Detector``.
+Every detector runs in the JVM scanner (``jvm/src/main/java/org/postcurate/pii``, see ``postcurate.pii.scanner``):
+the built-in kinds (email, coords, ip, ssn, nino, address, mention, iban, card, nhs, phone) by name, and a detector
+with a ``pattern`` as a Java regular expression, with no code. A new built-in kind is a function registered with
+``@detector_kind("name")`` that turns its YAML settings into a ``Detector`` (a pattern, or one of the scanner's kinds).
 """
 
 from __future__ import annotations
@@ -20,35 +16,53 @@ from typing import Any, Callable
 import yaml
 
 from postcurate.errors import ConfigError
-from postcurate.pii import patterns as P
-from postcurate.pii.validated import Check, Context, PhonePlan, ValidatedSettings
 
 PLACEHOLDER_PATTERN = r"<[A-Z_]+>"
 
-# Stages run in this order. Emails and coordinates go before URLs are set aside, because an address or a
-# location inside a link is still personal data; everything else runs with public links protected.
-STAGES = ("before_urls", "sql", "validated")
+
+@dataclass(frozen=True)
+class Context:
+    """Words near a candidate that change the verdict.
+
+    ``negative``: a phrase right before the candidate (e.g. "order #", "ISBN") marks a look-alike.
+    ``positive``: a phrase within ``window`` characters (e.g. "call", "Tel.") admits a weaker form.
+    """
+
+    negative: tuple[str, ...] = ()
+    positive: tuple[str, ...] = ()
+    window: int = 40
 
 
 @dataclass(frozen=True)
-class SqlRule:
-    """One ``regexp_replace`` pass. With ``keep_prefix``, group 1 (a context word such as "SSN:") stays."""
+class PhonePlan:
+    """One country's numbering plan, as Java regexes over digits only.
 
-    pattern: str
-    keep_prefix: bool = False
-    gate: str | None = None  # a cheap regex; rows without it skip this rule
+    ``nsn``: the national significant number, as dialled after ``+code``.
+    ``national``: forms written without ``+code``; each a digits regex plus, optionally, the digit-group sizes
+    that must be used (for countries without a trunk ``0``, where the grouping is what tells a phone number
+    from any other 10-digit number). A compact number with no trunk needs a positive context word.
+    """
+
+    country: str
+    code: str
+    nsn: str
+    national: tuple[tuple[str, tuple[tuple[int, ...], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
 class Detector:
+    """One type: its name (the key in ``pii_counts``), placeholder, the scanner's kind, and its context words.
+
+    ``kind`` is one of the scanner's built-in kinds, or "pattern" for a Java regex detector (``pattern``). ``order``
+    decides overlaps among the shape types (and is the order of ``Detectors.types``).
+    """
+
     name: str
     placeholder: str
-    stage: str
     order: int
-    rules: tuple[SqlRule, ...] = ()
     context: Context = field(default_factory=Context)
-    anchor: str | None = None  # a cheap Java look-ahead body every match satisfies, tried before anything else
-    needs: str | None = None  # a cheap regex every match holds (shared by several detectors, so tested once)
+    kind: str = "pattern"
+    pattern: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,17 +72,12 @@ class Detectors:
     detectors: tuple[Detector, ...]
     phone_plans: tuple[PhonePlan, ...] = ()
     protect_urls: bool = True
+    lottery_words: tuple[str, ...] = ()  # a list of small numbers after one of these is a draw, not a phone number
+    source: str = "detectors.yaml"  # the file they came from, for error messages
 
     @property
     def types(self) -> list[str]:
         return [d.name for d in self.detectors]
-
-    def in_stage(self, stage: str) -> list[Detector]:
-        return [d for d in self.detectors if d.stage == stage]
-
-    def validated_settings(self) -> ValidatedSettings:
-        checks = tuple(Check(d.name, d.placeholder, d.order, d.context) for d in self.in_stage("validated"))
-        return ValidatedSettings(checks=checks, phone_plans=self.phone_plans)
 
 
 # --- the registry ---------------------------------------------------------------------------------------------
@@ -91,81 +100,27 @@ def known_kinds() -> list[str]:
     return sorted(_KINDS)
 
 
-def _sql(name, placeholder, order, stage, *rules: SqlRule, context: Context = Context(), anchor=None, needs=None) -> Detector:
-    return Detector(name, placeholder, stage, order, tuple(rules), context, anchor, needs)
-
-
-@detector_kind("email", 10, "<EMAIL>")
-def _email(name, placeholder, context, settings):
-    return _sql(name, placeholder, 10, "before_urls", SqlRule(P.EMAIL_ANCHOR + P.EMAIL, gate=P.EMAIL_GATE), context=context)
-
-
-@detector_kind("coords", 20, "<COORDS>")
-def _coords(name, placeholder, context, settings):
-    guard = P.not_after(context.negative)
-    rules = [SqlRule(a + guard + p, gate=P.COORDS_GATE) for a, p in zip(P.COORDS_ANCHORS, P.COORDS)]
-    return _sql(name, placeholder, 20, "before_urls", *rules, context=context, anchor="[-+\u22120-9NSlLbB]", needs=P.NEEDS_DIGIT)
-
-
-@detector_kind("ip", 30, "<IP>")
-def _ip(name, placeholder, context, settings):
-    guard = P.not_after(context.negative)
-    return _sql(
-        name, placeholder, 30, "sql",
-        # IPv6 first: "::ffff:192.0.2.1" is one address, not an IPv4 with a prefix left over.
-        SqlRule(P.IPV6_ANCHOR + guard + P.IPV6, gate=P.IP_GATE),
-        SqlRule(P.IPV4_ANCHOR + guard + P.IPV4, gate=P.IP_GATE),
-        context=context,
-        anchor="[0-9A-Fa-f:]",
-        needs=P.NEEDS_DIGIT,  # IPv6 too: its pattern requires a digit
-    )
-
-
-@detector_kind("ssn", 40, "<SSN>")
-def _ssn(name, placeholder, context, settings):
-    rules = [SqlRule(P.SSN_ANCHOR + P.not_after(context.negative) + P.SSN_DASHED, gate=P.SSN_GATE)]
-    if context.positive:  # nine bare digits are an SSN only when labelled as one
-        rules.append(SqlRule(P.SSN_COMPACT_ANCHOR + P.after_words(context.positive) + P.SSN_BODY_COMPACT, gate=P.SSN_GATE))
-    return _sql(name, placeholder, 40, "sql", *rules, context=context, anchor="[0-9]{3}[ \\-]?[0-9]{2}", needs=P.NEEDS_DIGIT)
-
-
-@detector_kind("nino", 50, "<NINO>")
-def _nino(name, placeholder, context, settings):
-    rules = [SqlRule(P.NINO_ANCHOR + P.not_after(context.negative) + P.NINO, gate=P.NINO_GATE)]
-    if context.positive:  # without the suffix letter only when labelled
-        rules.append(SqlRule(P.NINO_ANCHOR + P.after_words(context.positive) + P.NINO_BODY_NO_SUFFIX, gate=P.NINO_GATE))
-    return _sql(name, placeholder, 50, "sql", *rules, context=context, anchor=P.NINO_ANCHOR, needs=P.NEEDS_DIGIT)
-
-
-@detector_kind("address", 60, "<ADDRESS>")
-def _address(name, placeholder, context, settings):
-    rules = [SqlRule(a + p, gate=P.ADDRESS_GATE) for a, p in zip(P.ADDRESS_ANCHORS, P.ADDRESS)]
-    return _sql(name, placeholder, 60, "sql", *rules, context=context, anchor=P.ADDRESS_ANCHOR, needs=P.NEEDS_DIGIT)
-
-
-@detector_kind("mention", 70, "<MENTION>")
-def _mention(name, placeholder, context, settings):
-    return _sql(name, placeholder, 70, "sql", SqlRule(P.MENTION_ANCHOR + P.MENTION, gate=P.MENTION_GATE), context=context)
-
-
-def _validated(order: int):
+def _builtin(order: int, kind: str):
     def build(name, placeholder, context, settings):
-        return Detector(name, placeholder, "validated", order, (), context)
+        return Detector(name, placeholder, order, context, kind)
 
     return build
 
 
-# Priority inside the Python step when two candidates overlap with the same length.
-detector_kind("iban", 100, "<IBAN>")(_validated(100))
-detector_kind("card", 110, "<CARD>")(_validated(110))
-detector_kind("nhs", 120, "<NHS>")(_validated(120))
-detector_kind("phone", 130, "<PHONE>")(_validated(130))
+# The scanner's kinds. Overlaps are decided by kind first (e-mail and coordinates; then IBAN and card, proven by a
+# check digit; then the other shapes in this order; then NHS and phone numbers), see Engine.java.
+for _kind, _order, _placeholder in (
+    ("email", 10, "<EMAIL>"), ("coords", 20, "<COORDS>"), ("ip", 30, "<IP>"), ("ssn", 40, "<SSN>"),
+    ("nino", 50, "<NINO>"), ("address", 60, "<ADDRESS>"), ("mention", 70, "<MENTION>"), ("iban", 100, "<IBAN>"),
+    ("card", 110, "<CARD>"), ("nhs", 120, "<NHS>"), ("phone", 130, "<PHONE>"),
+):
+    detector_kind(_kind, _order, _placeholder)(_builtin(_order, _kind))
 
 
 # --- loading --------------------------------------------------------------------------------------------------
 
-_DETECTOR_KEYS = {"enabled", "placeholder", "context", "plans", "pattern", "order", "stage"}
-_TOP_KEYS = {"detectors", "protect_urls", "vocabulary"}
+_DETECTOR_KEYS = {"enabled", "placeholder", "context", "plans", "pattern", "order"}
+_TOP_KEYS = {"detectors", "protect_urls", "vocabulary", "lottery_words"}
 
 
 def _words(value: Any, where: str, file: str) -> tuple[str, ...]:
@@ -227,12 +182,10 @@ def _phone_plans(raw: Any, where: str, file: str) -> tuple[PhonePlan, ...]:
 
 
 def _regex(value: Any, where: str, file: str) -> str:
+    # Whether it compiles is asked of Java's own regex dialect, where it runs: when the scanner is built
+    # (postcurate.pii.scanner.register_scanner), right after the session starts.
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{file}: '{where}' must be a regular expression")
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ConfigError(f"{file}: '{where}' is not a valid regular expression: {exc}") from None
     return value
 
 
@@ -283,7 +236,7 @@ def parse_detectors(raw: Any, file: str = "detectors.yaml") -> Detectors:
             pattern = spec.get("pattern")
             if not isinstance(pattern, str) or not pattern:
                 raise ConfigError(f"{file}: '{where}.pattern' must be a (Java) regular expression")
-            detector = _sql(name, placeholder, order, "sql", SqlRule(P.not_after(context.negative) + pattern), context=context)
+            detector = Detector(name, placeholder, order, context, "pattern", pattern)
         else:
             detector = builder(name, placeholder, context, spec)
         if "order" in spec:
@@ -296,8 +249,9 @@ def parse_detectors(raw: Any, file: str = "detectors.yaml") -> Detectors:
     dupes = sorted({p for p in placeholders if placeholders.count(p) > 1})
     if dupes:
         raise ConfigError(f"{file}: placeholder(s) {', '.join(dupes)} used by more than one detector; each type needs its own")
-    found.sort(key=lambda d: (STAGES.index(d.stage), d.order))
-    return Detectors(tuple(found), plans, protect_urls)
+    found.sort(key=lambda d: d.order)
+    lottery = _words(raw.get("lottery_words"), "lottery_words", file)
+    return Detectors(tuple(found), plans, protect_urls, lottery, file)
 
 
 def load_detectors(path: str | Path) -> Detectors:
@@ -318,7 +272,13 @@ def load_detectors(path: str | Path) -> Detectors:
 
 
 def default_detectors() -> Detectors:
-    """The built-in settings (``conf/detectors.yaml`` ships as a copy of them)."""
-    from postcurate.pii.defaults import DEFAULT_DETECTORS_YAML
+    """The shipped settings: ``conf/detectors.yaml`` from the checkout, or the copy an installed package carries
+    (a wheel, or a ``--py-files`` zip)."""
+    from postcurate.resources import data_dir
 
-    return parse_detectors(yaml.safe_load(DEFAULT_DETECTORS_YAML), "built-in detectors")
+    shipped = data_dir("conf") / "detectors.yaml"
+    try:
+        raw = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"the shipped detectors.yaml is not valid YAML: {exc}") from None
+    return parse_detectors(raw, "detectors.yaml")

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
 
-from postcurate.purge.revisions import sha256_file
+from postcurate.manifest import sha256_file
 
 
 @dataclass

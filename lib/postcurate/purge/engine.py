@@ -32,12 +32,25 @@ from postcurate.card import CARD, write_card
 from postcurate.config import Config, PurgeSettings
 from postcurate.errors import PostcurateError, QualityGateError
 from postcurate.lake import read_pinned
-from postcurate.manifest import by_country_split, describe_shard, primary_language, tally
-from postcurate.publish import write_empty_shards
+from postcurate.manifest import (
+    by_country_split,
+    describe_shard,
+    primary_language,
+    sha256_file,
+    tally,
+)
 from postcurate.pseudonyms import Pseudonyms, key_fingerprint, keyed_pseudonyms
+from postcurate.publish import write_empty_shards
 from postcurate.purge import audit as audit_log
 from postcurate.purge.checks import Rewrite, check_rewritten
-from postcurate.purge.index import INDEX_DIR, build_author_index, index_of, read_shards, read_valid_index, shard_relative_path
+from postcurate.purge.index import (
+    INDEX_DIR,
+    build_author_index,
+    index_of,
+    read_shards,
+    read_valid_index,
+    shard_relative_path,
+)
 from postcurate.purge.revisions import (
     MANIFEST,
     PURGE_FILE_PREFIX,
@@ -48,7 +61,6 @@ from postcurate.purge.revisions import (
     published_snapshots,
     read_manifest,
     revision_of,
-    sha256_file,
 )
 from postcurate.report import REPORT_HTML, REPORT_JSON
 from postcurate.rules.eligibility import objectors

@@ -31,7 +31,6 @@ _REVISION_FILE = re.compile(r"^manifest\.r(\d+)\.json$")
 
 
 # One checksum for the whole project: the manifest's; one name for a purge's files: the reader's.
-from postcurate.manifest import sha256_file  # noqa: E402
 from postcurate.reader import PURGE_FILE  # noqa: E402
 
 

@@ -7,7 +7,7 @@ or published snapshot. A snapshot is published only when every expectation passe
 """
 
 from postcurate.quality.gate import GateResult, Outcome, run_gate
-from postcurate.quality.residual import default_residual_needs, default_residual_rules, residual_pii_type
+from postcurate.quality.residual import RESIDUAL_TYPES, register_residual_check, residual_counts, residual_pii
 from postcurate.quality.snapshot import GateInputs, SnapshotFrames, gate_parameters
 from postcurate.quality.suites import load_suite_files
 
@@ -16,10 +16,11 @@ __all__ = [
     "GateResult",
     "Outcome",
     "SnapshotFrames",
-    "default_residual_needs",
-    "default_residual_rules",
+    "RESIDUAL_TYPES",
     "gate_parameters",
     "load_suite_files",
-    "residual_pii_type",
+    "register_residual_check",
+    "residual_counts",
+    "residual_pii",
     "run_gate",
 ]

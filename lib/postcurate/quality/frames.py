@@ -9,34 +9,33 @@ pandas frames: Great Expectations checks them without a Spark job.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 
 import pandas as pd
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from postcurate import schemas
-from postcurate.pii import Detectors, checksum_residual_type, strip_placeholders
 from postcurate.pseudonyms import Pseudonyms
-from postcurate.quality.residual import ResidualRules, residual_pii_type
+from postcurate.quality.residual import FUNCTION, residual_pii
 from postcurate.rules.eligibility import objections_in_effect
 
 
-def shard_facts(
-    shards: DataFrame,
-    residual_rules: ResidualRules,
-    residual_needs: Mapping[str, str] | None = None,
-    checksum_detectors: Detectors | None = None,
-) -> DataFrame:
+# Placeholders are the one thing the gate shares with the redactor: the shape of what it leaves.
+PLACEHOLDER = r"<[A-Z_]+>"
+
+
+def text_left(text: Column) -> Column:
+    """The text with every placeholder removed and trimmed: what is left to train on (rule 9 counts it)."""
+    # Most texts hold no placeholder: a byte search for "<" spares them the regex.
+    return F.trim(F.when(text.contains("<"), F.regexp_replace(text, PLACEHOLDER, "")).otherwise(text))
+
+
+def shard_facts(shards: DataFrame, residual_function: str = FUNCTION) -> DataFrame:
     """One row per shard row: ids (pseudonyms), partition and enum columns, and facts derived from the text.
 
-    ``residual_needs``: see ``residual_pii_type``. ``checksum_detectors``: when given, the types the redaction's
-    checksum step finds (card, IBAN, NHS, phone) are looked for too, after the regex types, by that same step
-    (``checksum_residual_type``).
+    ``residual_pii_type``: the PII types the gate's own check still finds in the text ("card,email"), null when
+    none (``quality.residual``); ``residual_function`` must be registered in the session.
     """
-    residual = residual_pii_type(F.col("text"), residual_rules, residual_needs)
-    if checksum_detectors is not None:
-        residual = F.coalesce(residual, checksum_residual_type(F.col("text"), checksum_detectors))
     return shards.select(
         "post_pid",
         "author_pid",
@@ -46,8 +45,8 @@ def shard_facts(
         "created_period",
         "country",
         "split",
-        F.length(strip_placeholders(F.col("text"))).alias("text_chars_left"),
-        residual.alias("residual_pii_type"),
+        F.length(text_left(F.col("text"))).alias("text_chars_left"),
+        residual_pii(F.col("text"), residual_function).alias("residual_pii_type"),
     )
 
 

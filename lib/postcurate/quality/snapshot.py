@@ -16,9 +16,8 @@ from pyspark.sql import DataFrame, SparkSession
 
 from postcurate import schemas
 from postcurate.pseudonyms import Pseudonyms
-from postcurate.pii import default_detectors
 from postcurate.quality import frames as derived
-from postcurate.quality.residual import ResidualRules, default_residual_needs, default_residual_rules
+from postcurate.quality.residual import register_residual_check, residual_counts
 
 log = logging.getLogger("postcurate.quality")
 
@@ -70,7 +69,6 @@ class SnapshotFrames:
         self,
         spark: SparkSession,
         snapshot_dir: str | Path,
-        residual_rules: ResidualRules | None = None,
         files: list[str] | None = None,
     ):
         """``files``: the shard files to read (paths relative to the snapshot, as the manifest lists them); by
@@ -88,12 +86,8 @@ class SnapshotFrames:
             self.shards = spark.createDataFrame([], schemas.load("shard").struct)
         self.ledger = spark.read.parquet(str(self.dir / "ledger"))
         self.quarantine = spark.read.parquet(str(self.dir / "quarantine"))
-        builtin = default_detectors()  # parsed once: the regex rules, what they need, and the checksum types
-        self.residual_rules = dict(residual_rules or default_residual_rules(builtin))
-        # What the default rules' matches need holds for them only; rules given by the caller are tried on every text.
-        needs = None if residual_rules else default_residual_needs(builtin)
-        # The checksum types are checked whatever the rules: the contract lets none of them survive.
-        self.facts = derived.shard_facts(self.shards, self.residual_rules, needs, builtin).persist(StorageLevel.MEMORY_AND_DISK)
+        # The residual-PII check is the gate's own (quality.residual), never the redactor's.
+        self.facts = derived.shard_facts(self.shards, register_residual_check(spark)).persist(StorageLevel.MEMORY_AND_DISK)
         self._cached: list[DataFrame] = [self.facts]
 
     def __enter__(self) -> "SnapshotFrames":
@@ -130,6 +124,7 @@ class SnapshotFrames:
             posts_read = manifest["counts"]["posts_read"]
         frames = {
             "shard_facts": self.facts,
+            "residual_pii": residual_counts(self.facts),
             "shard_schema": derived.shard_schema(self.shards),
             "reconciliation": derived.reconciliation(
                 posts_read=int(posts_read),

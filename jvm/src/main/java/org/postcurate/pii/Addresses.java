@@ -1,0 +1,441 @@
+package org.postcurate.pii;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Street addresses with a house number and a postcode, found from the postcode back to where the address starts.
+ *
+ * <p>A postcode is found first (GB, US state and ZIP, AU state and code, Irish Eircode, a country-prefixed code
+ * such as "D-79098": <em>strong</em>; five digits before a town, Dutch, Brazilian, Portuguese, Indian PIN:
+ * <em>weak</em>). Then, within 160 characters before it (up to three line breaks, no sentence punctuation), the
+ * earliest place an address can start:
+ * <ul>
+ *   <li>a house number (after an optional "Unit", "Flat", "No.", "H.No." ...), then the street: a street-type word
+ *       within five words ("221B Baker Street", "12 rue de la Paix", "Unit 7/15 King St", "12-3-456, Sector 15");
+ *       with a strong postcode, a street of up to four words ended by a comma or line break will do
+ *       ("27 The Parade, Leamington Spa CV32 4AN");</li>
+ *   <li>a street-type word first, its name, then the house number ("Calle Mayor 10", "Rua Augusta, 1500");</li>
+ *   <li>a street name with a street suffix, then the number ("Hauptstraße 5", "Keizersgracht 123");</li>
+ *   <li>a capitalised street name, its house number and a comma, right before the postcode
+ *       ("Unter den Linden 77, 10117 Berlin", "Im Winkel 3b, D-79098 Freiburg").</li>
+ * </ul>
+ * The address runs from there to the end of the postcode, house number included; the town after a postcode stays.
+ */
+final class Addresses {
+    private Addresses() {}
+
+    private static final String AN = Shapes.AN;
+    private static final String STATES =
+            "A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY]";
+    /** Tried where a word holding a digit starts: GB postcodes, Eircodes. */
+    private static final Pattern STRONG_AT_WORD = Pattern.compile(
+            "(?i:[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}|(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4})(?![" + AN + "])");
+    /** Tried where a short word of letters stands before a number: a state, a country prefix. */
+    private static final Pattern STRONG_AT_PREFIX = Pattern.compile(
+            "(?i:(?:" + STATES + ")\\.? {1,2}[0-9]{5}(?:-[0-9]{4})?|(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT) {1,2}[0-9]{4}"
+                    + "|(?:D|A|F|CH|L|B|I|E|NL|DK|S|FI|FIN|N|P|PL|CZ|H|GR|IRL)-[0-9]{4,5})(?![" + AN + "])");
+    /** Tried where a number starts: codes that are only digits (and a weaker sign of an address). */
+    private static final Pattern WEAK_AT_NUMBER = Pattern.compile(String.join("|",
+            "[0-9]{5}-[0-9]{3}(?![" + AN + "])", // BR CEP
+            "[0-9]{4}-[0-9]{3}(?![" + AN + "])", // PT
+            "[1-9][0-9]{3} ?(?i:[A-Z]{2})(?![" + AN + "])(?=[ \\n]{1,3}\\p{L})", // NL, before the town
+            "[0-9]{5}(?![" + AN + "])(?=[ \\n]{1,3}\\p{L})", // DE, FR, ES, IT: before the town
+            "[1-9][0-9]{2} ?[0-9]{3}(?![ \\-]?[0-9])(?![" + AN + "])")); // IN PIN
+
+    private static final Set<String> TYPES_AFTER = words(("street st road rd avenue ave av lane ln drive dr close court ct "
+            + "crescent cres place pl way boulevard blvd terrace tce gardens gdns square sq highway hwy parkway pkwy row mews "
+            + "grove walk parade circle cir hill green rise wharf quay esplanade broadway alley plaza trail pike estate park "
+            + "marg nagar layout cross sector colony main block phase enclave vihar chowk bagh puram"));
+    private static final Set<String> TYPES_BEFORE = words(("rue avenue av bd boulevard place chemin allée allee impasse quai "
+            + "route cours passage calle c/ avenida avda plaza paseo camino carrera carretera ronda rua r travessa praça "
+            + "praca largo estrada alameda rodovia via viale piazza corso vicolo"));
+    private static final String[] SUFFIXES = ("straße strasse weg gasse platz allee ring damm ufer chaussee steig pfad markt "
+            + "straat laan plein gracht kade dijk").split(" ");
+    private static final Set<String> PREFIXES = words(("unit flat apt apartment suite ste level lvl floor shop house plot "
+            + "door villa bldg building block h.no h.no. hno no no. nr nr. #"));
+    /** Small words inside a capitalised name ("Unter den Linden", "Les Hauts de Seine", "Co. Wicklow"). */
+    private static final Set<String> CONNECTIVES = words(("de des du la le les d' den der dem die das von van of the and "
+            + "da do dos das di del della e y et und co. co st."));
+    private static final Set<String> NUMBER_WORDS = Set.of("no", "no.", "nr", "nr.", "n°", "n°.", "nº", "number", "num");
+    // House numbers, read by hand (they are tried on every token of every window): digits, an optional letter, and
+    // up to `parts` more parts after "/" or "-" ("7/15", "12-3-456").
+    private static final int HOUSE = 0; // "221B", "7/15"
+    private static final int HOUSE_AFTER_PREFIX = 1; // after "Flat", "H.No.", "#": also "12-3-456"
+    private static final int HOUSE_AFTER_NAME = 2; // after the street's name: four digits at most
+
+    private static final int WINDOW = 160;
+
+    private static Set<String> words(String spaced) {
+        return new java.util.HashSet<>(java.util.Arrays.asList(spaced.split(" ")));
+    }
+
+    /** At a word start {@code i} whose word holds a digit ("NW1", "D02"): a GB postcode or Eircode. */
+    static int atWord(Scan s, Engine e, int i) {
+        int end = Shapes.match(s, STRONG_AT_WORD, i);
+        return end > 0 && address(s, e, i, end, true) ? end : -1;
+    }
+
+    /** At a short word of letters ({@code i}) before a number: "IL 62704", "WA 6000", "D-79098". */
+    static int atPrefix(Scan s, Engine e, int i) {
+        int end = Shapes.match(s, STRONG_AT_PREFIX, i);
+        return end > 0 && address(s, e, i, end, true) ? end : -1;
+    }
+
+    /** At a number start {@code i}: a postcode of digits only. */
+    static int atNumber(Scan s, Engine e, int i) {
+        char[] v = s.v;
+        if (i > 1 && (v[i - 1] == ' ' || v[i - 1] == '-') && Text.digit(v[i - 2])) {
+            return -1; // the last group of a longer number ("3718 646163 25882"), not a postcode
+        }
+        int end = Shapes.match(s, WEAK_AT_NUMBER, i);
+        return end > 0 && address(s, e, i, end, false) ? end : -1;
+    }
+
+    /** The earliest start of an address that ends with the postcode [ps, pe); records it and says whether found. */
+    private static boolean address(Scan s, Engine e, int ps, int pe, boolean strong) {
+        char[] v = s.v;
+        // The window: back to a character no address holds, a fourth line break, or the last address.
+        int ws = ps;
+        int breaks = 0;
+        int floor = Math.max(s.addressEnd, ps - WINDOW);
+        while (ws > floor) {
+            char ch = v[ws - 1];
+            if (ch == '\n' && ++breaks > 3) {
+                break;
+            }
+            if (!(Text.alnum(ch) || ch == ' ' || ch == '\n' || ch == ',' || ch == '.' || ch == '\'' || ch == '-' || ch == '/'
+                    || ch == '#' || ch == '°')) {
+                break;
+            }
+            ws--;
+        }
+        // Tokens: runs between spaces, line breaks and commas; the 24 closest to the postcode, in text order.
+        int[] ts = new int[24];
+        int[] te = new int[24];
+        int count = 0;
+        for (int k = ps; k > ws && count < ts.length; ) {
+            while (k > ws && (v[k - 1] == ' ' || v[k - 1] == '\n' || v[k - 1] == ',')) {
+                k--;
+            }
+            if (k <= ws) {
+                break;
+            }
+            te[count] = k;
+            while (k > ws && v[k - 1] != ' ' && v[k - 1] != '\n' && v[k - 1] != ',') {
+                k--;
+            }
+            ts[count++] = k;
+        }
+        for (int a = 0, b = count - 1; a < b; a++, b--) {
+            int x = ts[a];
+            ts[a] = ts[b];
+            ts[b] = x;
+            x = te[a];
+            te[a] = te[b];
+            te[b] = x;
+        }
+        Tok t = new Tok(v, ts, te, count, ps);
+        for (int k = 0; k < count; k++) {
+            if (numberFirst(t, k, strong) || streetFirst(t, k, strong)) {
+                s.add(ts[k], pe, e.address);
+                s.addressEnd = pe;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The tokens before a postcode. */
+    private static final class Tok {
+        final char[] v;
+        final int[] ts;
+        final int[] te;
+        final int count;
+        final int ps;
+        private final String[] lower;
+
+        Tok(char[] v, int[] ts, int[] te, int count, int ps) {
+            this.v = v;
+            this.ts = ts;
+            this.te = te;
+            this.count = count;
+            this.ps = ps;
+            this.lower = new String[count];
+        }
+
+        String text(int k) {
+            if (lower[k] == null) {
+                lower[k] = new String(v, ts[k], te[k] - ts[k]).toLowerCase(Locale.ROOT);
+            }
+            return lower[k];
+        }
+
+        /** The token without a closing dot ("St." -> "st"). */
+        String bare(int k) {
+            String w = text(k);
+            return w.length() > 1 && w.endsWith(".") ? w.substring(0, w.length() - 1) : w;
+        }
+
+        boolean word(int k) {
+            return k < count && Text.letter(v[ts[k]]);
+        }
+
+        boolean capitalised(int k) {
+            return k < count && Character.isUpperCase(v[ts[k]]);
+        }
+
+        /** Written in lower case from token k to the postcode ("221b baker street, london nw1 6xe"). */
+        boolean lowerFrom(int k) {
+            for (int j = ts[k]; j < ps; j++) {
+                if (Character.isUpperCase(v[j])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Tokens [from, to) are words of two letters or more, each capitalised unless the address is in lower case. */
+        boolean names(int from, int to, boolean lower) {
+            for (int k = from; k < to; k++) {
+                if (!word(k) || te[k] - ts[k] < 2 || (!lower && !capitalised(k) && !CONNECTIVES.contains(text(k)))) {
+                    return false;
+                }
+                for (int j = ts[k]; j < te[k]; j++) {
+                    if (Text.digit(v[j])) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** A line break between token k - 1 and token k. */
+        boolean breakBefore(int k) {
+            for (int j = te[k - 1]; j < ts[k]; j++) {
+                if (v[j] == '\n') {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** A comma or a line break right after token k. */
+        boolean closes(int k) {
+            int end = k + 1 < count ? ts[k + 1] : ps;
+            for (int j = te[k]; j < end; j++) {
+                if (v[j] == ',' || v[j] == '\n') {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** A word that ends a sentence ("kids.") rather than an abbreviation ("St.", "N.", "Mt."). */
+        boolean sentenceEnd(int k) {
+            String w = text(k);
+            return w.endsWith(".") && w.length() > 4 && !TYPES_AFTER.contains(bare(k)) && !TYPES_BEFORE.contains(bare(k));
+        }
+
+        /** Token k is a house number of the given kind (HOUSE, HOUSE_AFTER_PREFIX, HOUSE_AFTER_NAME). */
+        boolean matches(int kind, int k) {
+            if (k >= count) {
+                return false;
+            }
+            int i = ts[k];
+            int end = te[k];
+            if (v[i] == '#' && kind != HOUSE_AFTER_NAME) {
+                i++;
+            }
+            int maxDigits = kind == HOUSE_AFTER_NAME ? 4 : 5;
+            int parts = kind == HOUSE_AFTER_PREFIX ? 4 : 2;
+            for (int part = 0; part < parts; part++) {
+                int d = i;
+                while (i < end && i - d < maxDigits + 1 && Text.digit(v[i])) {
+                    i++;
+                }
+                if (i == d || i - d > maxDigits) {
+                    return false;
+                }
+                if (i < end && Text.asciiLetter(v[i])) {
+                    i++;
+                }
+                if (i == end) {
+                    return true;
+                }
+                if (v[i] != '/' && v[i] != '-') {
+                    return false;
+                }
+                i++;
+            }
+            return false;
+        }
+
+        /** "5th", "3rd", "21st", "2nd". */
+        boolean ordinal(int k) {
+            if (k >= count) {
+                return false;
+            }
+            int i = ts[k];
+            int end = te[k];
+            int d = i;
+            while (i < end && Text.digit(v[i])) {
+                i++;
+            }
+            if (i == d || i - d > 3 || end - i != 2) {
+                return false;
+            }
+            String tail = ("" + v[i] + v[i + 1]).toLowerCase(Locale.ROOT);
+            return tail.equals("st") || tail.equals("nd") || tail.equals("rd") || tail.equals("th");
+        }
+
+        int chars(int from) {
+            return ps - (from < count ? ts[from] : ps);
+        }
+    }
+
+    private static boolean numberFirst(Tok t, int k, boolean strong) {
+        int j = k;
+        boolean prefixed = false;
+        // "Unit 8, 5 King St", "Flat 13A, Plot 71, Sector 25": unit designators and their numbers, then the house's
+        for (int chain = 0; chain < 3 && j + 1 < t.count && PREFIXES.contains(t.text(j)); chain++) {
+            prefixed = true;
+            j++;
+            if (NUMBER_WORDS.contains(t.text(j)) && j + 1 < t.count) {
+                j++; // "House No. 45"
+            }
+            if (!t.matches(HOUSE_AFTER_PREFIX, j)) {
+                return false;
+            }
+            if (j + 1 < t.count && (PREFIXES.contains(t.text(j + 1)) || t.matches(HOUSE, j + 1))) {
+                j++;
+            }
+        }
+        if (!prefixed) {
+            // not the "1991" of "17.12.1991", the "48" of "8:48" or the "00" of "3-00"
+            char before = t.ts[k] > 0 ? t.v[t.ts[k] - 1] : ' ';
+            if (before == '.' || before == ':' || before == '/' || before == '-') {
+                return false;
+            }
+        }
+        if (!t.matches(prefixed || t.text(j).startsWith("#") ? HOUSE_AFTER_PREFIX : HOUSE, j)) {
+            return false;
+        }
+        j++;
+        if (j < t.count && (t.text(j).equals("bis") || t.text(j).equals("ter") || t.text(j).equals("quater"))) {
+            j++;
+        }
+        if (!(t.word(j) || t.ordinal(j))) {
+            return false;
+        }
+        for (int m = j; m < t.count && m < j + 6; m++) {
+            if (!(t.word(m) || t.ordinal(m))) {
+                return false;
+            }
+            String w = t.bare(m);
+            if (m == j && isTypeBefore(t, m)) {
+                return t.chars(m + 1) <= 100; // "12 rue de la Paix"
+            }
+            if (m > j && isTypeBefore(t, m) && numberWithin(t, m + 1, 6)) {
+                return false; // "90, vivo en Plaza Mayor 223": a street that starts later, with its own number
+            }
+            if (TYPES_AFTER.contains(w)) {
+                return t.chars(m + 1) <= 100;
+            }
+            if (t.sentenceEnd(m)) {
+                return false;
+            }
+            if (t.closes(m)) {
+                // No type word: "27 The Parade, Leamington Spa CV32 4AN", "94 Les Hauts de Seine, 75317 Paris".
+                // Up to four words of a name, a comma or line break, then (a strong postcode) a town, or (else) the
+                // postcode right away; after "Flat", "H.No." ... also a town or two.
+                boolean lower = t.lowerFrom(k);
+                int rest = t.count - (m + 1);
+                return m - j < 4 && t.names(j, m + 1, lower) && t.names(m + 1, t.count, lower) && t.chars(m + 1) <= 60
+                        && (strong ? rest <= 5 : prefixed ? rest <= 4 : rest == 0);
+            }
+        }
+        return false;
+    }
+
+    private static boolean streetFirst(Tok t, int k, boolean strong) {
+        if (!t.word(k)) {
+            return false;
+        }
+        boolean before = isTypeBefore(t, k);
+        boolean suffix = false;
+        int m = k + 1;
+        if (before) {
+            // "Calle Mayor 10", "Rua Augusta, 1500": the name (on the same line), then the number
+            while (m < t.count && m <= k + 5 && t.word(m) && !NUMBER_WORDS.contains(t.text(m)) && !t.breakBefore(m)) {
+                m++;
+            }
+            if (m == k + 1 || !t.names(k + 1, m, t.lowerFrom(k))) {
+                return false; // "Oak Avenue is closed again": not a name
+            }
+        } else {
+            // "Hauptstraße 5", "bahnhofstr. 12", "Mariahilfer Straße 48", "am ring 224": a street word in the name
+            // (up to three words); or "Unter den Linden 77, 10117 Berlin": a capitalised name of up to four words
+            m = k;
+            while (m < t.count && m <= k + 3 && t.word(m)) {
+                m++;
+            }
+            // The street word is the last word before the number, and the name is at most two words long:
+            // "bahnhofstr. 12", "Am Ring 224", not "ich wohne am ring 12".
+            boolean street = m > k && streetWord(t, m - 1);
+            suffix = street && m - k <= 2;
+            if (street && !suffix) {
+                return false; // the street starts later: "ich wohne am ring 12" is found from "am"
+            }
+            if (!suffix && !t.capitalised(k) && !(t.lowerFrom(k) && m - k <= 3)) {
+                return false;
+            }
+        }
+        if (m < t.count && NUMBER_WORDS.contains(t.text(m))) {
+            m++;
+        }
+        if (!t.matches(HOUSE_AFTER_NAME, m)) {
+            return false;
+        }
+        if (before || suffix) {
+            return t.chars(m + 1) <= 100;
+        }
+        // without a street word: a comma after the number and the postcode right after it (strong: within two words)
+        if (!t.closes(m) || !t.names(k, m, t.lowerFrom(k))) {
+            return false;
+        }
+        int rest = t.count - (m + 1);
+        return strong ? rest <= 2 && t.names(m + 1, t.count, t.lowerFrom(k)) : rest == 0;
+    }
+
+    /** "Hauptstraße", "Keizersgracht", "bahnhofstr.", or a street word of its own ("Straße", "Ring", "Platz"). */
+    private static boolean streetWord(Tok t, int k) {
+        String w = t.bare(k);
+        if (t.text(k).endsWith("str.") || w.equals("str")) {
+            return true;
+        }
+        for (String sfx : SUFFIXES) {
+            if (w.endsWith(sfx)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean numberWithin(Tok t, int from, int tokens) {
+        for (int k = from; k < t.count && k < from + tokens; k++) {
+            if (t.matches(HOUSE_AFTER_NAME, k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A street-type word written before the name ("rue", "Calle", "Via"); "R." (Rua) only with its dot. */
+    private static boolean isTypeBefore(Tok t, int k) {
+        String w = t.bare(k);
+        return TYPES_BEFORE.contains(w) && (!w.equals("r") || t.text(k).equals("r."));
+    }
+
+}
