@@ -58,6 +58,30 @@ def build_lake(spark, lake: Path) -> None:
         frame(spark, name, rows).coalesce(1).write.format("delta").mode("overwrite").save(str(lake / name))
 
 
+# A post by k1 copied twice by others (c1 upper-cased, c2 with an emoji), and an unrelated post by o1.
+COPIES = {
+    "original": ("k1", "2025-05-01", lambda t: t),
+    "copy-upper": ("c1", "2025-05-02", str.upper),
+    "copy-emoji": ("c2", "2025-05-03", lambda t: t + " \U0001F44D"),
+}
+
+
+def publish_copies(spark, folder: Path, **overrides) -> Published:
+    """A lake of ``COPIES`` and one unrelated post, published once (rule 10 on unless ``overrides`` say otherwise)."""
+    lake, out = folder / "lake", folder / "out"
+    chain = distinct_text("a chain message")
+    rows = {pid: (author, how(chain), day) for pid, (author, day, how) in COPIES.items()}
+    rows["unrelated"] = ("o1", distinct_text("something else"), "2025-05-04")
+    posts = [post(pid, author, text=text, created_at=ts(day), updated_at=ts(day)) for pid, (author, text, day) in rows.items()]
+    tables = {"posts": posts, "users": [user(a) for a in ("k1", "c1", "c2", "o1")], "objections": [objection("someone-else")]}
+    for name, data in tables.items():
+        frame(spark, name, data).coalesce(1).write.format("delta").mode("overwrite").save(str(lake / name))
+    config_path = write_config(folder, lake, out, **overrides)
+    result = run(spark, load_config(config_path), key=TEST_KEY)
+    assert result.published
+    return Published(lake, out, config_path, result.snapshot_path, folder)
+
+
 def add_objections(spark, lake: Path, author_ids: list[str], at: dt.datetime | None = None) -> None:
     at = at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(hours=1)
     rows = [objection(a, objected_at=at) for a in author_ids]

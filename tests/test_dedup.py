@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import datetime as dt
+import json
 import unicodedata
 
+import pyarrow.parquet as pq
 import pytest
+from conftest import write_config
 from chispa import assert_df_equality
 from factories import candidate, candidates
 from pyspark.sql import functions as F
 
-from postcurate.config import DedupSettings
+from postcurate.config import DedupSettings, load_config
 from postcurate.dedup import (
     ComponentsDidNotConverge,
     candidate_pairs,
@@ -22,6 +28,9 @@ from postcurate.dedup import (
     with_band_keys,
     with_duplicate_reason,
 )
+from postcurate.job import snapshot_id_for, snapshot_identity
+from postcurate.lake import PinnedTable
+from postcurate.rules.geo import load_geo_rules
 
 SETTINGS = DedupSettings()
 
@@ -164,15 +173,42 @@ def test_a_chain_of_edits_keeps_both_ends_when_they_are_not_near_duplicates(spar
         found.unpersist()
 
 
-@pytest.mark.parametrize("layout", ["one", "many", "by_text", "reversed"])
-def test_the_kept_posts_do_not_depend_on_the_partitioning(spark, near, world_duplicates, layout):
-    df = candidates(spark, WORLD if layout != "reversed" else WORLD[::-1])
-    df = {"one": df.coalesce(1), "many": df.repartition(7), "by_text": df.repartition(3, "text"), "reversed": df.repartition(5, "post_pid")}[layout]
-    found = duplicates(df, SETTINGS, near)
+@contextlib.contextmanager
+def _spark_settings(spark, settings: dict):
+    before = {k: spark.conf.get(k) for k in settings}
+    for k, v in settings.items():
+        spark.conf.set(k, v)
     try:
-        assert_df_equality(found, world_duplicates, ignore_row_order=True, ignore_nullable=True)
+        yield
     finally:
-        found.unpersist()
+        for k, v in before.items():
+            spark.conf.set(k, v)
+
+
+# Each layout changes how the input is partitioned and how Spark shuffles it: one partition and one shuffle
+# partition; seven input partitions, 13 shuffle partitions and no adaptive coalescing; rows reversed, hashed by
+# text, and every join shuffled instead of broadcast.
+LAYOUTS = {
+    "one": (lambda df: df.coalesce(1), {"spark.sql.shuffle.partitions": "1"}, None),
+    "many": (lambda df: df.repartition(7), {"spark.sql.shuffle.partitions": "13", "spark.sql.adaptive.enabled": "false"}, None),
+    "reversed_shuffled": (lambda df: df.repartition(3, "text"), {"spark.sql.shuffle.partitions": "5"}, 0),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_the_kept_posts_do_not_depend_on_the_partitioning_or_the_shuffle(spark, near, world_duplicates, layout, monkeypatch):
+    import postcurate.dedup.clusters as clusters
+
+    arrange, settings, broadcast_rows = LAYOUTS[layout]
+    if broadcast_rows is not None:
+        monkeypatch.setattr(clusters, "BROADCAST_ROWS", broadcast_rows)
+    df = arrange(candidates(spark, WORLD if layout != "reversed_shuffled" else WORLD[::-1]))
+    with _spark_settings(spark, settings):
+        found = duplicates(df, SETTINGS, near)
+        try:
+            assert_df_equality(found, world_duplicates, ignore_row_order=True, ignore_nullable=True)
+        finally:
+            found.unpersist()
 
 
 def test_rule_10_marks_duplicates_and_leaves_other_reasons_alone(spark, near, world_duplicates):
@@ -291,3 +327,44 @@ def test_the_gates_repeated_text_frame_counts_texts_equal_after_normalising(spar
     assert sorted(r["rows"] for r in repeated_texts(shards).collect()) == [3]
     alone = repeated_texts(spark.createDataFrame([(RIVER,), (BREAD,)], "text string"))
     assert len(alone) == 0  # no hash counted twice: an empty (pandas) frame, no exact pass
+
+
+def test_every_dedup_setting_is_part_of_the_snapshot_identity(tmp_path):
+    """Changing any rule 10 setting builds another snapshot; the manifest's settings.dedup holds them all."""
+    as_of = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+
+    def snapshot_id(**dedup) -> str:
+        config = load_config(write_config(tmp_path, tmp_path / "lake", tmp_path / "out", dedup=dedup))
+        tables = {n: PinnedTable(n, str(tmp_path / "lake" / n), 3, as_of, None) for n in ("posts", "users", "objections")}
+        identity = snapshot_identity(config, tables, load_geo_rules(config.geo_rules), as_of=as_of, key_fingerprint="fp")
+        assert identity["dedup"] == dataclasses.asdict(config.dedup)
+        return snapshot_id_for(as_of, identity)
+
+    default = snapshot_id()
+    assert snapshot_id(threshold=0.8, bands=16) == default  # the defaults written out are the defaults
+    changed = [
+        {"enabled": False},
+        {"threshold": 0.85},
+        {"shingle": {"unit": "words", "size": 3}},
+        {"shingle": {"size": 4}},
+        {"bands": 20},
+        {"rows": 5},
+        {"seed": 7},
+        {"max_bucket": 100},
+    ]
+    ids = [snapshot_id(**c) for c in changed]
+    assert default not in ids and len(set(ids)) == len(ids)
+
+
+def test_with_dedup_off_copies_are_published_and_the_manifest_says_so(spark, tmp_path):
+    """``dedup: {enabled: false}``: rule 10 is not applied, every copy is in the shards, and the gate (whose
+    repeated-text check applies to snapshots built with dedup on) lets the snapshot through."""
+    from purgekit import COPIES, publish_copies
+
+    p = publish_copies(spark, tmp_path, dedup={"enabled": False})
+    manifest = json.loads((p.snapshot_dir / "manifest.json").read_text())
+    assert manifest["dedup"] == {"enabled": False} and manifest["settings"]["dedup"]["enabled"] is False
+    assert manifest["counts"]["kept"] == len(COPIES) + 1 and manifest["counts"]["by_reason"]["duplicate"] == 0
+    assert manifest["quality"]["success"] and "repeated_texts" in manifest["quality"]["suites"]
+    texts = [t for s in manifest["shards"] for t in pq.read_table(p.snapshot_dir / s["path"], columns=["text"]).column(0).to_pylist()]
+    assert len({t.lower().replace(" \U0001F44D", "") for t in texts}) == 2  # the three copies of one text, and the other

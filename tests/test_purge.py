@@ -166,28 +166,9 @@ def test_user_mistakes_end_in_one_clear_message(spark, copy):
 @pytest.fixture(scope="module")
 def copies_published(spark, tmp_path_factory):
     """A post (by k1) copied twice by others (c1, c2), and an unrelated post; published once with rule 10 on."""
-    from factories import frame, objection, post, ts, user
-    from purgekit import Published, distinct_text
+    from purgekit import publish_copies
 
-    from postcurate.job import run
-
-    folder = tmp_path_factory.mktemp("purge-copies")
-    lake, out = folder / "lake", folder / "out"
-    chain = distinct_text("a chain message")
-    rows = {
-        "original": ("k1", chain, "2025-05-01"),
-        "copy-upper": ("c1", chain.upper(), "2025-05-02"),
-        "copy-emoji": ("c2", chain + " \U0001F44D", "2025-05-03"),
-        "unrelated": ("o1", distinct_text("something else"), "2025-05-04"),
-    }
-    posts = [post(pid, author, text=text, created_at=ts(day), updated_at=ts(day)) for pid, (author, text, day) in rows.items()]
-    tables = {"posts": posts, "users": [user(a) for a in ("k1", "c1", "c2", "o1")], "objections": [objection("someone-else")]}
-    for name, data in tables.items():
-        frame(spark, name, data).coalesce(1).write.format("delta").mode("overwrite").save(str(lake / name))
-    config_path = write_config(folder, lake, out)
-    result = run(spark, load_config(config_path), key=TEST_KEY)
-    assert result.published
-    return Published(lake, out, config_path, result.snapshot_path, folder)
+    return publish_copies(spark, tmp_path_factory.mktemp("purge-copies"))
 
 
 def test_when_the_kept_post_of_a_cluster_is_purged_its_duplicates_stay_out(spark, copies_published, tmp_path, monkeypatch):

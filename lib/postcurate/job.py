@@ -82,6 +82,24 @@ def _naive_utc(ts: dt.datetime) -> dt.datetime:
     return ts.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
+def snapshot_identity(config: Config, tables: dict[str, PinnedTable], geo: GeoRules, *, as_of: dt.datetime, key_fingerprint: str) -> dict:
+    """What a snapshot is built from: the input versions, the rules, PII detectors, output and dedup settings,
+    the code and the key. Anything that changes what the shards hold is in it, so changing it builds a new snapshot."""
+    return {
+        "as_of": as_of.isoformat(),
+        "inputs": {n: t.version for n, t in tables.items()},
+        "paths": {n: t.path for n, t in tables.items()},
+        "geo_rules_sha256": geo.sha256,
+        "detectors_sha256": hashlib.sha256(config.detectors.read_bytes()).hexdigest(),
+        "rules": config.rules.__dict__,
+        # The shrink limit decides whether a snapshot may be published, not what it holds: changing it makes no new id.
+        "output": {k: v for k, v in config.output.__dict__.items() if k != "max_shrink"},
+        "dedup": dataclasses.asdict(config.dedup),
+        "code_version": postcurate.__version__,
+        "key_fingerprint": key_fingerprint,
+    }
+
+
 def snapshot_id_for(as_of: dt.datetime, identity: dict) -> str:
     """Same inputs, rules, code and key give the same id: re-running publishes nothing new."""
     digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:12]
@@ -242,19 +260,7 @@ def run(
     tables = read_inputs(spark, config)
     check_fresh(tables["objections"], config.rules.objections_max_staleness_hours, now)
 
-    identity = {
-        "as_of": as_of.isoformat(),
-        "inputs": {n: t.version for n, t in tables.items()},
-        "paths": {n: t.path for n, t in tables.items()},
-        "geo_rules_sha256": geo.sha256,
-        "detectors_sha256": hashlib.sha256(config.detectors.read_bytes()).hexdigest(),
-        "rules": config.rules.__dict__,
-        # The shrink limit decides whether a snapshot may be published, not what it holds: changing it makes no new id.
-        "output": {k: v for k, v in config.output.__dict__.items() if k != "max_shrink"},
-        "dedup": dataclasses.asdict(config.dedup),
-        "code_version": postcurate.__version__,
-        "key_fingerprint": pseudonyms.fingerprint,
-    }
+    identity = snapshot_identity(config, tables, geo, as_of=as_of, key_fingerprint=pseudonyms.fingerprint)
     snapshot_id = snapshot_id_for(as_of, identity)
     root = Path(config.output_root)
     if publishing.is_published(root, snapshot_id):
