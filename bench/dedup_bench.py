@@ -52,10 +52,11 @@ from run_bench import KEY, _config, _session  # noqa: E402
 STEPS = ("exact_duplicates", "candidate_pairs", "similar_pairs", "connected_components", "kept_in_order")
 
 
-def _candidates(spark, lake: Path, work: Path, config) -> Path:
-    """Rules 1 to 9 once; the candidates that reach rule 10 written as Parquet (reused across runs of a size)."""
+def _candidates(spark, lake: Path, work: Path, config, reuse: bool) -> Path:
+    """Rules 1 to 9 once; the candidates that reach rule 10 written as Parquet (reused across runs of a size, until
+    the lake is seeded again)."""
     target = work / f"dedup-candidates-{lake.name}"
-    if (target / "_SUCCESS").is_file():
+    if reuse and (target / "_SUCCESS").is_file():
         return target
     tables = {t: read_pinned(spark, t, str(lake / t)).df for t in ("posts", "users", "objections")}
     decided = decide(
@@ -92,6 +93,13 @@ def _timed_steps():
             setattr(clusters, name, original)
 
 
+def _require_copies(spark, lake: Path) -> None:
+    """A lake seeded before the generator planted copies has none for rule 10 to find: timing it would flatter."""
+    truth = spark.read.format("delta").load(str(lake / "_truth"))
+    if truth.where(F.col("expected_reason") == "duplicate").isEmpty():
+        raise SystemExit(f"{lake} has no planted copies (seeded by an older generator): run again with --fresh, or another --work")
+
+
 def bench_one(spark, n: int, work: Path, reuse: bool) -> dict:
     lake = work / f"lake-{n}"
     seeded_s = None
@@ -100,9 +108,10 @@ def bench_one(spark, n: int, work: Path, reuse: bool) -> dict:
         started = time.perf_counter()
         seed_lake(spark, str(lake), posts=n, seed=1)
         seeded_s = round(time.perf_counter() - started, 1)
+    _require_copies(spark, lake)
     config = load_config(_config(work, lake, work / f"out-dedup-{n}", 64.0))
     settings = config.dedup
-    source = _candidates(spark, lake, work, config)
+    source = _candidates(spark, lake, work, config, reuse=seeded_s is None)
     register_normaliser(spark)
     near = register_near_duplicate_functions(spark, settings)
     runs = []
