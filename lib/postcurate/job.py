@@ -7,6 +7,7 @@ of ``<output_root>/LATEST`` (see ``postcurate.publish``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -31,7 +32,8 @@ from postcurate.lake import PinnedTable, check_fresh, read_pinned
 from postcurate.logs import stage
 from postcurate.pii import Detectors, load_detectors
 from postcurate.pii.scanner import register_scanner
-from postcurate.pipeline import decide, destinations, for_destinations, redact_candidates
+from postcurate.dedup import cluster_sizes, register_near_duplicate_functions, register_normaliser, with_duplicate_reason
+from postcurate.pipeline import decide, destinations, find_duplicates, for_destinations, redact_candidates
 from postcurate.pseudonyms import Pseudonyms, keyed_pseudonyms
 from postcurate.purge import write_author_index
 from postcurate.quality import GateInputs, SnapshotFrames, gate_parameters, run_gate
@@ -80,6 +82,24 @@ def _naive_utc(ts: dt.datetime) -> dt.datetime:
     return ts.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
+def snapshot_identity(config: Config, tables: dict[str, PinnedTable], geo: GeoRules, *, as_of: dt.datetime, key_fingerprint: str) -> dict:
+    """What a snapshot is built from: the input versions, the rules, PII detectors, output and dedup settings,
+    the code and the key. Anything that changes what the shards hold is in it, so changing it builds a new snapshot."""
+    return {
+        "as_of": as_of.isoformat(),
+        "inputs": {n: t.version for n, t in tables.items()},
+        "paths": {n: t.path for n, t in tables.items()},
+        "geo_rules_sha256": geo.sha256,
+        "detectors_sha256": hashlib.sha256(config.detectors.read_bytes()).hexdigest(),
+        "rules": config.rules.__dict__,
+        # The shrink limit decides whether a snapshot may be published, not what it holds: changing it makes no new id.
+        "output": {k: v for k, v in config.output.__dict__.items() if k != "max_shrink"},
+        "dedup": dataclasses.asdict(config.dedup),
+        "code_version": postcurate.__version__,
+        "key_fingerprint": key_fingerprint,
+    }
+
+
 def snapshot_id_for(as_of: dt.datetime, identity: dict) -> str:
     """Same inputs, rules, code and key give the same id: re-running publishes nothing new."""
     digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:12]
@@ -103,9 +123,11 @@ def stage_outputs(
     detectors: Detectors,
     cutoff: dt.datetime,
     pseudonyms: Pseudonyms,
-) -> int:
-    """Decide and curate every post, write shards, ledger and quarantine into ``staging``; the number of posts decided."""
-    decided = candidates = None
+) -> tuple[int, dict]:
+    """Decide and curate every post, write shards, ledger and quarantine into ``staging``; the number of posts decided
+    and rule 10's figures for the manifest (``{"enabled": False}`` when deduplication is off)."""
+    decided = candidates = found = None
+    dedup: dict = {"enabled": config.dedup.enabled}
     try:
         with stage("decide") as st:  # materialises the cache that the writes below read from
             # Inside the stage: planning the cached query already runs jobs (Delta's log replay, broadcasts).
@@ -116,10 +138,20 @@ def stage_outputs(
             )
             posts_read = decided.count()
             st.count(posts_read=posts_read)
+        # Shards and the ledger (its "empty" and "duplicate" rows) both read the redacted candidates: redact once.
+        candidates = redact_candidates(decided, detectors=detectors, rules=config.rules).persist(StorageLevel.MEMORY_AND_DISK)
+        rule_10 = candidates
+        if config.dedup.enabled:
+            with stage("redact") as st:  # fills the candidates' cache, so the dedup stage's time is its own
+                st.count(candidates=candidates.count())
+            with stage("dedup") as st:
+                register_normaliser(spark)
+                found = find_duplicates(candidates, config.dedup, register_near_duplicate_functions(spark, config.dedup))
+                dedup |= cluster_sizes(found)
+                st.count(removed=dedup["removed"], clusters=dedup["clusters"], largest_cluster=dedup["largest_cluster"])
+            rule_10 = with_duplicate_reason(candidates, found)
         with stage("write"):
-            # Shards and the ledger (its "empty" rows) both read the redacted candidates: redact once.
-            candidates = redact_candidates(decided, detectors=detectors, rules=config.rules).persist(StorageLevel.MEMORY_AND_DISK)
-            curated = destinations(decided, candidates, config.output)
+            curated = destinations(decided, rule_10, config.output)
             folders = publishing.folder_rows(curated.shards)  # sizes the files, then cuts each folder into them
             rows_per_file = publishing.rows_for_target(curated.shards, config.output.shard_target_mb, staging / "_sizing", folders)
             publishing.write_shards(curated.shards, staging / "shards", rows_per_file, folders)
@@ -128,9 +160,9 @@ def stage_outputs(
             publishing.tidy(staging)
             # Lets a later purge find an author's shards without scanning them all (after tidy: it keeps its _SUCCESS).
             publishing.tidy(write_author_index(spark, staging), keep_success=True)
-        return posts_read
+        return posts_read, dedup
     finally:
-        for cached in (candidates, decided):
+        for cached in (found, candidates, decided):
             if cached is not None:
                 cached.unpersist()
 
@@ -228,18 +260,7 @@ def run(
     tables = read_inputs(spark, config)
     check_fresh(tables["objections"], config.rules.objections_max_staleness_hours, now)
 
-    identity = {
-        "as_of": as_of.isoformat(),
-        "inputs": {n: t.version for n, t in tables.items()},
-        "paths": {n: t.path for n, t in tables.items()},
-        "geo_rules_sha256": geo.sha256,
-        "detectors_sha256": hashlib.sha256(config.detectors.read_bytes()).hexdigest(),
-        "rules": config.rules.__dict__,
-        # The shrink limit decides whether a snapshot may be published, not what it holds: changing it makes no new id.
-        "output": {k: v for k, v in config.output.__dict__.items() if k != "max_shrink"},
-        "code_version": postcurate.__version__,
-        "key_fingerprint": pseudonyms.fingerprint,
-    }
+    identity = snapshot_identity(config, tables, geo, as_of=as_of, key_fingerprint=pseudonyms.fingerprint)
     snapshot_id = snapshot_id_for(as_of, identity)
     root = Path(config.output_root)
     if publishing.is_published(root, snapshot_id):
@@ -261,7 +282,7 @@ def run(
     ) as staging:
         background.submit(_preload_gate_library)
         posts_read_counted = background.submit(count_posts_read, tables["posts"].df, cutoff)
-        posts_read = stage_outputs(spark, staging.path, tables, config=config, geo=geo, detectors=detectors, cutoff=cutoff, pseudonyms=pseudonyms)
+        posts_read, dedup = stage_outputs(spark, staging.path, tables, config=config, geo=geo, detectors=detectors, cutoff=cutoff, pseudonyms=pseudonyms)
         built = time.time()
         with SnapshotFrames(spark, staging.path) as snap:
             with stage("manifest") as st:
@@ -281,6 +302,7 @@ def run(
                     # Plain columns of the files: the gate's facts (text scans) are left to the gate.
                     stats=manifests.shard_stats(snap.shards),
                     allowed_countries=allowed_countries,
+                    dedup=dedup,
                 )
                 # The published snapshot this one follows, for the report's side-by-side view (None for the first).
                 manifest["previous"] = report.previous_summary(previous)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -114,9 +115,12 @@ def tally(shards: list[dict], key: str) -> dict:
 
 
 def build(
-    *, snapshot_id, run_id, as_of, created_at, tables, geo, config, key_fp, shards, counts, stats, allowed_countries
+    *, snapshot_id, run_id, as_of, created_at, tables, geo, config, key_fp, shards, counts, stats, allowed_countries, dedup=None
 ) -> dict:
-    """The manifest of a staged snapshot (the gate's results are added under ``quality`` before it is written)."""
+    """The manifest of a staged snapshot (the gate's results are added under ``quality`` before it is written).
+
+    ``dedup``: rule 10's figures (``postcurate.dedup.cluster_sizes`` and ``enabled``), counts only.
+    """
     from postcurate import resources
     from postcurate.report import recall
 
@@ -138,7 +142,11 @@ def build(
         "detectors_sha256": detectors_sha256,
         # The detectors' measured recall, only if it was measured for these very detectors (eval/recall.json).
         "pii_recall": recall.for_detectors(detectors_sha256, resources.recall_file()),
-        "settings": {"rules": config.rules.__dict__ | {"allowed_post_types": list(config.rules.allowed_post_types)}, "output": config.output.__dict__},
+        "settings": {
+            "rules": config.rules.__dict__ | {"allowed_post_types": list(config.rules.allowed_post_types)},
+            "output": config.output.__dict__,
+            "dedup": dataclasses.asdict(config.dedup),
+        },
         "key_fingerprint": key_fp,
         "counts": counts
         | {
@@ -148,6 +156,7 @@ def build(
             "by_lang": stats["by_lang"],
         },
         "pii_redactions": dict(sorted(stats["pii_totals"].items())),
+        "dedup": dedup if dedup is not None else {"enabled": config.dedup.enabled},
         "shards": shards,
     }
 
