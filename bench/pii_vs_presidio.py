@@ -187,7 +187,7 @@ def main() -> None:
     else:
         # The timed runs covered the whole labelled set (the default): score the last one's output.
         p_texts = sample_out if sample == texts else presidio_redact(analyzer, anonymizer, texts)[0]
-        p_df = spark.createDataFrame([(r["id"], t) for r, t in zip(labels, p_texts)], "id string, presidio_text string")
+        p_df = spark.createDataFrame([(r["id"], t) for r, t in zip(labels, p_texts, strict=True)], "id string, presidio_text string")
         p_labelled = labelled.join(p_df, "id").drop("text").withColumnRenamed("presidio_text", "text")
         p_recall, p_classes, p_decoys = score(p_labelled)
     load_after = os.getloadavg()
