@@ -4,7 +4,7 @@ Reads the shard text once (cached), then times, alternating, in rounds:
   * the gate's facts without the check (ids, enums, characters left: the scan the facts need anyway), and
   * the same facts with the check (``quality.residual``: one JVM call per shard text),
 each written to Spark's no-op sink. The difference is the check's own cost; the job's gate time and its share come
-from ``bench/run_bench.py`` in the same session.
+from ``bench/run_bench.py`` run on the same machine just before or after.
 
     python bench/residual_check.py var/bench/out-1000000 --rounds 3 --json bench/results/<date>-<sha>-residual-1m.json
 """

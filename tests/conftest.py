@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 import time
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +12,7 @@ import pytest
 os.environ["TZ"] = "UTC"
 time.tzset()
 
-from postcurate.session import build_spark
+from postcurate.session import build_spark  # noqa: E402  (after the zone is pinned)
 
 
 @pytest.fixture(scope="session")

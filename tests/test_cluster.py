@@ -74,7 +74,7 @@ def _published(out: Path) -> Path:
 
 def _rows(folder: Path, columns: list[str]) -> list[tuple]:
     table = ds.dataset(folder, format="parquet", partitioning="hive").to_table(columns=columns)
-    return sorted(zip(*(table.column(c).to_pylist() for c in columns)))
+    return sorted(zip(*(table.column(c).to_pylist() for c in columns), strict=True))
 
 
 def assert_same_snapshot(got: Path, expected: Path) -> None:

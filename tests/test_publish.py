@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import shutil
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REFERENCE_AS_OF, TEST_KEY
+
 from postcurate import manifest as manifests
 from postcurate import publish
 from postcurate.cli import main
@@ -275,7 +276,7 @@ def test_a_country_holding_most_posts_is_cut_into_files_each_with_its_own_task(s
     assert all(abs(f["rows"] - 5_000) <= 0.05 * 5_000 for f in us[:-1]), [f["rows"] for f in us]
     assert sum(f["rows"] for f in us) == 36_000
     # In post order across files, and each file whole in one task.
-    assert all(a["last"] < b["first"] for a, b in zip(us, us[1:]))
+    assert all(a["last"] < b["first"] for a, b in itertools.pairwise(us))
     assert all(len(f["tasks"]) == 1 for f in files.values())
     # The large folder is written by several tasks, not one.
     assert len({f["tasks"][0] for f in us}) >= 4

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REFERENCE_AS_OF, TEST_KEY, write_config
+
 from postcurate import manifest as manifests
 from postcurate import publish
 from postcurate.errors import EXIT_PUBLISHED

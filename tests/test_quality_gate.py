@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REFERENCE_AS_OF, TEST_KEY, write_config
 from pyspark.sql import functions as F
 
-from conftest import REFERENCE_AS_OF, TEST_KEY, write_config
 from postcurate import manifest as manifests
 from postcurate import publish
 from postcurate.config import load_config

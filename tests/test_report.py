@@ -12,9 +12,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import TEST_KEY, write_config
 from pyspark.sql import functions as F
 
-from conftest import TEST_KEY, write_config
 from postcurate import report
 from postcurate.report import figures, recall, render_html, write_report
 from postcurate.resources import checkout_commit

@@ -18,7 +18,10 @@ KEY = b"k" * 32
 AS_OF = dt.datetime(2026, 1, 1)
 
 
-def reasons(spark, posts, users=None, objections=None, as_of=AS_OF, settings=RuleSettings()) -> dict:
+DEFAULT_RULES = RuleSettings()
+
+
+def reasons(spark, posts, users=None, objections=None, as_of=AS_OF, settings=DEFAULT_RULES) -> dict:
     """post_id -> reason (None = kept so far) after rules 1 to 8."""
     decided = decide(
         frame(spark, "posts", posts),

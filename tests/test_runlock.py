@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import TEST_KEY, write_config
+
 from postcurate.errors import EXIT_LOCKED, ConfigError, LockedError
 from postcurate.runlock import LOCK_FILE, run_lock
 

@@ -27,9 +27,9 @@ from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from postcurate.config import DedupSettings
 from postcurate.dedup.components import connected_components, kept_in_order
 from postcurate.dedup.functions import NearDuplicateFunctions, normalised_text
-from postcurate.config import DedupSettings
 
 # Rows of a frame broadcast to every task rather than shuffled against a large one (a hash table of this many
 # small rows is a few tens of MB); larger frames are joined by shuffling both sides.

@@ -9,9 +9,10 @@ with a ``pattern`` as a Java regular expression, with no code. A new built-in ki
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
