@@ -130,12 +130,12 @@ class ResidualPiiEquivalenceTest {
     }
 
     @Test
-    void aHostileTextTakesWellUnderASecond() {
+    void aHostileTextTakesUnderTwoSecondsAndItsPiiIsFound() {
         for (String text : hostile()) {
             ResidualPii.typesOf(text);
             long started = System.nanoTime();
             String types = ResidualPii.typesOf(text);
-            assertTrue(System.nanoTime() - started < 1_000_000_000L, escaped(text.substring(0, 60)));
+            assertTrue(System.nanoTime() - started < 2_000_000_000L, escaped(text.substring(0, 60))); // as tests/test_residual_pii.py: a shared machine
             assertTrue(types != null && types.contains("email") && types.contains("phone"), types + ": " + escaped(text.substring(0, 60)));
         }
     }
