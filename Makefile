@@ -30,7 +30,7 @@ demo: $(BIN)/.installed $(JAR)
 	$(BIN)/postcurate demo
 
 test: $(BIN)/.installed $(JAR)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=10
 
 # The wheel (with schemas/ and the default conf/ inside) and its --py-files copy, for spark-submit: docs/cluster.md
 dist: $(BIN)/.installed $(JAR)
