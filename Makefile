@@ -34,7 +34,7 @@ demo: $(BIN)/.installed $(JAR)
 
 test: $(BIN)/.installed $(JAR)
 	$(MVN) -q -B -Dstyle.color=never -f jvm/pom.xml test
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=10
 
 # Settings in pyproject.toml ([tool.ruff], [tool.mypy]); both tools are pinned in the dev extras.
 check: $(BIN)/.installed

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 from conftest import TEST_KEY, write_config
-from purgekit import add_objections, checksums, fresh_copy, geo_rules_with_hold, publish, shard_authors
+from purgekit import add_objections, checksums, fresh_copy, geo_rules_with_hold, shard_authors
 from pyspark.sql import functions as F
 
 from postcurate.cli import main
@@ -18,12 +18,6 @@ from postcurate.config import load_config
 from postcurate.errors import EXIT_QUALITY_GATE_FAILED, ConfigError
 from postcurate.purge import KeyMismatchError, SnapshotNotFoundError, gc, purge, read_audit
 from postcurate.purge.index import read_valid_index
-
-
-@pytest.fixture(scope="module")
-def small_published(spark, tmp_path_factory):
-    """Eight authors in US, GB, DE and BR, three posts each, published once by the real job. Read-only: copy it."""
-    return publish(spark, tmp_path_factory.mktemp("purge-published"))
 
 
 @pytest.fixture
