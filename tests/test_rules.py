@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from factories import frame, objection, post, ts, user
 
 from postcurate.config import RuleSettings
