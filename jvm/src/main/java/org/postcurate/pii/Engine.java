@@ -208,7 +208,7 @@ final class Engine implements Serializable {
                 || (next == ' ' && d + 1 < n && (v[d + 1] == '°' || v[d + 1] == 'd')))) {
             Shapes.coordsAtNumber(s, this, i);
         }
-        if (address >= 0 && digits >= 3 && digits <= 6) {
+        if (address >= 0 && ((digits >= 3 && digits <= 6) || (digits == 2 && next == '-'))) {
             Addresses.atNumber(s, this, i);
         }
     }
