@@ -11,8 +11,8 @@ handles glued to an emoji.
 from __future__ import annotations
 
 import pytest
-
 from piikit import redact_all
+
 from postcurate.pii import default_detectors
 
 HAIR, EN_SPACE, IDEO = "\u200a", "\u2002", "\u3000"
