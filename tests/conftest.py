@@ -21,6 +21,9 @@ def spark():
         app_name="postcurate-tests",
         master="local[2]",
         conf={
+            # The whole suite (hundreds of job runs, cached frames, Delta logs) shares this one driver; Spark's 1g
+            # default filled up late in the run and a broadcast then failed for want of memory.
+            "spark.driver.memory": "3g",
             "spark.sql.shuffle.partitions": 2,
             "spark.default.parallelism": 2,
             "spark.ui.enabled": False,
