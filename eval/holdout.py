@@ -2,11 +2,12 @@
 
     python eval/holdout.py            # writes eval/pii_holdout.jsonl and prints its composition
     python eval/holdout.py --check    # also proves the labels: an oracle redactor scores 1.0, a no-op 0.0
+    python eval/holdout.py --seed 9191 --out /tmp/holdout-9191.jsonl   # a fresh draw, to measure on unseen values
 
 Independent of the engine: the values below come from docs/contract.md ("PII that must not survive into shards"
 and the list of what must survive), written the way people write them on social platforms, in many countries,
 scripts and languages, with the check digits their type has (Luhn, IBAN mod-97, NHS mod-11, ISBN, EAN, UPU S10).
-Standard library only; deterministic from ``SEED``.
+Standard library only; deterministic from ``SEED`` (or ``--seed``).
 
 Records have the format ``postcurate pii-eval`` reads: ``{"id", "lang", "text", "pii": [{"type", "class",
 "value"}], "decoys": [{"kind", "value"}]}``. ``value`` is the exact span that must vanish; a decoy is a look-alike
@@ -1753,10 +1754,11 @@ def build(seed: int = SEED, per_class: int = PER_CLASS, per_kind: int = PER_KIND
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=str(OUT))
+    ap.add_argument("--out", default=str(OUT), help=f"where to write the set (default: {OUT.name} beside this file)")
+    ap.add_argument("--seed", type=int, default=SEED, help=f"the random seed (default: {SEED}, the committed set's)")
     ap.add_argument("--check", action="store_true", help="prove the labels with an oracle and a no-op redactor")
     args = ap.parse_args(argv)
-    records, rejected = build()
+    records, rejected = build(seed=args.seed)
     with open(args.out, "w", encoding="utf-8") as f:
         for rec in records:
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")

@@ -9,11 +9,13 @@ import java.util.regex.Pattern;
  *
  * <p>A postcode is found first (GB, US state and ZIP, AU state and code, Irish Eircode, a country-prefixed code
  * such as "D-79098": <em>strong</em>; five digits before a town, Dutch, Brazilian, Portuguese, Indian PIN:
- * <em>weak</em>). Then, within 160 characters before it (up to three line breaks, no sentence punctuation), the
+ * <em>weak</em>). Then, within 160 characters before it (up to four line breaks: five lines, "Rua da Bahia,\n1994,\n
+ * apto 100,\nSão Paulo - SP,\n18223-909"; no sentence punctuation), the
  * earliest place an address can start:
  * <ul>
- *   <li>a house number (after an optional "Unit", "Flat", "No.", "H.No." ...), then the street: a street-type word
- *       within five words ("221B Baker Street", "12 rue de la Paix", "Unit 7/15 King St", "12-3-456, Sector 15");
+ *   <li>a house number (after an optional "Unit", "Flat", "No.", "H.No." ...; a block letter before it: "B-84"),
+ *       then the street: a street-type word within five words ("221B Baker Street", "12 rue de la Paix",
+ *       "Unit 7/15 King St", "12-3-456, Sector 15", "B-84, Sector 94");
  *       with a strong postcode, a street of up to four words ended by a comma or line break will do
  *       ("27 The Parade, Leamington Spa CV32 4AN");</li>
  *   <li>a street-type word first, its name, then the house number ("Calle Mayor 10", "Rua Augusta, 1500");</li>
@@ -50,6 +52,11 @@ final class Addresses {
             "[1-9][0-9]{3}(?![" + AN + "])(?=[ \\n]{1,3}\\p{L})", // AT, CH, BE, DK, LU, NO, HU ...: before the town
             "[0-9]{2}-[0-9]{3}(?![" + AN + "])(?=[ \\n]{1,3}\\p{L})", // PL: before the town
             "[1-9][0-9]{2} ?[0-9]{3}(?![ \\-]?[0-9])(?![" + AN + "])")); // IN PIN
+
+    /** An Indian PIN after its label ("PIN 600039", "Pincode: 560034"): whatever follows it. */
+    private static final Pattern PIN = Pattern.compile("[1-9][0-9]{2} ?[0-9]{3}(?![" + AN + "])(?!-?[0-9])");
+    private static final Phrases PIN_WORDS = new Phrases(java.util.List.of("pin", "pin code", "pincode", "pin-code",
+            "postal code", "पिन", "पिन कोड", "पिनकोड"));
 
     /** Four digits after the town, at the end of the address (NZ, AU without a state). */
     private static final Pattern AFTER_TOWN = Pattern.compile("[0-9]{4}(?![" + AN + "])(?! ?[.,:/\\-]?[0-9])");
@@ -113,9 +120,31 @@ final class Addresses {
         if (end < 0 && townBefore(v, i)) {
             end = Shapes.match(s, AFTER_TOWN, i); // "8 Cuba Street, Wellington 6011"
         }
+        int label = pinLabel(v, i);
+        if (label >= 0 && Shapes.match(s, PIN, i) > 0) {
+            // "Flat 178, Lotus Towers, Chennai, PIN 600039 63,756,545 people": the label is the address's, the
+            // number after it is not the PIN's
+            end = Shapes.match(s, PIN, i);
+            return address(s, e, label, end, false, false) ? end : -1;
+        }
         // four digits that read as a year ("Room 12, 2019 Paris") are a postcode only after a street word
         boolean year = end - i >= 4 && (end - i == 4 || !Text.digit(v[i + 4])) && (v[i] == '1' && v[i + 1] == '9' || v[i] == '2' && v[i + 1] == '0');
         return end > 0 && address(s, e, i, end, false, year) ? end : -1;
+    }
+
+    /** Where a PIN's label ("PIN", "Pincode:", "pin code -") ends right before {@code i}: its start, or -1. */
+    private static int pinLabel(char[] v, int i) {
+        int k = i;
+        while (k > 0 && v[k - 1] == ' ' && i - k < 2) {
+            k--;
+        }
+        if (k > 0 && (v[k - 1] == ':' || v[k - 1] == '-' || v[k - 1] == '.')) {
+            k--;
+            while (k > 0 && v[k - 1] == ' ' && i - k < 4) {
+                k--;
+            }
+        }
+        return k < i ? PIN_WORDS.endingAt(v, k) : -1;
     }
 
     /** A town's name (one or two words) right before {@code i}, after a comma or a line break: ", Wellington 6011". */
@@ -153,7 +182,7 @@ final class Addresses {
         int floor = Math.max(s.addressEnd, ps - WINDOW);
         while (ws > floor) {
             char ch = v[ws - 1];
-            if (ch == '\n' && ++breaks > 3) {
+            if (ch == '\n' && ++breaks > 4) {
                 break;
             }
             if (!(Text.alnum(ch) || ch == ' ' || ch == '\n' || ch == ',' || ch == '.' || ch == '\'' || ch == '-' || ch == '/'
@@ -312,6 +341,9 @@ final class Addresses {
             int end = te[k];
             if (v[i] == '#' && kind != HOUSE_AFTER_NAME) {
                 i++;
+            } else if (kind != HOUSE_AFTER_NAME && end - i >= 3 && Text.asciiLetter(v[i]) && (v[i + 1] == '-' || v[i + 1] == '/')
+                    && Text.digit(v[i + 2])) {
+                i += 2; // a block's letter: "B-84, Sector 94", "C/12, Lajpat Nagar"
             }
             int maxDigits = kind == HOUSE_AFTER_NAME ? 4 : 5;
             int parts = kind == HOUSE_AFTER_PREFIX ? 4 : 2;

@@ -143,6 +143,21 @@ final class Numbers implements java.io.Serializable {
         if (j == i && (ch == '.' || ch == '-' || ch == '/') && j + 1 < n && Text.digit(v[j + 1])) {
             return j + 1; // tight separator
         }
+        if (j == i && ch == '-') {
+            int k = j + 1;
+            while (k < n && k - j <= 2 && v[k] == ' ') {
+                k++;
+            }
+            if (k < n && v[k] == '\n') {
+                k++;
+                if (k < n && v[k] == ' ') {
+                    k++;
+                }
+                if (k < n && Text.digit(v[k])) {
+                    return k; // a dash at the end of a line: "212-555-\n0187"
+                }
+            }
+        }
         if (ch == '/' && spaces == 1 && breaks == 0 && j + 2 < n && v[j + 1] == ' ' && Text.digit(v[j + 2])) {
             return j + 2; // "030 / 1234567"
         }
@@ -293,9 +308,10 @@ final class Numbers implements java.io.Serializable {
         // line break inside a number is as good as a space, but "04.22.72.66.40\n247 mm" is a phone number and a
         // measurement on the next line.
         int found = s.found().size();
-        windows(s, run, flags, kinds, looseGap, lineBreak, atomic, veto, near, false, found);
+        windows(s, run, flags, kinds, looseGap, lineBreak, atomic, veto, near, false, found, found);
         if (anyBreak) {
-            windows(s, run, flags, kinds, looseGap, lineBreak, atomic, veto, near, true, found);
+            // only what the first pass found counts against a window across a break, not a shorter one of this pass
+            windows(s, run, flags, kinds, looseGap, lineBreak, atomic, veto, near, true, found, s.found().size());
         }
     }
 
@@ -321,7 +337,7 @@ final class Numbers implements java.io.Serializable {
     }
 
     private void windows(Scan s, Run run, int flags, char[] kinds, boolean[] looseGap, boolean[] lineBreak, boolean atomic,
-                         int[] veto, int[] near, boolean acrossBreaks, int foundBefore) {
+                         int[] veto, int[] near, boolean acrossBreaks, int foundFrom, int foundTo) {
         char[] v = s.v;
         int count = run.count;
         int[] dets = {e.card, e.nhs, e.phone};
@@ -330,13 +346,16 @@ final class Numbers implements java.io.Serializable {
             if (i > 0 && !looseGap[i - 1]) {
                 continue;
             }
+            // After "+", 7 and 8 digits too: short plans ("+290 22 123", St Helena) and a number cut short are
+            // phone numbers next to a phone word (see phone()).
+            int least = i == 0 && run.plus ? 7 : 9;
             int total = 0;
             for (int j = i; j < count; j++) {
                 total += size(run, j);
                 if (total > 19) {
                     break;
                 }
-                if (total < 9 || (j + 1 < count && !looseGap[j])) {
+                if (total < least || (j + 1 < count && !looseGap[j])) {
                     continue;
                 }
                 boolean crosses = false;
@@ -348,15 +367,17 @@ final class Numbers implements java.io.Serializable {
                 if (crosses != acrossBreaks) {
                     continue;
                 }
+                boolean planGroups = false;
                 if (crosses) {
                     // Across a line break, only where nothing was found on either side, and with spaces only; but an
-                    // international number ("+81 90-8494\n 5885", "0049\n177 ...") may be broken anywhere, and one
-                    // next to a phone word may hold dashes or dots ("tel. 526\n705-859").
+                    // international number ("+81 90-8494\n 5885", "0049\n177 ...") may be broken anywhere, one next
+                    // to a phone word may hold dashes or dots ("tel. 526\n705-859"), and one without may hold them
+                    // when its groups are those of a numbering plan ("1-818-323\n6917"): a phone number only.
                     boolean international = i == 0 && (run.plus || (size(run, 0) >= 3 && v[run.gs[0]] == '0' && v[run.gs[0] + 1] == '0'));
-                    if (!international && (overlapsFound(s, foundBefore, run.gs[i], run.ge[j])
-                            || (tight && !(phoneLink || near(s, run, near, 2))))) {
+                    if (!international && overlapsFound(s, foundFrom, foundTo, run.gs[i], run.ge[j])) {
                         continue;
                     }
+                    planGroups = !international && tight && !(phoneLink || near(s, run, near, 2));
                 }
                 if (!mayHold(v, run, i, j, total, kinds, flags)) {
                     continue; // no check could pass on these group sizes: the window is not even built
@@ -383,12 +404,12 @@ final class Numbers implements java.io.Serializable {
                     }
                     boolean ok;
                     if (c == 0) {
-                        ok = (!barcode || near(s, run, near, 0)) && card(s, sp, run, kinds, i, j, near);
+                        ok = !planGroups && (!barcode || near(s, run, near, 0)) && card(s, sp, run, kinds, i, j, near);
                     } else if (c == 1) {
-                        ok = !barcode && nhs(s, sp, run, kinds, i, j, near, phoneLink);
+                        ok = !planGroups && !barcode && nhs(s, sp, run, kinds, i, j, near, phoneLink);
                     } else {
                         ok = (!(isbn || barcode) || phoneLink || near(s, run, near, 2))
-                                && phone(v, sp, run, i, j, flags, () -> phoneLink || near(s, run, near, 2));
+                                && phone(v, sp, run, i, j, flags, planGroups, () -> phoneLink || near(s, run, near, 2));
                     }
                     if (!ok) {
                         continue;
@@ -462,9 +483,9 @@ final class Numbers implements java.io.Serializable {
                 || sizesAre(r, i, j, 6, 12) || sizesAre(r, i, j, 6, 13); // 17 to 19 digits: UnionPay, Maestro, Mir
     }
 
-    private static boolean overlapsFound(Scan s, int from, int start, int end) {
+    private static boolean overlapsFound(Scan s, int from, int to, int start, int end) {
         java.util.List<int[]> found = s.found();
-        for (int k = from; k < found.size(); k++) {
+        for (int k = from; k < to; k++) {
             if (found.get(k)[0] < end && start < found.get(k)[1]) {
                 return true;
             }
@@ -690,7 +711,12 @@ final class Numbers implements java.io.Serializable {
         boolean get();
     }
 
-    private boolean phone(char[] v, Span sp, Run r, int i, int j, int flags, Flag nearPositive) {
+    /**
+     * A phone number: after "+" or "00" a calling code's plan (or, next to a phone word, any 7 to 15 digits);
+     * else a national plan's form, in its groups where it has them (any grouping next to a phone word); else, next to
+     * a phone word, 9 to 13 digits in groups of two to five. {@code planGroups}: only a plan's own groups will do.
+     */
+    private boolean phone(char[] v, Span sp, Run r, int i, int j, int flags, boolean planGroups, Flag nearPositive) {
         int groups = j - i + 1;
         int[] sizes = new int[groups - (sp.parenTrunk >= 0 ? 1 : 0)];
         StringBuilder digits = new StringBuilder(sp.digits.length());
@@ -727,12 +753,18 @@ final class Numbers implements java.io.Serializable {
         }
         String d = digits.toString();
         if (international) {
-            return internationalNumber(sp.doubleZero ? d.substring(2) : d);
+            // Fail closed: "+" and 7 or 8 digits on one line next to a phone word ("call +290 22 123", a short
+            // plan, or a number cut short) is a phone number, whatever its plan says.
+            String dialled = sp.doubleZero ? d.substring(2) : d;
+            if (dialled.length() >= 9) {
+                return internationalNumber(dialled);
+            }
+            return sp.plus && !has(v, sp.start, sp.end, '\n') && sizes.length <= 4 && nearPositive.get();
         }
-        if (d.length() > 15) {
+        if (d.length() > 15 || d.length() < 9) {
             return false;
         }
-        if (freeNational != null && Scan.reusable(freeNational, d).matches()) {
+        if (!planGroups && freeNational != null && Scan.reusable(freeNational, d).matches()) {
             return true;
         }
         for (Spec.Plan plan : e.spec.plans) {
@@ -745,10 +777,13 @@ final class Numbers implements java.io.Serializable {
                         return true;
                     }
                 }
-                if (sizes.length == 1 && nearPositive.get()) {
-                    return true;
+                if (!planGroups && nearPositive.get()) {
+                    return true; // "mob:213591-7926": the plan's digits, next to a phone word, however grouped
                 }
             }
+        }
+        if (planGroups) {
+            return false;
         }
         // Next to a phone word ("Handy:", "appelle-moi au"), a number written the way phone numbers are is one,
         // numbering plan or not: 9 to 13 digits in groups of two to five (a compact one must fit a plan).

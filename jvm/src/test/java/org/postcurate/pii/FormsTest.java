@@ -65,4 +65,45 @@ class FormsTest {
         assertEquals("DM https://t.me/<PHONE> x", redact("DM https://t.me/+447911123456 x"));
         assertEquals("https://t.me/somechannel", redact("https://t.me/somechannel"));
     }
+
+    @Test
+    void blockLettersLabelledPinsAndFiveLineAddresses() {
+        assertEquals("new flat: <ADDRESS>", redact("new flat: C-17, Sector 62, Noida, 201309"));
+        assertEquals("<ADDRESS>", redact("a-12, sector 4, dwarka, new delhi, 110075"));
+        assertEquals("<ADDRESS>", redact("E-7\nSector 18\nChandigarh\n- 160018"));
+        assertEquals("<ADDRESS> 2,300 flats sold", redact("Flat 21, Green Park Residency, Pune, PIN 411045 2,300 flats sold"));
+        assertEquals("<ADDRESS> 45 guests", redact("Plot 9, Jubilee Hills, Hyderabad, Pincode: 500033 45 guests"));
+        assertEquals("Entrega:\n<ADDRESS>", redact("Entrega:\nAvenida Paulista,\n1578,\nconjunto 42,\nSão Paulo - SP,\n01310-200"));
+        assertEquals("<ADDRESS>", redact("Flat 3\n27 Albert Road\nSouthsea\nHampshire\nPO5 2SE"));
+        for (String text : new String[] {"new card, PIN: 482913 arrives by post", "B-52 bombers, Sector 7 closed in 1965",
+                "PIN 560034 is all I remember"}) {
+            assertEquals(text, redact(text));
+        }
+    }
+
+    @Test
+    void shortInternationalNumbersNextToAPhoneWord() {
+        assertEquals("call <PHONE>", redact("call +290 22 123"));
+        assertEquals("call me: <PHONE> x", redact("call me: +683 4002 x"));
+        for (String text : new String[] {"+12 345 678 points", "won by +1 234 567 votes"}) {
+            assertEquals(text, redact(text));
+        }
+    }
+
+    @Test
+    void telegramAndSignalLinksWithoutTheirScheme() {
+        // numbers the spec's GB plan refuses (+44 6...): the link makes them phone numbers, not the plan
+        assertEquals("t.me/<PHONE> DM", redact("t.me/+446123456789 DM"));
+        assertEquals("telegram.me/<PHONE>", redact("telegram.me/+446000012345"));
+        assertEquals("signal.me/#p/<PHONE>", redact("signal.me/#p/+446987654321"));
+        for (String text : new String[] {"t.me/+AbC123xyz_Q", "t.me/durov", "join t.me/s/newschannel"}) {
+            assertEquals(text, redact(text));
+        }
+    }
+
+    @Test
+    void aCardAcrossLineBreaksOutweighsAShorterNumberInIt() {
+        // "3612 34567" alone is a phone number next to "call"; the whole run is a Luhn-valid card
+        assertEquals("call me, card <CARD>", redact("call me, card 3612\n34567\n89013"));
+    }
 }
