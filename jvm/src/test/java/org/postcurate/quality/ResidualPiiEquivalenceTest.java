@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.postcurate.LinearTime;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -130,15 +131,24 @@ class ResidualPiiEquivalenceTest {
     }
 
     @Test
-    void aHostileTextTakesUnderTwoSecondsAndItsPiiIsFound() {
+    void aHostileTextsPiiIsFound() {
         for (String text : hostile()) {
-            ResidualPii.typesOf(text);
-            long started = System.nanoTime();
             String types = ResidualPii.typesOf(text);
-            assertTrue(System.nanoTime() - started < 2_000_000_000L, escaped(text.substring(0, 60))); // as tests/test_residual_pii.py: a shared machine
             assertTrue(types != null && types.contains("email") && types.contains("phone"), types + ": " + escaped(text.substring(0, 60)));
         }
     }
+
+    /**
+     * Each hostile text costs at most 50 times a benign text of the same length, timed in the same test (a
+     * wall-clock bound failed on a loaded machine; backtracking costs thousands of times, or never ends).
+     */
+    @Test
+    void aHostileTextCostsAtMostFiftyTimesABenignOne() {
+        LinearTime.assertLinear(ResidualPii::typesOf, hostile(), RATIO);
+    }
+
+    /** The worst measured was 7x (IL 62704 ..., on a loaded machine): 50 leaves room, quadratic work costs thousands. */
+    static final int RATIO = 50;
 
     // --- the corpus ---------------------------------------------------------------------------------------------
 
