@@ -472,12 +472,21 @@ public final class ResidualPii implements UDF1<String, String> {
                 }
                 for (String word : AT_WORDS) {
                     int end = i + word.length();
-                    if (end < n && foldedAt(t, i, word) && (isSpace(t.charAt(end)) || isClosing(t.charAt(end)))) {
+                    if (end < n && mayStart(c, word) && foldedAt(t, i, word) && (isSpace(t.charAt(end)) || isClosing(t.charAt(end)))) {
                         return i;
                     }
                 }
             }
             return -1;
+        }
+
+        /**
+         * Whether {@code c} may be the first letter of {@code word} under {@code (?iu)}: an ASCII character only as its
+         * own lower case (no first letter of a word here is one an ASCII letter folds to otherwise); any other is
+         * left to {@link #foldedAt}.
+         */
+        private static boolean mayStart(char c, String word) {
+            return c >= 0x80 || (c >= 'A' && c <= 'Z' ? (char) (c | 0x20) : c) == word.charAt(0);
         }
 
         /** {@code word} at {@code i}, each character compared in every case Java's {@code (?iu)} may fold it to. */
@@ -525,7 +534,7 @@ public final class ResidualPii implements UDF1<String, String> {
                     continue; // the hint words start with "-", a non-ASCII letter or one of a, k, m, s, z
                 }
                 for (String word : HINT_WORDS) {
-                    if (i + word.length() <= n && foldedAt(t, i, word)) {
+                    if (i + word.length() <= n && mayStart(c, word) && foldedAt(t, i, word)) {
                         return true;
                     }
                 }
@@ -1307,7 +1316,7 @@ public final class ResidualPii implements UDF1<String, String> {
                 "(?<![0-9A-Fa-f:])(?:(?:" + HEX + ":){7}" + HEX + "|(?:" + HEX + ":){1,7}:(?:" + HEX + "(?::" + HEX + "){0,6})?"
                         + "|::" + HEX + "(?::" + HEX + "){0,6})(?![0-9A-Fa-f:])");
         private static final Reusable NINO_SHAPE = new Reusable(
-                "(?i)(?<![a-z0-9])([a-z])([a-z])[ -]?([0-9]{2})[ -]?([0-9]{2})[ -]?([0-9]{2})[ -]?([a-d])?(?![a-z0-9])");
+                "(?i)(?<![a-z0-9])([a-z])([a-z]) ?([0-9]{2}) ?([0-9]{2}) ?([0-9]{2}) ?([a-d])?(?![a-z0-9])");
         private static final Reusable NINO_WORD = new Reusable("(?:\\bni\\b|nino|national insurance|insurance no)");
         private static final Set<String> NOT_NINO_PREFIXES = Set.of("BG", "GB", "KN", "NK", "NT", "TN", "ZZ");
         private static final Reusable DECIMAL_PAIR = new Reusable(

@@ -158,6 +158,7 @@ class ResidualPiiFormsTest {
             "(14+97)*2 = 222",
             "version 2.10.1 - 3.0.0",
             "https://t.me/s/bbcnews is a public channel",
+            "NI number <NINO> on 2019-05-25 (edited)",
         }) {
             if (ResidualPii.typesOf(text) != null || ResidualPiiReference.typesOf(text) != null) {
                 flagged.add(ResidualPii.typesOf(text) + ": " + text);

@@ -903,7 +903,7 @@ public final class ResidualPiiReference implements UDF1<String, String> {
                 "(?<![0-9A-Fa-f:])(?:(?:" + HEX + ":){7}" + HEX + "|(?:" + HEX + ":){1,7}:(?:" + HEX + "(?::" + HEX + "){0,6})?"
                         + "|::" + HEX + "(?::" + HEX + "){0,6})(?![0-9A-Fa-f:])");
         private static final Pattern NINO = Pattern.compile(
-                "(?i)(?<![a-z0-9])([a-z])([a-z])[ -]?([0-9]{2})[ -]?([0-9]{2})[ -]?([0-9]{2})[ -]?([a-d])?(?![a-z0-9])");
+                "(?i)(?<![a-z0-9])([a-z])([a-z]) ?([0-9]{2}) ?([0-9]{2}) ?([0-9]{2}) ?([a-d])?(?![a-z0-9])");
         private static final Pattern NINO_WORD = Pattern.compile("(?:\\bni\\b|nino|national insurance|insurance no)");
         private static final Pattern DECIMAL_PAIR = Pattern.compile(
                 "(?<![0-9.])(-?[0-9]{1,2}\\.[0-9]{4,}+) ?°? ?([nsNS])?(?: ?[,;/] ?| )(-?[0-9]{1,3}\\.[0-9]{4,}+) ?°? ?([ewEW])?(?![0-9])");
