@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from pyspark.sql import functions as F
 
-from postcurate.pii.evaluation import LABELS_SCHEMA
+from postcurate.pii import default_detectors, with_redacted_text
+from postcurate.pii.evaluation import LABELS_SCHEMA, value_survives
 from postcurate.quality import RESIDUAL_TYPES, register_residual_check, residual_counts, residual_pii
 
 ROOT = Path(__file__).resolve().parents[1]
 V1, V2 = ROOT / "eval" / "pii_eval.jsonl", ROOT / "eval" / "pii_eval_v2.jsonl"
+HOLDOUT = ROOT / "eval" / "pii_holdout.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -133,11 +135,23 @@ def test_look_alikes_pass(types_of, text):
         "12 Main St, " * 1_700,
     ],
 )
-def test_adversarial_texts_finish_in_bounded_time(types_of, text):
-    types_of(text)  # warm
-    started = time.monotonic()
-    types_of(text)
-    assert time.monotonic() - started < 2.0
+def test_adversarial_texts_cost_at_most_fifty_times_a_benign_one(types_of, text):
+    """Against a benign text of the same length, fastest of three rounds each, timed here: a wall-clock bound
+    failed on a loaded machine, backtracking costs thousands of times a linear scan (as the JVM's LinearTime)."""
+    unit = "Thanks everyone for coming to the lake on 12 May, back at 7pm! Tickets were 15 EUR, see you soon. "
+    benign = (unit * (len(text) // len(unit) + 1))[: len(text)]
+
+    def fastest(t: str) -> float:
+        types_of(t)  # warm
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            types_of(t)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    baseline = max(fastest(benign), 0.02)  # below 20 ms a call is py4j's round trip, not the scan
+    assert fastest(text) <= 50 * baseline
 
 
 def test_numbers_hidden_by_invisible_characters_or_broken_surrogates_are_found(spark, check):
@@ -187,6 +201,50 @@ def test_a_perfectly_redacted_eval_set_passes_with_at_most_the_measured_flags(sp
         texts = _oracle_redacted(_labelled(spark, path).where(~F.col("id").rlike("^[ar]")))
         flagged = texts.where(residual_pii(F.col("text"), check).isNotNull()).count()
         assert flagged <= measured, (path.name, flagged)
+
+
+def test_the_held_out_set_is_flagged_value_by_value(spark, check):
+    """The set the redactor's last forms came from (the check's own tests use other values): nearly every value.
+
+    Measured: 2,196 of 2,250 values (1,985 before the check learned the redactor's second-generation forms). The
+    rest: decimal coordinates after a hemisphere letter and map links joined by "~", IPs in some contexts, NI numbers
+    written with dashes, Belgian addresses without a street word ("Meir 95, 1000 Bruxelles").
+    """
+    found = (
+        _labelled(spark, HOLDOUT)
+        .select(residual_pii(F.col("text"), check).alias("found"), F.explode("pii").alias("p"))
+        .select(F.array_contains(F.split(F.coalesce("found", F.lit("")), ","), F.col("p.type")).cast("int").alias("hit"))
+        .agg(F.sum("hit").alias("hits"), F.count("*").alias("n"))
+        .first()
+    )
+    assert found["n"] == 2_250 and found["hits"] >= 2_190, found
+
+
+# Measured on the three eval sets after the redactor (docs/publishing.md, "Residual PII"), adversarial records left
+# out: texts the check flags although every labelled value is gone (v1's are bare ISBN-10s and an invalid SSN next
+# to another number), and the labelled values the redactor left that the check does not find. The redactor left
+# none of v1's, 1 of v2's (the check finds it) and 5 of the held-out set's (it finds 3; not the last 8 digits of a
+# phone number the redactor cut short, nor "Meir 262, 2000 Antwerpen", whose code reads as a year).
+FLAGGED_AFTER_REDACTION = {V1.name: 4, V2.name: 0, HOLDOUT.name: 0}
+MISSED_AFTER_REDACTION = {V1.name: 0, V2.name: 0, HOLDOUT.name: 2}
+
+
+def test_after_the_redactor_the_check_flags_what_it_left_and_no_look_alike(spark, check):
+    detectors = default_detectors()
+    for path in (V1, V2, HOLDOUT):
+        redacted = (
+            _labelled(spark, path)
+            .where(~F.col("id").rlike("^[ar]"))
+            .transform(with_redacted_text, detectors, "text")
+            .select("pii", F.split(F.coalesce(residual_pii(F.col("text"), check), F.lit("")), ",").alias("found"), F.col("text"))
+            .withColumn("left", F.filter("pii", lambda p: value_survives(F.col("text"), p["value"], p["type"])))
+            .cache()
+        )
+        flagged_clean = redacted.where((F.size("left") == 0) & (F.col("found") != F.array(F.lit("")))).count()
+        missed = redacted.select("found", F.explode("left").alias("p")).where(~F.array_contains("found", F.col("p.type"))).count()
+        assert flagged_clean <= FLAGGED_AFTER_REDACTION[path.name], (path.name, flagged_clean)
+        assert missed <= MISSED_AFTER_REDACTION[path.name], (path.name, missed)
+        redacted.unpersist()
 
 
 def test_residual_counts_name_each_type_and_count_texts(spark, check):

@@ -412,11 +412,18 @@ public final class ResidualPii implements UDF1<String, String> {
         private static final Reusable COMPACT = new Reusable(
                 "(?<![\\p{L}\\p{N}._%+\\-])" + LOCAL + "@" + LABEL + "(?:\\." + LABEL + "){0,6}\\.[\\p{L}]{2,24}+(?![\\p{L}\\p{N}])");
         private static final String TLD = "(?:com|net|org|edu|gov|info|io|co|me|eu|uk|de|fr|es|it|pt|br|in|au|ie|nl|be|ch|at|"
-                + "pl|se|no|dk|fi|jp|ca|us|ru|mx|ar|cl|za|nz|biz|online|email|mail)";
-        private static final String AT = "(?:\\s{0,2}(?:@|[\\[({<]\\s?(?:at|ät|@|arroba|arobase)\\s?[\\])}>])\\s{0,2}"
-                + "|\\s{1,2}(?:at|ät|arroba|arobase|chiocciola)\\s{1,2})";
-        private static final String DOT = "(?:\\s{0,2}(?:\\.|[\\[({]\\s?(?:dot|punkt|point|punto|ponto)\\s?[\\])}])\\s{0,2}"
-                + "|\\s{1,2}(?:dot|punkt|point|punto|ponto)\\s{1,2})";
+                + "pl|se|no|dk|fi|jp|ca|us|ru|mx|ar|cl|za|nz|biz|online|email|mail|hu|cz|sk|gr|tr|ua|ro|bg|hr|si|lt|lv|ee|is|lu|рф)";
+        /** The words people write for "@": English, Spanish, French, Italian, Polish, Russian, Swedish, Dutch, German,
+         * Hungarian, Czech, Norwegian, Greek, Turkish ("et", as "at" only between a local part and a domain). */
+        static final String AT_WORD_PATTERN = "at|ät|et|arroba|arobase|chiocciola|małpa|malpa|собака|snabel-a|apenstaartje|klammeraffe|"
+                + "kukac|zavináč|zavinac|krøllalfa|παπάκι";
+        private static final String AT = "(?:\\s{0,2}(?:@|[\\[({<]\\s?(?:@|" + AT_WORD_PATTERN + ")\\s?[\\])}>])\\s{0,2}"
+                + "|\\s{1,2}(?:-at-|" + AT_WORD_PATTERN + ")\\s{1,2})";
+        private static final String DOT_WORDS = "dot|punkt|point|punto|ponto|punt|kropka|nokta|точка|piste|pont|tečka|tecka|bodka|"
+                + "τελεία|prik|punktum";
+        /** A dot: bare, or spaced on both sides or before only (". " alone ends a sentence), bracketed, or a dot word. */
+        private static final String DOT = "(?:\\.|\\s{1,2}\\.\\s{0,2}|\\s{0,2}[\\[({]\\s?(?:" + DOT_WORDS + ")\\s?[\\])}]\\s{0,2}"
+                + "|\\s{1,2}(?:" + DOT_WORDS + ")\\s{1,2})";
         /** Disguised forms: the at and the dots spelled, bracketed or spaced; the top-level domain must be a known one. */
         private static final Reusable DISGUISED = new Reusable(
                 "(?iu)(?<![\\p{L}\\p{N}._%+\\-])[\\p{L}\\p{N}._%+\\-]{2,64}+" + AT
@@ -426,7 +433,11 @@ public final class ResidualPii implements UDF1<String, String> {
         private static final int BEFORE = 160;
         private static final int COMPACT_AFTER = 1_000;
         private static final int DISGUISED_AFTER = 800;
-        private static final String[] AT_WORDS = {"at", "ät", "arroba", "arobase", "chiocciola"};
+        private static final String[] AT_WORDS = {"at", "ät", "et", "arroba", "arobase", "chiocciola", "małpa", "malpa", "собака",
+            "snabel-a", "apenstaartje", "klammeraffe", "kukac", "zavináč", "zavinac", "krøllalfa", "παπάκι", "-at-"};
+        /** The at words the hint finds anywhere, in any case ({@code (?iu)}). */
+        private static final String[] HINT_WORDS = {"-at-", "małpa", "malpa", "собака", "snabel-a", "apenstaartje", "klammeraffe",
+            "kukac", "zavináč", "zavinac", "krøllalfa", "παπάκι"};
 
         static void find(Scan scan) {
             String t = scan.view.text;
@@ -454,18 +465,28 @@ public final class ResidualPii implements UDF1<String, String> {
                 if (c == '@') {
                     return i;
                 }
-                // Every at word starts with a, ä or c: other ASCII characters fold to none of them.
-                if (c < 0x80 && (c | 0x20) != 'a' && (c | 0x20) != 'c' || i == 0 || !(isSpace(t.charAt(i - 1)) || isOpening(t.charAt(i - 1)))) {
+                // Every at word starts with a non-ASCII letter, "-" or one of a, c, e, k, m, s, z: other ASCII characters
+                // fold to none of them.
+                if (c < 0x80 && c != '-' && "acekmsz".indexOf(c | 0x20) < 0 || i == 0 || !(isSpace(t.charAt(i - 1)) || isOpening(t.charAt(i - 1)))) {
                     continue;
                 }
                 for (String word : AT_WORDS) {
                     int end = i + word.length();
-                    if (end < n && foldedAt(t, i, word) && (isSpace(t.charAt(end)) || isClosing(t.charAt(end)))) {
+                    if (end < n && mayStart(c, word) && foldedAt(t, i, word) && (isSpace(t.charAt(end)) || isClosing(t.charAt(end)))) {
                         return i;
                     }
                 }
             }
             return -1;
+        }
+
+        /**
+         * Whether {@code c} may be the first letter of {@code word} under {@code (?iu)}: an ASCII character only as its
+         * own lower case (no first letter of a word here is one an ASCII letter folds to otherwise); any other is
+         * left to {@link #foldedAt}.
+         */
+        private static boolean mayStart(char c, String word) {
+            return c >= 0x80 || (c >= 'A' && c <= 'Z' ? (char) (c | 0x20) : c) == word.charAt(0);
         }
 
         /** {@code word} at {@code i}, each character compared in every case Java's {@code (?iu)} may fold it to. */
@@ -482,8 +503,9 @@ public final class ResidualPii implements UDF1<String, String> {
         }
 
         /**
-         * {@code (?i)@|\sat\s|\sät\s|arroba|arobase|chiocciola|[\[({<]\s?(?:at|ät|@)\s?[\])}>]}, the hint that
-         * lets the disguised pattern run, read by hand: {@code (?i)} folds ASCII letters only.
+         * {@code (?i)@|\sat\s|\sät\s|\set\s|arroba|arobase|chiocciola|[\[({<]\s?(?:at|ät|et|@)\s?[\])}>]}, or one of
+         * {@link #HINT_WORDS} in any case: the hint that lets the disguised pattern run, read by hand ({@code (?i)}
+         * folds ASCII letters only, the words' {@code (?iu)} every letter).
          */
         static boolean hinted(String t) {
             int n = t.length();
@@ -508,6 +530,14 @@ public final class ResidualPii implements UDF1<String, String> {
                         || (c | 0x20) == 'c' && regionAsciiIgnoreCase(t, i, "chiocciola")) {
                     return true;
                 }
+                if (c < 0x80 && c != '-' && "kmsz".indexOf(c | 0x20) < 0 && (c | 0x20) != 'a') {
+                    continue; // the hint words start with "-", a non-ASCII letter or one of a, k, m, s, z
+                }
+                for (String word : HINT_WORDS) {
+                    if (i + word.length() <= n && mayStart(c, word) && foldedAt(t, i, word)) {
+                        return true;
+                    }
+                }
             }
             return false;
         }
@@ -520,9 +550,10 @@ public final class ResidualPii implements UDF1<String, String> {
             return c == ']' || c == ')' || c == '}' || c == '>';
         }
 
-        /** "at" (ASCII case) or "ät" / "äT" at {@code i}. */
+        /** "at" or "et" (ASCII case) or "ät" / "äT" at {@code i}. */
         private static boolean atWord(String t, int i) {
-            return i + 1 < t.length() && (asciiEq(t.charAt(i), 'a') || t.charAt(i) == 'ä') && asciiEq(t.charAt(i + 1), 't');
+            return i + 1 < t.length() && (asciiEq(t.charAt(i), 'a') || asciiEq(t.charAt(i), 'e') || t.charAt(i) == 'ä')
+                    && asciiEq(t.charAt(i + 1), 't');
         }
     }
 
@@ -567,7 +598,7 @@ public final class ResidualPii implements UDF1<String, String> {
 
     static final class Links {
         private static final Reusable WHATSAPP = new Reusable(
-                "(?i)(?:wa\\.me/|whatsapp\\.com/send/?\\?(?:[^\\s]{0,100}?&)?phone=|whatsapp://send\\?phone=|tel:\\s?)\\+?([0-9][0-9\\-. ()]{5,24}+)");
+                "(?i)(?:wa\\.me/|t\\.me/|signal\\.me/#p/|whatsapp\\.com/send/?\\?(?:[^\\s]{0,100}?&)?phone=|whatsapp://send\\?phone=|tel:\\s?)\\+?([0-9][0-9\\-. ()]{5,24}+)");
         private static final String LAT = "(-?[0-9]{1,2}\\.[0-9]{3,}+)";
         private static final String LON = "(-?[0-9]{1,3}\\.[0-9]{3,}+)";
         private static final Reusable MAP = new Reusable(
@@ -580,7 +611,7 @@ public final class ResidualPii implements UDF1<String, String> {
             String t = view.text;
             // A link's number needs its prefix and seven digits; a map position "=", "/@" or "geo:", and two digits.
             if (view.digits >= 7 && (containsAsciiIgnoreCase(t, "wa.me/") || containsAsciiIgnoreCase(t, "whatsapp")
-                    || containsAsciiIgnoreCase(t, "tel:"))) {
+                    || containsAsciiIgnoreCase(t, "tel:") || containsAsciiIgnoreCase(t, "t.me/") || containsAsciiIgnoreCase(t, "signal.me/"))) {
                 Matcher w = WHATSAPP.on(t);
                 while (w.find()) {
                     int digits = digitCount(w.group(1));
@@ -628,12 +659,13 @@ public final class ResidualPii implements UDF1<String, String> {
                     + "tracking|sendung\\w*|paket\\w*|parcel|suivi|colis|rastreio|seguimiento|env[ií]o|spedizione|"
                     + "ups|usps|dhl|fedex|dpd|gls|hermes|ean|ean-13|gtin|upc|barcode|strichcode|code-barres|"
                     + "c[oó]digo de barras|isbn|issn|timestamp|ts|lotto|loto|lottery|euromillions|powerball|primitiva|"
-                    + "mega-sena|superenalotto|keno|version|versi[oó]n|vers[aã]o|build|firmware|release)[^\\p{L}\\p{N}]{0,6}+(?:(?:no|nr|n°|nº|number|nummer|num[eé]ro|#)[^\\p{L}\\p{N}]{0,4}+)?"
+                    + "mega-sena|superenalotto|keno|version|versi[oó]n|vers[aã]o|build|firmware|release)[^\\p{L}\\p{N}]{0,6}+(?:(?:no|nr|n°|nº|numbers?|nummer|num[eé]ros?|#)[^\\p{L}\\p{N}]{0,4}+)?"
                     + "(?:(?:ups|usps|dhl|fedex|dpd|gls|hermes|paket)[^\\p{L}\\p{N}]{0,3}+)?$");
     private static final Reusable PHONE_WORD = new Reusable(
             "(?<![\\p{L}])(?:(?:call|tel|ring|wa|sms|text|txt|zap|liga|ruf|cell|fon)(?![\\p{L}])|phone|mobile|whatsapp|handy|telefon|"
                     + "anruf|t[eé]l[eé]phone|portable|appel|llam|m[oó]vil|tel[eé]fono|celular|telefone|cellulare|chiam|contact|"
-                    + "kontakt|contato|contacto)|फ़ोन|फोन|नंबर|कॉल|اتصل|رقم|واتساب|電話|携帯|連絡");
+                    + "kontakt|contato|contacto|cliente|customer service|customer care|hotline|helpline|reservas|reservations|bookings|"
+                    + "kundenservice|numero verde|num[eé]ro vert|service client|zadzwo|numer|номер|телефон|звон|позвон)|फ़ोन|फोन|नंबर|कॉल|اتصل|رقم|واتساب|電話|携帯|連絡");
     private static final Reusable SSN_WORD = new Reusable(
             "(?<![\\p{L}])(?:ssn|ss#|social security|soc\\.? sec|seguro social|s[eé]curit[eé] sociale|sozialversicherung)");
     private static final Reusable NHS_WORD = new Reusable("nhs");
@@ -756,13 +788,15 @@ public final class ResidualPii implements UDF1<String, String> {
                 return false; // ". ": a sentence's end
             }
             if (to - from == 3 && t.charAt(from) == ' ' && t.charAt(from + 1) == '-' && t.charAt(from + 2) == ' ') {
-                return false; // " - ": between the items of a list
+                // " - ": between the items of a list, but between two blocks of four digits a card's separator
+                return fourDigitsEndAt(t, from) && fourDigitsStartAt(t, to);
             }
             boolean lineBreak = false;
             boolean other = false;
             for (int k = from; k < to; k++) {
-                lineBreak |= t.charAt(k) == '\n';
-                other |= t.charAt(k) != '\n' && t.charAt(k) != ' ';
+                char c = t.charAt(k);
+                lineBreak |= c == '\n';
+                other |= c != '\n' && c != ' ' && !(c == ')' && k == from); // "(02)" then a line break: the area code
             }
             if (lineBreak && other) {
                 return false; // a number broken over two lines is broken by the break alone
@@ -775,6 +809,25 @@ public final class ResidualPii implements UDF1<String, String> {
                 }
             }
             return marks <= 1;
+        }
+
+        /** Exactly four digits end at {@code end} (none before them). */
+        static boolean fourDigitsEndAt(String t, int end) {
+            return end >= 4 && digitsBetween(t, end - 4, end) && (end == 4 || !isDigit(t.charAt(end - 5)));
+        }
+
+        /** Exactly four digits start at {@code start} (none after them). */
+        static boolean fourDigitsStartAt(String t, int start) {
+            return start + 4 <= t.length() && digitsBetween(t, start, start + 4) && (start + 4 == t.length() || !isDigit(t.charAt(start + 4)));
+        }
+
+        private static boolean digitsBetween(String t, int from, int to) {
+            for (int k = from; k < to; k++) {
+                if (!isDigit(t.charAt(k))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         static char sepClass(String t, int from, int to) {
@@ -948,8 +1001,12 @@ public final class ResidualPii implements UDF1<String, String> {
                 fours &= len(starts, ends, g) == 4;
             }
             int last = len(starts, ends, b);
-            if (fours && last >= 1 && last <= 4) {
-                return true; // 4-4-4-4, 4-4-4-3, 4-4-4-4-3 ...
+            if (fours && last >= 1 && last <= 7) {
+                return true; // 4-4-4-4, 4-4-4-3, 4-4-4-4-3, 4-4-5, and the 17 to 19 digits of 4-4-4-5/6/7
+            }
+            int first = len(starts, ends, a);
+            if (groups == 2 && first >= 4 && first <= 6) {
+                return true; // UnionPay and Maestro written 6-13, 6-12, 4-12 ...
             }
             // Amex and Diners: 4-6-5, 4-6-4.
             return groups == 3 && len(starts, ends, a) == 4 && len(starts, ends, a + 1) == 6 && (last == 5 || last == 4);
@@ -1022,6 +1079,9 @@ public final class ResidualPii implements UDF1<String, String> {
                     return true;
                 }
             }
+            if (nationalPlan(t, starts, ends, a, d, g)) {
+                return true;
+            }
             // India 5-5 mobiles; Brazil 2-4-4 / 2-5-4 with an area code.
             if (n == 10 && java.util.Arrays.equals(g, new int[] {5, 5}) && d.charAt(0) >= '6') {
                 return true;
@@ -1032,6 +1092,40 @@ public final class ResidualPii implements UDF1<String, String> {
             }
             // Anything 9 to 15 digits long right after a phone word.
             return a == 0 && n >= 9 && n <= 15 && d.charAt(0) != '0' && groups <= 4 && words.phone();
+        }
+
+        /**
+         * The national forms of more plans, each by its grouping: Russia's trunk 8 and a three-digit code (8 916 ...), a Brazilian mobile
+         * with its 9 apart (11 9 8765-4321), Poland's 3-3-3 and Spain's 3-2-2-2 (mobiles and free numbers, from 5 and
+         * 6 up; a round count such as "500 000 000" is none), an Italian mobile 3-7, Australia's 1300/1800 4-3-3.
+         */
+        static boolean nationalPlan(String t, int[] starts, int[] ends, int a, String d, int[] g) {
+            int n = d.length();
+            char first = d.charAt(0);
+            if (n == 11 && first == '8' && d.charAt(1) != '0' && g.length > 1 && g[0] == 1 && g[1] == 3 && a == 0) {
+                return true;
+            }
+            switch (g.length) {
+                case 2:
+                    return g[0] == 3 && g[1] == 7 && first == '3';
+                case 3:
+                    if (g[0] == 3 && g[1] == 3 && g[2] == 3) {
+                        char sep = sepClass(t, ends[a], starts[a + 1]);
+                        return first >= '5' && !d.endsWith("000") && (sep == ' ' || sep == '-') && uniform(t, starts, ends, a, a + 2);
+                    }
+                    return g[0] == 4 && g[1] == 3 && g[2] == 3 && (d.startsWith("1300") || d.startsWith("1800"));
+                case 4:
+                    if (g[0] == 2 && g[1] == 1 && g[2] == 4 && g[3] == 4) {
+                        return first != '0' && d.charAt(2) == '9';
+                    }
+                    if (g[0] == 3 && g[1] == 2 && g[2] == 2 && g[3] == 2) {
+                        char sep = sepClass(t, ends[a], starts[a + 1]);
+                        return first >= '6' && (sep == ' ' || sep == '-' || sep == '.') && uniform(t, starts, ends, a, a + 3);
+                    }
+                    return false;
+                default:
+                    return false;
+            }
         }
 
         static boolean isSsn(String t, int[] starts, int[] ends, int a, int b, String d, Words words) {
@@ -1396,13 +1490,29 @@ public final class ResidualPii implements UDF1<String, String> {
         private static final Reusable EIRCODE = new Reusable(
                 "(?i)(?<![\\p{L}\\p{N}])(?:[ac-fhknprtv-y][0-9]{2}|d6w) ?[0-9ac-fhknprtv-y]{4}(?![\\p{L}\\p{N}])");
         private static final Reusable PREFIXED = new Reusable(
-                "(?<![\\p{L}\\p{N}])(?:D|A|CH|F|I|E|B|L|NL|P|PL|CZ|DK|S|N|FIN|FL|LV|LT|SK|SI|HR|H|RO|BG|GR) ?-(?: ?)[0-9]{4,5}(?![0-9])");
+                "(?<![\\p{L}\\p{N}])(?:[A-Za-z]{1,2}|FIN) ?-(?: ?)[0-9]{4,5}(?![0-9])");
         private static final Reusable IN_PIN = new Reusable("(?<![0-9\\-/.,])[1-9][0-9]{2} ?[0-9]{3}(?![0-9])");
         private static final Reusable IN_WORD = new Reusable(
                 "(?i)(?:no\\.|house|h\\.no|flat|plot|sector|road|nagar|marg|lane|street|cross|colony|block|phase|layout|pin)");
         /** Five-digit codes (DE, FR, ES, IT) and Dutch ones: plain numbers, so a town must follow. */
         private static final Reusable CONTINENTAL = new Reusable(
                 "(?<![\\p{N}.,:/-])(?:[0-9]{5}|[0-9]{4} ?[A-Z]{2})(?![\\p{N}]) ?,? ?\\p{L}{2,}");
+        /** Four-digit codes (AT, CH, BE, DK, NZ, AU ...) before a town: plain numbers, so a street word must be there too. */
+        private static final Reusable FOUR_DIGIT = new Reusable("(?<![\\p{N}.,:/-])[0-9]{4}(?![\\p{N}]) ?,? ?\\p{L}{2,}");
+        /** A town, then its four-digit code, after a comma or at a line's start (", Wellington 6011"). */
+        private static final Reusable TOWN_THEN_CODE = new Reusable(
+                "(?<=[,\\n] ?)\\p{L}[\\p{L}'.\\-]*(?: \\p{L}[\\p{L}'.\\-]*){0,2} [0-9]{4}(?![\\p{N}])");
+        /** Canadian postal codes ("K1A 0B1"), any case. */
+        private static final Reusable CANADA = new Reusable(
+                "(?i)(?<![\\p{L}\\p{N}])[abceghj-nprstvxy][0-9][abceghj-nprstv-z] ?[0-9][abceghj-nprstv-z][0-9](?![\\p{L}\\p{N}])");
+        /** Polish codes ("00-950") before a town. */
+        private static final Reusable POLAND = new Reusable("(?<![\\p{N}.,:/-])[0-9]{2}-[0-9]{3}(?![\\p{N}-]) ?,? ?\\p{L}{2,}");
+        /** A street's word in the languages of four-digit codes, alone or ending a name ("Kramgasse", "Nørrebrogade"). */
+        private static final Reusable STREET_NAME = new Reusable(
+                "(?iu)(?<![\\p{L}])(?:street|st|road|rd|avenue|ave|lane|drive|dr|parade|terrace|crescent|way|place|boulevard|highway|"
+                        + "quay|square|grove|close|court|rue|avenue|chemin|route|quai|via|viale|corso|piazza|calle|rua|ul|al\\.|aleja|"
+                        + "ulica|plac|av\\.|avda\\.|avenida|paseo|carrer|travessa|estrada)(?![\\p{L}])|(?:straße|strasse|str\\.|gasse|weg|platz|allee|gürtel|kai|damm|ufer|zeile|markt|"
+                        + "straat|laan|gracht|plein|kade|singel|dijk|gade|vej|gatan|vägen|gata|veien|gate|katu|tie|utca)(?![\\p{L}])");
         /** Portuguese and Brazilian codes: shaped enough on their own. */
         private static final Reusable HYPHENATED = new Reusable("(?<![\\p{N}.,:/-])(?:[0-9]{4}|[0-9]{5})-[0-9]{3}(?![\\p{N}-])");
         /** A name in capitals between the number and the comma: "94 Les Hauts de Seine, 75317". */
@@ -1413,7 +1523,7 @@ public final class ResidualPii implements UDF1<String, String> {
                         + "av\\.|paseo|plaza|carrer|via|viale|corso|piazza|largo|vicolo|rua|travessa|pra[çc]a|estrada|strada)(?![\\p{L}])");
         /** A house number: 1-4 digits, an optional letter, a unit ("7/15"), not part of a date, a time or a longer number. */
         private static final Reusable HOUSE = new Reusable(
-                "(?iu)(?<![\\p{N}][-/.:, ]|[\\p{N}\\p{L}.])[0-9]{1,4}(?:/[0-9]{1,4})?[a-z]?(?:-[0-9]{1,3}){0,2}(?![\\p{N}]|[.:][0-9]|[\\p{L}]{2})");
+                "(?iu)(?<![\\p{N}][-/.:, ]|[\\p{N}\\p{L}.])[0-9]{1,4}(?:/[0-9]{1,4})?(?:/?[a-z])?(?:-(?:[0-9]{1,3}|[ivx]{1,4}))?(?:-[0-9]{1,3})?(?![\\p{N}]|[.:][0-9]|[\\p{L}]{2})");
         /** After the house number: a word (the street), perhaps after an ordinal ("5 3rd Avenue"). */
         private static final Reusable WORD_AFTER = new Reusable("(?su)[,\\s\\-]{0,4}(?:[0-9]{1,3}(?:st|nd|rd|th)\\s)?[\\p{L}].*");
         private static final Reusable WORD_BEFORE = new Reusable("(?su).*[\\p{L}.]\\s?");
@@ -1423,7 +1533,8 @@ public final class ResidualPii implements UDF1<String, String> {
 
         /**
          * Each postcode pattern runs only if the text holds its digits and one more (the house number before it):
-         * two for an Eircode ("D6W"), three for a UK postcode, five for four-digit codes, and so on.
+         * two for an Eircode ("D6W"), three for a UK postcode, four for a Canadian one, five for four-digit codes,
+         * six for a Polish one (and its dash), and so on.
          */
         static void find(Scan scan) {
             String t = scan.numbers;
@@ -1433,7 +1544,9 @@ public final class ResidualPii implements UDF1<String, String> {
                     || d >= 5 && postcodeAfterHouse(t, AU, true, false) || postcodeAfterHouse(t, EIRCODE, true, false)
                     || d >= 5 && dash && postcodeAfterHouse(t, PREFIXED, false, true)
                     || d >= 8 && dash && postcodeAfterHouse(t, HYPHENATED, true, true) || d >= 7 && indian(t)
-                    || d >= 5 && postcodeAfterHouse(t, CONTINENTAL, false, true)) {
+                    || d >= 5 && postcodeAfterHouse(t, CONTINENTAL, false, true)
+                    || d >= 5 && postcodeAfterHouse(t, FOUR_DIGIT, false, true, true) || d >= 5 && postcodeAfterHouse(t, TOWN_THEN_CODE, true, false, true)
+                    || d >= 4 && postcodeAfterHouse(t, CANADA, true, false) || d >= 6 && dash && postcodeAfterHouse(t, POLAND, false, true)) {
                 scan.add(ADDRESS);
             }
         }
@@ -1444,12 +1557,20 @@ public final class ResidualPii implements UDF1<String, String> {
          * {@code houseThenWords(back, true)} if {@code continental}.
          */
         static boolean postcodeAfterHouse(String t, Reusable postcode, boolean plain, boolean continental) {
+            return postcodeAfterHouse(t, postcode, plain, continental, false);
+        }
+
+        /** As above; with {@code street}, the address before the code must also hold a street's word. */
+        static boolean postcodeAfterHouse(String t, Reusable postcode, boolean plain, boolean continental, boolean street) {
             Matcher m = postcode.on(t);
             while (m.find()) {
                 String back = segmentBefore(t, m.start());
                 int line = back.lastIndexOf('\n');
                 if (line >= 0 && !TOWN_LINE.on(back.substring(line + 1)).matches()) {
                     back = back.substring(line + 1); // the postcode's line holds more than a town: the lines above are another part
+                }
+                if (street && !STREET_NAME.on(back).find()) {
+                    continue;
                 }
                 if (plain && houseThenWords(back, false) || continental && houseThenWords(back, true)) {
                     return true;
@@ -1481,7 +1602,8 @@ public final class ResidualPii implements UDF1<String, String> {
         static boolean isAbbreviation(String s, int dot) {
             String word = s.substring(Math.max(0, dot - 3), dot).toLowerCase(Locale.ROOT);
             return word.endsWith("st") || word.endsWith("rd") || word.endsWith("no") || word.endsWith("av") || word.endsWith("str")
-                    || word.endsWith("co") || word.endsWith("ave") || word.endsWith("blvd") || word.endsWith("mt");
+                    || word.endsWith("co") || word.endsWith("ave") || word.endsWith("blvd") || word.endsWith("mt")
+                    || word.endsWith("col") || word.endsWith("vda"); // Mexico's "Col." (colonia), Spain's "Avda."
         }
 
         /** In the segment before a postcode: a house number with a word beside it (the street), and no other long number. */
@@ -1506,7 +1628,11 @@ public final class ResidualPii implements UDF1<String, String> {
                         && WORD_BEFORE.on(back.substring(0, h.start())).matches();
                 boolean numberFirst = wordAfter && (after.contains(",") || after.contains("\n"))
                         && (STREET_WORD.on(after).find() || NAMED_STREET.on(after).matches());
-                if (streetFirst || numberFirst) {
+                // A street's word before the number, then the rest of the address up to the code ("Calle Mayor 9, 4º A,
+                // 08042", "Av. Reforma 709, Col. Centro, 12056").
+                boolean streetWordFirst = after.length() <= 40 && STREET_NAME.on(back.substring(0, h.start())).find()
+                        && WORD_BEFORE.on(back.substring(0, h.start())).matches();
+                if (streetFirst || numberFirst || streetWordFirst) {
                     return true;
                 }
             }

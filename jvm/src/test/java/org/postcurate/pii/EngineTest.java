@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.postcurate.LinearTime;
 
 /** The scanner on its own, with a small spec (the shipped one is exercised through Spark from pytest). */
 class EngineTest {
@@ -68,7 +69,7 @@ class EngineTest {
         assertTrue(Redactors.problem("{\"detectors\": [").startsWith("detectors\tdetector spec is not valid JSON"));
     }
 
-    /** The worst inputs we could build: 20,000 characters each, every one scanned in well under a second. */
+    /** The worst inputs we could build, 20,000 characters each: none costs more than 250 times a benign text of that length. */
     @Test
     void adversarialTextsFinishInBoundedTime() {
         List<String> texts = new ArrayList<>();
@@ -86,16 +87,13 @@ class EngineTest {
             texts.add(unit.repeat(20_000 / unit.length() + 1).substring(0, 20_000));
         }
         texts.add("a".repeat(19_990) + "@example.com");
-        for (String text : texts) {
-            ENGINE.scan(text); // warm up
-        }
-        for (String text : texts) {
-            long start = System.nanoTime();
-            ENGINE.scan(text);
-            long ms = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(ms < 1000, ms + " ms for " + text.substring(0, 24));
-        }
+        // Against a benign text of the same length, timed in the same test: a wall-clock bound failed under load.
+        LinearTime.assertLinear(ENGINE::scan, texts, RATIO);
     }
+
+    /** The worst measured was 79x (D-79098 ..., every position a postcode to check): 250 leaves room, and quadratic
+     * work on 20,000 characters costs thousands of times a linear scan. */
+    static final int RATIO = 250;
 
     @Test
     void aNumberHiddenByInvisibleCharactersIsCaughtInsideALongText() {

@@ -18,12 +18,13 @@ import java.util.Random;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.postcurate.LinearTime;
 import org.junit.jupiter.api.Test;
 
 /**
  * The check with its prefilters and triggers ({@link ResidualPii}) against the plain whole-text scans it replaced
  * ({@link ResidualPiiReference}): the same verdict, type for type, on every text of a large corpus, so that faster
- * never means missing more (or flagging more). The corpus: both labelled eval sets with their values in place, and
+ * never means missing more (or flagging more). The corpus: the three labelled eval sets with their values in place, and
  * perfectly redacted; every text rewritten the ways the view must see through (other digits, spaces, line breaks,
  * zero-width characters, case, spelled and encoded at signs); each labelled value and look-alike alone, glued to
  * words and after context words; pieces of texts cut at random; the 20,000-character hostile texts of
@@ -38,7 +39,7 @@ class ResidualPiiEquivalenceTest {
     static void build() throws IOException {
         List<String> values = new ArrayList<>();
         List<String> raw = new ArrayList<>();
-        for (String name : new String[] {"pii_eval.jsonl", "pii_eval_v2.jsonl"}) {
+        for (String name : new String[] {"pii_eval.jsonl", "pii_eval_v2.jsonl", "pii_holdout.jsonl"}) {
             for (String line : Files.readAllLines(evalDir().resolve(name), StandardCharsets.UTF_8)) {
                 if (line.isBlank()) {
                     continue;
@@ -112,7 +113,7 @@ class ResidualPiiEquivalenceTest {
             fail(mismatches + " of " + CORPUS.size() + " texts get another verdict:\n" + String.join("\n", differ));
         }
         // The corpus is worth its name: both eval sets, every type many times, and many clean texts.
-        assertTrue(evalRecords >= 6_600, "both eval sets read: " + evalRecords);
+        assertTrue(evalRecords >= 8_700, "the three eval sets read: " + evalRecords);
         assertTrue(CORPUS.size() >= 200_000, "corpus size " + CORPUS.size());
         for (String type : new String[] {"address", "card", "coords", "email", "iban", "ip", "mention", "nhs", "nino", "phone", "ssn"}) {
             assertTrue(flagged.getOrDefault(type, 0) >= 200, type + " flagged in " + flagged.getOrDefault(type, 0) + " texts");
@@ -130,15 +131,24 @@ class ResidualPiiEquivalenceTest {
     }
 
     @Test
-    void aHostileTextTakesUnderTwoSecondsAndItsPiiIsFound() {
+    void aHostileTextsPiiIsFound() {
         for (String text : hostile()) {
-            ResidualPii.typesOf(text);
-            long started = System.nanoTime();
             String types = ResidualPii.typesOf(text);
-            assertTrue(System.nanoTime() - started < 2_000_000_000L, escaped(text.substring(0, 60))); // as tests/test_residual_pii.py: a shared machine
             assertTrue(types != null && types.contains("email") && types.contains("phone"), types + ": " + escaped(text.substring(0, 60)));
         }
     }
+
+    /**
+     * Each hostile text costs at most 50 times a benign text of the same length, timed in the same test (a
+     * wall-clock bound failed on a loaded machine; backtracking costs thousands of times, or never ends).
+     */
+    @Test
+    void aHostileTextCostsAtMostFiftyTimesABenignOne() {
+        LinearTime.assertLinear(ResidualPii::typesOf, hostile(), RATIO);
+    }
+
+    /** The worst measured was 7x (IL 62704 ..., on a loaded machine): 50 leaves room, quadratic work costs thousands. */
+    static final int RATIO = 50;
 
     // --- the corpus ---------------------------------------------------------------------------------------------
 
@@ -230,6 +240,9 @@ class ResidualPiiEquivalenceTest {
         "1234", "AB", "6000", "201301", "1000-001", "DE89", "3704", "0044", "0532", "0130", "00", "GB82", "WEST", "1234", "5698", "7654", "32",
         "ES91", "2100", "0418", "4502", "0005", "1332", "es91", "<EMAIL>", "<PHONE>", "<CARD>", "\u200b", "\u200f", "\u00a0", "\ud83d\ude00",
         "\ud800", "１２３", "४१११", "٤١١١", "\n", "\n\n", ",", ".", ". ", ";", "!", "?", "|", "-", " - ", "/", "(", ")", ":", "=", "&", "#",
+        "małpa", "MAŁPA", "собака", "(собака)", "snabel-a", "Klammeraffe", "-at-", "et", "kukac", "kropka", "punt", "nokta", "точка", "pl",
+        "ru", "hu", "t.me/+", "signal.me/#p/+", "K1A", "0B1", "m5h", "00-950", "DE-80331", "at-5020", "1160", "6011", "Wien", "Gasse",
+        "Straße", "Road", "Col.", "Av.", "3b", "9/B", "12-II", "8", "903", "698", "456", "654", "32", "1800", "(02)\n", "numbers", "Powerball",
     };
     private static final String[] SEPARATORS = {" ", " ", " ", "", "", "-", ".", "\n", ", ", "/", " . ", "  "};
 

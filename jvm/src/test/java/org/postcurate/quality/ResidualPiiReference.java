@@ -213,17 +213,25 @@ public final class ResidualPiiReference implements UDF1<String, String> {
         private static final Pattern COMPACT = Pattern.compile(
                 "(?<![\\p{L}\\p{N}._%+\\-])" + LOCAL + "@" + LABEL + "(?:\\." + LABEL + "){0,6}\\.[\\p{L}]{2,24}+(?![\\p{L}\\p{N}])");
         private static final String TLD = "(?:com|net|org|edu|gov|info|io|co|me|eu|uk|de|fr|es|it|pt|br|in|au|ie|nl|be|ch|at|"
-                + "pl|se|no|dk|fi|jp|ca|us|ru|mx|ar|cl|za|nz|biz|online|email|mail)";
-        private static final String AT = "(?:\\s{0,2}(?:@|[\\[({<]\\s?(?:at|ät|@|arroba|arobase)\\s?[\\])}>])\\s{0,2}"
-                + "|\\s{1,2}(?:at|ät|arroba|arobase|chiocciola)\\s{1,2})";
-        private static final String DOT = "(?:\\s{0,2}(?:\\.|[\\[({]\\s?(?:dot|punkt|point|punto|ponto)\\s?[\\])}])\\s{0,2}"
-                + "|\\s{1,2}(?:dot|punkt|point|punto|ponto)\\s{1,2})";
+                + "pl|se|no|dk|fi|jp|ca|us|ru|mx|ar|cl|za|nz|biz|online|email|mail|hu|cz|sk|gr|tr|ua|ro|bg|hr|si|lt|lv|ee|is|lu|рф)";
+        /** The words people write for "@": English, Spanish, French, Italian, Polish, Russian, Swedish, Dutch, German,
+         * Hungarian, Czech, Norwegian, Greek, Turkish ("et", as "at" only between a local part and a domain). */
+        static final String AT_WORD_PATTERN = "at|ät|et|arroba|arobase|chiocciola|małpa|malpa|собака|snabel-a|apenstaartje|klammeraffe|"
+                + "kukac|zavináč|zavinac|krøllalfa|παπάκι";
+        private static final String AT = "(?:\\s{0,2}(?:@|[\\[({<]\\s?(?:@|" + AT_WORD_PATTERN + ")\\s?[\\])}>])\\s{0,2}"
+                + "|\\s{1,2}(?:-at-|" + AT_WORD_PATTERN + ")\\s{1,2})";
+        private static final String DOT_WORDS = "dot|punkt|point|punto|ponto|punt|kropka|nokta|точка|piste|pont|tečka|tecka|bodka|"
+                + "τελεία|prik|punktum";
+        /** A dot: bare, or spaced on both sides or before only (". " alone ends a sentence), bracketed, or a dot word. */
+        private static final String DOT = "(?:\\.|\\s{1,2}\\.\\s{0,2}|\\s{0,2}[\\[({]\\s?(?:" + DOT_WORDS + ")\\s?[\\])}]\\s{0,2}"
+                + "|\\s{1,2}(?:" + DOT_WORDS + ")\\s{1,2})";
         /** Disguised forms: the at and the dots spelled, bracketed or spaced; the top-level domain must be a known one. */
         private static final Pattern DISGUISED = Pattern.compile(
                 "(?iu)(?<![\\p{L}\\p{N}._%+\\-])[\\p{L}\\p{N}._%+\\-]{2,64}+" + AT
                         + "[\\p{L}\\p{N}\\-]{1,63}+(?:" + DOT + "[\\p{L}\\p{N}\\-]{1,63}+){0,4}?" + DOT + TLD + "(?![\\p{L}\\p{N}])");
         private static final Pattern DISGUISE_HINT = Pattern.compile(
-                "(?i)@|\\sat\\s|\\sät\\s|arroba|arobase|chiocciola|[\\[({<]\\s?(?:at|ät|@)\\s?[\\])}>]");
+                "(?i)@|\\sat\\s|\\sät\\s|\\set\\s|arroba|arobase|chiocciola|[\\[({<]\\s?(?:at|ät|et|@)\\s?[\\])}>]"
+                        + "|(?iu:-at-|małpa|malpa|собака|snabel-a|apenstaartje|klammeraffe|kukac|zavináč|zavinac|krøllalfa|παπάκι)");
 
         static void find(View view, TreeSet<String> found) {
             String t = view.text;
@@ -275,7 +283,7 @@ public final class ResidualPiiReference implements UDF1<String, String> {
 
     static final class Links {
         private static final Pattern WHATSAPP = Pattern.compile(
-                "(?i)(?:wa\\.me/|whatsapp\\.com/send/?\\?(?:[^\\s]{0,100}?&)?phone=|whatsapp://send\\?phone=|tel:\\s?)\\+?([0-9][0-9\\-. ()]{5,24}+)");
+                "(?i)(?:wa\\.me/|t\\.me/|signal\\.me/#p/|whatsapp\\.com/send/?\\?(?:[^\\s]{0,100}?&)?phone=|whatsapp://send\\?phone=|tel:\\s?)\\+?([0-9][0-9\\-. ()]{5,24}+)");
         private static final String LAT = "(-?[0-9]{1,2}\\.[0-9]{3,}+)";
         private static final String LON = "(-?[0-9]{1,3}\\.[0-9]{3,}+)";
         private static final Pattern MAP = Pattern.compile(
@@ -321,12 +329,13 @@ public final class ResidualPiiReference implements UDF1<String, String> {
                     + "tracking|sendung\\w*|paket\\w*|parcel|suivi|colis|rastreio|seguimiento|env[ií]o|spedizione|"
                     + "ups|usps|dhl|fedex|dpd|gls|hermes|ean|ean-13|gtin|upc|barcode|strichcode|code-barres|"
                     + "c[oó]digo de barras|isbn|issn|timestamp|ts|lotto|loto|lottery|euromillions|powerball|primitiva|"
-                    + "mega-sena|superenalotto|keno|version|versi[oó]n|vers[aã]o|build|firmware|release)[^\\p{L}\\p{N}]{0,6}+(?:(?:no|nr|n°|nº|number|nummer|num[eé]ro|#)[^\\p{L}\\p{N}]{0,4}+)?"
+                    + "mega-sena|superenalotto|keno|version|versi[oó]n|vers[aã]o|build|firmware|release)[^\\p{L}\\p{N}]{0,6}+(?:(?:no|nr|n°|nº|numbers?|nummer|num[eé]ros?|#)[^\\p{L}\\p{N}]{0,4}+)?"
                     + "(?:(?:ups|usps|dhl|fedex|dpd|gls|hermes|paket)[^\\p{L}\\p{N}]{0,3}+)?$");
     private static final Pattern PHONE_WORD = Pattern.compile(
             "(?<![\\p{L}])(?:(?:call|tel|ring|wa|sms|text|txt|zap|liga|ruf|cell|fon)(?![\\p{L}])|phone|mobile|whatsapp|handy|telefon|"
                     + "anruf|t[eé]l[eé]phone|portable|appel|llam|m[oó]vil|tel[eé]fono|celular|telefone|cellulare|chiam|contact|"
-                    + "kontakt|contato|contacto)|फ़ोन|फोन|नंबर|कॉल|اتصل|رقم|واتساب|電話|携帯|連絡");
+                    + "kontakt|contato|contacto|cliente|customer service|customer care|hotline|helpline|reservas|reservations|bookings|"
+                    + "kundenservice|numero verde|num[eé]ro vert|service client|zadzwo|numer|номер|телефон|звон|позвон)|फ़ोन|फोन|नंबर|कॉल|اتصل|رقم|واتساب|電話|携帯|連絡");
     private static final Pattern SSN_WORD = Pattern.compile(
             "(?<![\\p{L}])(?:ssn|ss#|social security|soc\\.? sec|seguro social|s[eé]curit[eé] sociale|sozialversicherung)");
     private static final Pattern NHS_WORD = Pattern.compile("nhs");
@@ -395,13 +404,15 @@ public final class ResidualPiiReference implements UDF1<String, String> {
                 return false; // ". ": a sentence's end
             }
             if (to - from == 3 && t.charAt(from) == ' ' && t.charAt(from + 1) == '-' && t.charAt(from + 2) == ' ') {
-                return false; // " - ": between the items of a list
+                // " - ": between the items of a list, but between two blocks of four digits a card's separator
+                return fourDigitsEndAt(t, from) && fourDigitsStartAt(t, to);
             }
             boolean lineBreak = false;
             boolean other = false;
             for (int k = from; k < to; k++) {
-                lineBreak |= t.charAt(k) == '\n';
-                other |= t.charAt(k) != '\n' && t.charAt(k) != ' ';
+                char c = t.charAt(k);
+                lineBreak |= c == '\n';
+                other |= c != '\n' && c != ' ' && !(c == ')' && k == from); // "(02)" then a line break: the area code
             }
             if (lineBreak && other) {
                 return false; // a number broken over two lines is broken by the break alone
@@ -414,6 +425,16 @@ public final class ResidualPiiReference implements UDF1<String, String> {
                 }
             }
             return marks <= 1;
+        }
+
+        /** Exactly four digits end at {@code end} (none before them). */
+        static boolean fourDigitsEndAt(String t, int end) {
+            return Pattern.compile("(?<![0-9])[0-9]{4}$").matcher(t.substring(0, end)).find();
+        }
+
+        /** Exactly four digits start at {@code start} (none after them). */
+        static boolean fourDigitsStartAt(String t, int start) {
+            return Pattern.compile("^[0-9]{4}(?![0-9])").matcher(t.substring(start)).find();
         }
 
         static char sepClass(String t, int from, int to) {
@@ -587,8 +608,12 @@ public final class ResidualPiiReference implements UDF1<String, String> {
                 fours &= len(starts, ends, g) == 4;
             }
             int last = len(starts, ends, b);
-            if (fours && last >= 1 && last <= 4) {
-                return true; // 4-4-4-4, 4-4-4-3, 4-4-4-4-3 ...
+            if (fours && last >= 1 && last <= 7) {
+                return true; // 4-4-4-4, 4-4-4-3, 4-4-4-4-3, 4-4-5, and the 17 to 19 digits of 4-4-4-5/6/7
+            }
+            int first = len(starts, ends, a);
+            if (groups == 2 && first >= 4 && first <= 6) {
+                return true; // UnionPay and Maestro written 6-13, 6-12, 4-12 ...
             }
             // Amex and Diners: 4-6-5, 4-6-4.
             return groups == 3 && len(starts, ends, a) == 4 && len(starts, ends, a + 1) == 6 && (last == 5 || last == 4);
@@ -661,6 +686,9 @@ public final class ResidualPiiReference implements UDF1<String, String> {
                     return true;
                 }
             }
+            if (nationalPlan(t, starts, ends, a, d, g)) {
+                return true;
+            }
             // India 5-5 mobiles; Brazil 2-4-4 / 2-5-4 with an area code.
             if (n == 10 && java.util.Arrays.equals(g, new int[] {5, 5}) && d.charAt(0) >= '6') {
                 return true;
@@ -671,6 +699,25 @@ public final class ResidualPiiReference implements UDF1<String, String> {
             }
             // Anything 9 to 15 digits long right after a phone word.
             return phoneWord && a == 0 && n >= 9 && n <= 15 && d.charAt(0) != '0' && groups <= 4;
+        }
+
+        /**
+         * The national forms of more plans, each by its grouping: Russia's trunk 8 and a three-digit code (8 916 ...), a Brazilian mobile
+         * with its 9 apart (11 9 8765-4321), Poland's 3-3-3 and Spain's 3-2-2-2 (mobiles and free numbers, from 5 and
+         * 6 up; a round count such as "500 000 000" is none), an Italian mobile 3-7, Australia's 1300/1800 4-3-3.
+         */
+        static boolean nationalPlan(String t, int[] starts, int[] ends, int a, String d, int[] g) {
+            String shape = java.util.Arrays.toString(g);
+            String separators = "";
+            for (int k = a; k < a + g.length - 1; k++) {
+                separators += sepClass(t, ends[k], starts[k + 1]);
+            }
+            return d.matches("8[1-9][0-9]{9}") && shape.startsWith("[1, 3,") && a == 0
+                    || shape.equals("[2, 1, 4, 4]") && d.matches("[1-9][0-9]9[0-9]{8}")
+                    || shape.equals("[3, 3, 3]") && d.matches("[5-9][0-9]{5}(?!000)[0-9]{3}") && separators.matches("( |-)\\1")
+                    || shape.equals("[3, 2, 2, 2]") && d.matches("[6-9][0-9]{8}") && separators.matches("( |-|\\.)\\1\\1")
+                    || shape.equals("[3, 7]") && d.startsWith("3")
+                    || shape.equals("[4, 3, 3]") && d.matches("1[38]00[0-9]{6}");
         }
 
         static boolean isSsn(String t, int[] starts, int[] ends, int a, int b, String d, boolean ssnWord) {
@@ -978,13 +1025,29 @@ public final class ResidualPiiReference implements UDF1<String, String> {
         private static final Pattern EIRCODE = Pattern.compile(
                 "(?i)(?<![\\p{L}\\p{N}])(?:[ac-fhknprtv-y][0-9]{2}|d6w) ?[0-9ac-fhknprtv-y]{4}(?![\\p{L}\\p{N}])");
         private static final Pattern PREFIXED = Pattern.compile(
-                "(?<![\\p{L}\\p{N}])(?:D|A|CH|F|I|E|B|L|NL|P|PL|CZ|DK|S|N|FIN|FL|LV|LT|SK|SI|HR|H|RO|BG|GR) ?-(?: ?)[0-9]{4,5}(?![0-9])");
+                "(?<![\\p{L}\\p{N}])(?:[A-Za-z]{1,2}|FIN) ?-(?: ?)[0-9]{4,5}(?![0-9])");
         private static final Pattern IN_PIN = Pattern.compile("(?<![0-9\\-/.,])[1-9][0-9]{2} ?[0-9]{3}(?![0-9])");
         private static final Pattern IN_WORD = Pattern.compile(
                 "(?i)(?:no\\.|house|h\\.no|flat|plot|sector|road|nagar|marg|lane|street|cross|colony|block|phase|layout|pin)");
         /** Five-digit codes (DE, FR, ES, IT) and Dutch ones: plain numbers, so a town must follow. */
         private static final Pattern CONTINENTAL = Pattern.compile(
                 "(?<![\\p{N}.,:/-])(?:[0-9]{5}|[0-9]{4} ?[A-Z]{2})(?![\\p{N}]) ?,? ?\\p{L}{2,}");
+        /** Four-digit codes (AT, CH, BE, DK, NZ, AU ...) before a town: plain numbers, so a street word must be there too. */
+        private static final Pattern FOUR_DIGIT = Pattern.compile("(?<![\\p{N}.,:/-])[0-9]{4}(?![\\p{N}]) ?,? ?\\p{L}{2,}");
+        /** A town, then its four-digit code, after a comma or at a line's start (", Wellington 6011"). */
+        private static final Pattern TOWN_THEN_CODE = Pattern.compile(
+                "(?<=[,\\n] ?)\\p{L}[\\p{L}'.\\-]*(?: \\p{L}[\\p{L}'.\\-]*){0,2} [0-9]{4}(?![\\p{N}])");
+        /** Canadian postal codes ("K1A 0B1"), any case. */
+        private static final Pattern CANADA = Pattern.compile(
+                "(?i)(?<![\\p{L}\\p{N}])[abceghj-nprstvxy][0-9][abceghj-nprstv-z] ?[0-9][abceghj-nprstv-z][0-9](?![\\p{L}\\p{N}])");
+        /** Polish codes ("00-950") before a town. */
+        private static final Pattern POLAND = Pattern.compile("(?<![\\p{N}.,:/-])[0-9]{2}-[0-9]{3}(?![\\p{N}-]) ?,? ?\\p{L}{2,}");
+        /** A street's word in the languages of four-digit codes, alone or ending a name ("Kramgasse", "Nørrebrogade"). */
+        private static final Pattern STREET_NAME = Pattern.compile(
+                "(?iu)(?<![\\p{L}])(?:street|st|road|rd|avenue|ave|lane|drive|dr|parade|terrace|crescent|way|place|boulevard|highway|"
+                        + "quay|square|grove|close|court|rue|avenue|chemin|route|quai|via|viale|corso|piazza|calle|rua|ul|al\\.|aleja|"
+                        + "ulica|plac|av\\.|avda\\.|avenida|paseo|carrer|travessa|estrada)(?![\\p{L}])|(?:straße|strasse|str\\.|gasse|weg|platz|allee|gürtel|kai|damm|ufer|zeile|markt|"
+                        + "straat|laan|gracht|plein|kade|singel|dijk|gade|vej|gatan|vägen|gata|veien|gate|katu|tie|utca)(?![\\p{L}])");
         /** Portuguese and Brazilian codes: shaped enough on their own. */
         private static final Pattern HYPHENATED = Pattern.compile("(?<![\\p{N}.,:/-])(?:[0-9]{4}|[0-9]{5})-[0-9]{3}(?![\\p{N}-])");
         /** A name in capitals between the number and the comma: "94 Les Hauts de Seine, 75317". */
@@ -995,18 +1058,25 @@ public final class ResidualPiiReference implements UDF1<String, String> {
                         + "av\\.|paseo|plaza|carrer|via|viale|corso|piazza|largo|vicolo|rua|travessa|pra[çc]a|estrada|strada)(?![\\p{L}])");
         /** A house number: 1-4 digits, an optional letter, a unit ("7/15"), not part of a date, a time or a longer number. */
         private static final Pattern HOUSE = Pattern.compile(
-                "(?iu)(?<![\\p{N}][-/.:, ]|[\\p{N}\\p{L}.])[0-9]{1,4}(?:/[0-9]{1,4})?[a-z]?(?:-[0-9]{1,3}){0,2}(?![\\p{N}]|[.:][0-9]|[\\p{L}]{2})");
+                "(?iu)(?<![\\p{N}][-/.:, ]|[\\p{N}\\p{L}.])[0-9]{1,4}(?:/[0-9]{1,4})?(?:/?[a-z])?(?:-(?:[0-9]{1,3}|[ivx]{1,4}))?(?:-[0-9]{1,3})?(?![\\p{N}]|[.:][0-9]|[\\p{L}]{2})");
 
         static void find(String t, String lower, TreeSet<String> found) {
             if (postcodeAfterHouse(t, UK, false) || postcodeAfterHouse(t, US, false) || postcodeAfterHouse(t, AU, false)
                     || postcodeAfterHouse(t, EIRCODE, false) || postcodeAfterHouse(t, PREFIXED, true)
-                    || postcodeAfterHouse(t, HYPHENATED, false) || postcodeAfterHouse(t, HYPHENATED, true) || indian(t) || postcodeAfterHouse(t, CONTINENTAL, true)) {
+                    || postcodeAfterHouse(t, HYPHENATED, false) || postcodeAfterHouse(t, HYPHENATED, true) || indian(t) || postcodeAfterHouse(t, CONTINENTAL, true)
+                    || postcodeAfterHouse(t, FOUR_DIGIT, true, true) || postcodeAfterHouse(t, TOWN_THEN_CODE, false, true)
+                    || postcodeAfterHouse(t, CANADA, false) || postcodeAfterHouse(t, POLAND, true)) {
                 found.add("address");
             }
         }
 
         /** A postcode with a house number before it in the same address: up to 90 characters back, not across a sentence's end. */
         static boolean postcodeAfterHouse(String t, Pattern postcode, boolean continental) {
+            return postcodeAfterHouse(t, postcode, continental, false);
+        }
+
+        /** As above; with {@code street}, the address before the code must also hold a street's word. */
+        static boolean postcodeAfterHouse(String t, Pattern postcode, boolean continental, boolean street) {
             Matcher m = postcode.matcher(t);
             while (m.find()) {
                 String back = segmentBefore(t, m.start());
@@ -1014,7 +1084,7 @@ public final class ResidualPiiReference implements UDF1<String, String> {
                 if (line >= 0 && !TOWN_LINE.matcher(back.substring(line + 1)).matches()) {
                     back = back.substring(line + 1); // the postcode's line holds more than a town: the lines above are another part
                 }
-                if (houseThenWords(back, continental)) {
+                if ((!street || STREET_NAME.matcher(back).find()) && houseThenWords(back, continental)) {
                     return true;
                 }
             }
@@ -1044,7 +1114,8 @@ public final class ResidualPiiReference implements UDF1<String, String> {
         static boolean isAbbreviation(String s, int dot) {
             String word = s.substring(Math.max(0, dot - 3), dot).toLowerCase(Locale.ROOT);
             return word.endsWith("st") || word.endsWith("rd") || word.endsWith("no") || word.endsWith("av") || word.endsWith("str")
-                    || word.endsWith("co") || word.endsWith("ave") || word.endsWith("blvd") || word.endsWith("mt");
+                    || word.endsWith("co") || word.endsWith("ave") || word.endsWith("blvd") || word.endsWith("mt")
+                    || word.endsWith("col") || word.endsWith("vda"); // Mexico's "Col." (colonia), Spain's "Avda."
         }
 
         /** In the segment before a postcode: a house number with a word beside it (the street), and no other long number. */
@@ -1069,7 +1140,8 @@ public final class ResidualPiiReference implements UDF1<String, String> {
                 String trimmed = after.trim();
                 boolean streetFirst = wordBefore && (trimmed.isEmpty() || trimmed.equals(",") || trimmed.matches("[a-z]?,?"));
                 boolean numberFirst = wordAfter && (after.contains(",") || after.contains("\n")) && (STREET_WORD.matcher(after).find() || NAMED_STREET.matcher(after).matches());
-                if (streetFirst || numberFirst) {
+                boolean streetWordFirst = wordBefore && STREET_NAME.matcher(beforeNumber).find() && after.length() <= 40;
+                if (streetFirst || numberFirst || streetWordFirst) {
                     return true;
                 }
             }
