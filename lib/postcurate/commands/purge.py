@@ -23,7 +23,7 @@ def purge(config_path: str, snapshot_ids: tuple[str, ...], all_published: bool, 
     from postcurate.config import load_config
     from postcurate.purge import gc, purge as run_purge
     from postcurate.rules.geo import load_geo_rules
-    from postcurate.runlock import run_lock
+    from postcurate.snapshot.publish import run_lock
     from postcurate.session import build_spark_from_config
     from postcurate.storage import check_writable
 

@@ -17,6 +17,7 @@ from postcurate import schemas
 from postcurate.pseudonyms import Pseudonyms
 from postcurate.quality import frames as derived
 from postcurate.quality.residual import register_residual_check, residual_counts
+from postcurate.snapshot.manifest import Manifest
 
 log = logging.getLogger("postcurate.quality")
 
@@ -100,7 +101,7 @@ class SnapshotFrames:
             df.unpersist()
         self._cached.clear()
 
-    def gate_frames(self, manifest: dict, inputs: GateInputs | None = None) -> dict[str, Any]:
+    def gate_frames(self, manifest: Manifest, inputs: GateInputs | None = None) -> dict[str, Any]:
         """Every frame a suite may name. Without ``inputs``, posts read is the manifest's figure and the
         objector check is not built (its suite has scope ``inputs``)."""
         if inputs is not None and inputs.posts_read is not None:
@@ -110,7 +111,7 @@ class SnapshotFrames:
             posts_read = derived.posts_read(inputs.posts, inputs.as_of)
             log.info("quality: posts read counted from the inputs in %.1f s", time.monotonic() - started)
         else:
-            posts_read = manifest["counts"]["posts_read"]
+            posts_read = manifest.counts.posts_read if manifest.counts else None
         frames = {
             "shard_facts": self.facts,
             "residual_pii": residual_counts(self.facts),
@@ -120,7 +121,7 @@ class SnapshotFrames:
                 in_shards=self.facts.count(),
                 in_ledger=self.ledger.count(),
                 in_quarantine=self.quarantine.count(),
-                in_manifest=sum(s["rows"] for s in manifest["shards"]),
+                in_manifest=sum(s.rows for s in manifest.shards),
             ),
             "excluded_posts_in_shards": derived.excluded_posts_in_shards(self.shards, self.ledger, self.quarantine),
             "authors_on_both_sides": derived.authors_on_both_sides(self.facts),
