@@ -157,7 +157,7 @@ def test_author_index_written_at_publish_is_used_and_names_every_shard(spark, co
     rows = {(r["shard"], r["rows"]) for r in index.groupBy("shard").agg(F.sum("rows").alias("rows")).collect()}
     assert rows == {(s["path"], s["rows"]) for s in manifest["shards"]}
     # An index that does not match the manifest's files is not used.
-    assert read_valid_index(spark, p.snapshot_dir, "author_index", manifest["shards"][1:]) is None
+    assert read_valid_index(spark, p.snapshot_dir, "author_index", [ShardFile.from_dict(s) for s in manifest["shards"][1:]]) is None
 
 
 def test_user_mistakes_end_in_one_clear_message(spark, copy):

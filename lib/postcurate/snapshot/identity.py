@@ -67,9 +67,15 @@ class RunIdentity:
     @classmethod
     def from_manifest(cls, manifest: Manifest) -> RunIdentity:
         """The identity a snapshot was built with, read back from its manifest."""
+        from postcurate.snapshot.manifest import ManifestError
+
         settings = manifest.settings or {}
+        try:
+            as_of = dt.datetime.fromisoformat(str(manifest.as_of))
+        except ValueError:
+            raise ManifestError(f"manifest of {manifest.snapshot_id}: 'as_of' is not a timestamp ({manifest.as_of!r}); the snapshot is damaged") from None
         return cls(
-            as_of=dt.datetime.fromisoformat(str(manifest.as_of)),
+            as_of=as_of,
             versions={n: t.get("delta_version") for n, t in (manifest.inputs or {}).items()},
             paths={n: t.get("path") for n, t in (manifest.inputs or {}).items()},
             geo_rules_sha256=(manifest.geo_rules or {}).get("sha256", ""),
