@@ -209,7 +209,7 @@ def test_a_purged_snapshot_validates_and_its_card_and_report_follow_the_new_revi
     card = (p.snapshot_dir / "README.md").read_text()
     assert f"**Rows:** {kept:,} in {len(shards)} Parquet shards" in card
     assert "#### Removed after publication" in card and "revision 1 of the snapshot" in card
-    assert f"| 1 | {entry['purged_at']} | `objection` | 6 |" in card
+    assert f"| 1 | {entry['purged_at']} | `objected` | 6 |" in card
     assert "| 8 | `objected` |" in card and f"| {after['counts']['by_reason']['objected']:,} |" in card.split("| 8 | `objected` |")[1].splitlines()[0]
     figures = json.loads((p.snapshot_dir / "report" / "report.json").read_text())
     assert figures["counts"]["kept"] == kept and figures["by_reason"] == after["counts"]["by_reason"]
