@@ -6,6 +6,7 @@ For each lake size N it seeds (or reuses) a lake of N posts, then times
   2. the full job (postcurate.job.run), with the time of each stage from its structured events.
 It prints wall times, posts per second, the job/baseline ratio, driver peak memory (the Python driver's peak RSS
 and the JVM's peak heap), how many shard files land within 20% of the target size, and writes the same as JSON.
+With ``--without-dedup`` it also runs the job once more (warm) with rule 10 off, for the ratio without dedup.
 With ``--components`` it also times the job's parts on their own (read and resolve, rules, PII), each written to
 Spark's no-op sink, because inside the job Spark fuses them into the same tasks.
 
@@ -77,7 +78,7 @@ def _jvm_peak_heap_mb(spark, reset: bool = False) -> float:
     return total / 2**20
 
 
-def _config(folder: Path, lake: Path, out: Path, shard_mb: float) -> Path:
+def _config(folder: Path, lake: Path, out: Path, shard_mb: float, dedup: bool = True) -> Path:
     config = {
         "environment": "bench",
         "inputs": {t: str(lake / t) for t in ("posts", "users", "objections")},
@@ -88,8 +89,9 @@ def _config(folder: Path, lake: Path, out: Path, shard_mb: float) -> Path:
         # The lake is seeded once and reused across sessions: its objections feed is as fresh as the benchmark needs.
         "rules": {"objections_max_staleness_hours": 24 * 365},
         "output": {"shard_target_mb": shard_mb},
+        "dedup": {"enabled": dedup},
     }
-    path = folder / f"bench-{lake.name}.yaml"
+    path = folder / f"bench-{lake.name}{'' if dedup else '-nodedup'}.yaml"
     path.write_text(yaml.safe_dump(config))
     return path
 
@@ -175,6 +177,7 @@ def bench_one(
     users: int | None = None,
     objection_rate: float = 0.08,
     components: bool = False,
+    without_dedup: bool = False,
     parts_only: bool = False,
 ) -> dict:
     lake = work / (f"lake-{n}" if users is None and objection_rate == 0.08 else f"lake-{n}-u{users}-o{objection_rate}")
@@ -204,6 +207,7 @@ def bench_one(
     runs = [_job(spark, load_config(_config(work, lake, out / name, shard_mb))) for name in ("job-cold", "job")]
     job_heap = _jvm_peak_heap_mb(spark, reset=True)
     (job_cold_s, cold_stages, _), (job_s, stages, result) = runs
+    nodedup = _job(spark, load_config(_config(work, lake, out / "job-nodedup", shard_mb, dedup=False))) if without_dedup else None
     baseline_s, _ = _baseline(spark, lake, out / "baseline")
     counts = result.manifest["counts"]
     lake_tables = {t: read_pinned(spark, t, str(lake / t)).df for t in ("users", "objections")}
@@ -231,6 +235,11 @@ def bench_one(
         "shards": shard_conformance(result.manifest["shards"], shard_mb),
         "published": result.published,
     }
+    if nodedup is not None:
+        figures["job_without_dedup_s"] = round(nodedup[0], 2)
+        figures["ratio_without_dedup"] = round(nodedup[0] / baseline_s, 2)
+        figures["stages_without_dedup_s"] = {k: round(v, 2) for k, v in nodedup[1].items()}
+    figures["dedup"] = result.manifest.get("dedup")
     if components:
         figures["components_s"] = _components(spark, lake, load_config(_config(work, lake, out / "job", shard_mb)), REFERENCE)
     return figures
@@ -309,6 +318,8 @@ def _print(report: dict) -> None:
             f"{'':>10} shards: {sh['files']} files in {sh['partitions']} partitions, {sh['min_mb']}-{sh['max_mb']} MB; "
             f"{sh['not_last_within_20pct']} of {sh['not_last']} non-last files within 20% of {sh['target_mb']} MB"
         )
+        if "job_without_dedup_s" in r:
+            print(f"{'':>10} without dedup: job {r['job_without_dedup_s']} s, ratio {r['ratio_without_dedup']}")
         if "components_s" in r:
             print(f"{'':>10} parts alone (s): " + ", ".join(f"{k} {v}" for k, v in r["components_s"].items()))
     if "scaling" in report:
@@ -344,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parts-only", action="store_true",
                         help="only the baseline and the parts alone (read/resolve, rules, PII), in two alternating rounds; no job")
     parser.add_argument("--fresh", action="store_true", help="re-seed lakes even if present")
+    parser.add_argument("--without-dedup", action="store_true", help="also run the job with rule 10 off (ratio without dedup)")
     parser.add_argument("--conf", action="append", default=[], type=_spark_setting, metavar="KEY=VALUE",
                         help="a Spark setting for baseline and job alike (repeatable), e.g. to compare a setting's effect")
     parser.add_argument("--json", default=None, help="also write the results to this file")
@@ -355,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("POSTCURATE_BENCH_KEY", KEY.decode())
     sizes = [int(n) for n in args.posts.split(",")]
     options = {"users": args.users, "objection_rate": args.objection_rate, "components": args.components,
-               "parts_only": args.parts_only}
+               "without_dedup": args.without_dedup, "parts_only": args.parts_only}
 
     if args.one_to:
         spark = _session(args.driver_memory, dict(args.conf))
@@ -374,6 +386,7 @@ def main(argv: list[str] | None = None) -> int:
             child += (["--users", str(args.users)] if args.users else []) + (["--components"] if args.components else [])
             child += ["--parts-only"] if args.parts_only else []
             child += ["--fresh"] if args.fresh else []
+            child += ["--without-dedup"] if args.without_dedup else []
             child += [a for key, value in args.conf for a in ("--conf", f"{key}={value}")]
             subprocess.run(child, check=True)
             one = json.loads(out.read_text())

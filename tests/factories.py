@@ -57,3 +57,17 @@ def frame(spark, table: str, rows: list[dict]):
     return spark.createDataFrame([tuple(r[c] for c in schema.names) for r in rows], schema.struct.__class__(
         [f.__class__(f.name, f.dataType, True) for f in schema.struct.fields]
     ))
+
+
+def candidate(post_pid="p1", text="A perfectly ordinary public post about the weather today", created_at="2025-06-01", **kw) -> dict:
+    """A redacted candidate as rule 10 sees it (``created_at`` an ISO date or datetime string)."""
+    row = {"post_pid": post_pid, "author_pid": f"a-{post_pid}", "created_at": dt.datetime.fromisoformat(created_at), "text": text, "reason": None}
+    row.update(kw)
+    return row
+
+
+def candidates(spark, rows: list[dict]):
+    return spark.createDataFrame(
+        [(r["post_pid"], r["author_pid"], r["created_at"], r["text"], r["reason"]) for r in rows],
+        "post_pid string, author_pid string, created_at timestamp, text string, reason string",
+    )

@@ -41,17 +41,45 @@ def author_pid(spark, author_id: str) -> str:
     return spark.range(1).select(keyed_pseudonyms(spark, TEST_KEY).author(F.lit(author_id)).alias("p")).first()["p"]
 
 
+def distinct_text(name: str) -> str:
+    """A post text of its own for ``name``: ten words drawn by its hash, so no two posts are (near-)duplicates."""
+    from postcurate.samples import BODY_WORDS
+
+    h = int(hashlib.sha256(name.encode()).hexdigest(), 16)
+    return "Public post by someone, about " + " ".join(BODY_WORDS[(h >> (8 * k)) % len(BODY_WORDS)] for k in range(10))
+
+
 def build_lake(spark, lake: Path) -> None:
-    posts = [
-        post(f"{a}-p{i}", a, text=f"Public post number {i} by someone, about gardens and weather and trains")
-        for a in AUTHORS
-        for i in range(POSTS_PER_AUTHOR)
-    ]
+    posts = [post(f"{a}-p{i}", a, text=distinct_text(f"{a}-p{i}")) for a in AUTHORS for i in range(POSTS_PER_AUTHOR)]
     users = [user(a, country=c) for a, c in AUTHORS.items()]
     # One objection already in effect at publish time, so the table is not empty and freshness is checked.
     objections = [objection("someone-else", objected_at=ts("2025-01-01"))]
     for name, rows in (("posts", posts), ("users", users), ("objections", objections)):
         frame(spark, name, rows).coalesce(1).write.format("delta").mode("overwrite").save(str(lake / name))
+
+
+# A post by k1 copied twice by others (c1 upper-cased, c2 with an emoji), and an unrelated post by o1.
+COPIES = {
+    "original": ("k1", "2025-05-01", lambda t: t),
+    "copy-upper": ("c1", "2025-05-02", str.upper),
+    "copy-emoji": ("c2", "2025-05-03", lambda t: t + " \U0001F44D"),
+}
+
+
+def publish_copies(spark, folder: Path, **overrides) -> Published:
+    """A lake of ``COPIES`` and one unrelated post, published once (rule 10 on unless ``overrides`` say otherwise)."""
+    lake, out = folder / "lake", folder / "out"
+    chain = distinct_text("a chain message")
+    rows = {pid: (author, how(chain), day) for pid, (author, day, how) in COPIES.items()}
+    rows["unrelated"] = ("o1", distinct_text("something else"), "2025-05-04")
+    posts = [post(pid, author, text=text, created_at=ts(day), updated_at=ts(day)) for pid, (author, text, day) in rows.items()]
+    tables = {"posts": posts, "users": [user(a) for a in ("k1", "c1", "c2", "o1")], "objections": [objection("someone-else")]}
+    for name, data in tables.items():
+        frame(spark, name, data).coalesce(1).write.format("delta").mode("overwrite").save(str(lake / name))
+    config_path = write_config(folder, lake, out, **overrides)
+    result = run(spark, load_config(config_path), key=TEST_KEY)
+    assert result.published
+    return Published(lake, out, config_path, result.snapshot_path, folder)
 
 
 def add_objections(spark, lake: Path, author_ids: list[str], at: dt.datetime | None = None) -> None:

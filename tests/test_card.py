@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from postcurate.card import RULES, _recall_lines, size_category, write_card
+
+from postcurate.card import RULES, _recall_lines, render_card, size_category, write_card
 from postcurate.reader import open_snapshot
 from postcurate.report import recall
 from postcurate.rules.geo import load_geo_rules
@@ -53,10 +54,10 @@ def test_every_published_snapshot_has_a_card(published_snapshot):
     assert m["snapshot_id"] in card and m["as_of"] in card
 
 
-def test_card_lists_the_nine_rules_in_order_with_the_manifest_counts(published_snapshot):
+def test_card_lists_the_rules_in_order_with_the_manifest_counts(published_snapshot):
     card = (published_snapshot.snapshot_path / "README.md").read_text()
     by_reason = published_snapshot.manifest["counts"]["by_reason"]
-    rows = re.findall(r"^\| (\d) \| `([a-z_]+)` \| .*? \| ([\d,]+) \|$", card, re.M)
+    rows = re.findall(r"^\| (\d+) \| `([a-z_]+)` \| .*? \| ([\d,]+) \|$", card, re.M)
     assert [(int(i), code) for i, code, _ in rows] == [(i, code) for i, (code, _) in enumerate(RULES, start=1)]
     assert {code: int(n.replace(",", "")) for _, code, n in rows} == by_reason
     kept = published_snapshot.manifest["counts"]["kept"]
@@ -200,3 +201,19 @@ def test_card_says_plainly_when_no_recall_was_measured_for_its_detectors(publish
 
 def test_size_categories():
     assert [size_category(n) for n in (0, 999, 1000, 54_321, 2_000_000_000)] == ["n<1K", "n<1K", "1K<n<10K", "10K<n<100K", "1B<n<10B"]
+
+
+def test_card_shows_the_duplicates_removed_and_their_clusters_by_size(published_snapshot):
+    card = (published_snapshot.snapshot_path / "README.md").read_text()
+    d = published_snapshot.manifest["dedup"]
+    assert d["enabled"] and d["removed"] > 0
+    assert "#### Duplicates" in card and f"Removed: {d['removed']:,} ({d['removed_exact']:,} exact copies" in card
+    rows = re.findall(r"^\| ([0-9+-]+) \| ([\d,]+) \| ([\d,]+) \|$", card, re.M)
+    assert [(size, int(c.replace(",", "")), int(p.replace(",", ""))) for size, c, p in rows] == [
+        (b["sizes"], b["clusters"], b["posts"]) for b in d["cluster_sizes"]
+    ]
+
+
+def test_card_says_when_deduplication_was_off(published_snapshot):
+    manifest = dict(published_snapshot.manifest) | {"dedup": {"enabled": False}}
+    assert "Deduplication (rule 10) was off for this snapshot" in render_card(manifest)

@@ -196,6 +196,12 @@ def _config_file(tmp_path, text: str) -> Path:
         ("output:\n  timestamp_granularity: dya\n", "local.yaml: 'output.timestamp_granularity' must be one of day, week, month, got the text 'dya' (did you mean 'day'?)"),
         ("purge:\n  retention_hours: -1\n", "local.yaml: 'purge.retention_hours' must be a number between 0 and 8784, got -1"),
         ("environment: 2024\n", "local.yaml: 'environment' must be text, got 2024 (quote it)"),
+        ("dedup:\n  threshold: 0.3\n", "local.yaml: 'dedup.threshold' must be a number between 0.5 and 1, got 0.3"),
+        ("dedup:\n  enabled: 'no'\n", "local.yaml: 'dedup.enabled' must be true or false, got the text 'no'"),
+        ("dedup:\n  shingle: {unit: letters}\n",
+         "local.yaml: 'dedup.shingle.unit' must be one of characters, words, got the text 'letters'"),
+        ("dedup:\n  shingles: {size: 4}\n", "local.yaml: unknown key 'dedup.shingles' (did you mean 'dedup.shingle'?)"),
+        ("dedup:\n  bands: 512\n  rows: 64\n", "local.yaml: 'dedup.bands' x 'dedup.rows' must be at most 4096 hash values, got 32768"),
         # Spark.
         ("spark:\n  master: locl[2]\n",
          "local.yaml: 'spark.master' must be a Spark master URL (local[2], local[*], spark://host:7077, yarn, k8s://https://host:443), got the text 'locl[2]'"),

@@ -55,7 +55,7 @@ def test_manifest_has_what_the_contract_asks_for(published_snapshot):
     assert m["pii_redactions"]["email"] > 0 and m["pii_redactions"]["phone"] > 0
     q = m["quality"]
     assert q["success"] and q["failed"] == 0 and q["evaluated"] >= 20
-    assert set(q["suites"]) == {"shards", "shard_schema", "reconciliation", "objector_leaks", "exclusion_leaks", "split_conflicts", "repeated_posts", "publication"}
+    assert set(q["suites"]) == {"shards", "shard_schema", "reconciliation", "objector_leaks", "exclusion_leaks", "split_conflicts", "repeated_posts", "repeated_texts", "publication"}
     assert q["data_docs"] is None  # not built: docs/publishing.md
     assert json.loads((published_snapshot.snapshot_path / "quality" / "results.json").read_text())["success"] is True
 

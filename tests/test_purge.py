@@ -176,6 +176,45 @@ def test_user_mistakes_end_in_one_clear_message(spark, copy):
     assert result.exit_code == 0 and "gc: removed 0" in result.output
 
 
+@pytest.fixture(scope="module")
+def copies_published(spark, tmp_path_factory):
+    """A post (by k1) copied twice by others (c1, c2), and an unrelated post; published once with rule 10 on."""
+    from purgekit import publish_copies
+
+    return publish_copies(spark, tmp_path_factory.mktemp("purge-copies"))
+
+
+def test_when_the_kept_post_of_a_cluster_is_purged_its_duplicates_stay_out(spark, copies_published, tmp_path, monkeypatch):
+    """A purge never brings a post back: the copies left as duplicates of a post whose author later objects stay
+    out of the shards (they come back only with a rebuild, if rule 10 then keeps one of them)."""
+    from postcurate.pseudonyms import keyed_pseudonyms
+
+    monkeypatch.setenv("POSTCURATE_TEST_KEY", TEST_KEY.decode())
+    p = fresh_copy(copies_published, tmp_path)
+    pids = {name: spark.range(1).select(keyed_pseudonyms(spark, TEST_KEY).post(F.lit(name))).first()[0] for name in ("original", "copy-upper", "copy-emoji", "unrelated")}
+
+    def shard_posts(manifest):
+        return {r for s in manifest["shards"] for r in pq.read_table(p.snapshot_dir / s["path"], columns=["post_pid"]).column(0).to_pylist()}
+
+    def ledger():
+        files = [str(f) for f in (p.snapshot_dir / "ledger").glob("*.parquet")]
+        return {r["post_pid"]: r["reason"] for r in spark.read.parquet(*files).collect()}
+
+    before = _manifest(p.snapshot_dir)
+    assert shard_posts(before) == {pids["original"], pids["unrelated"]}
+    assert ledger() == {pids["copy-upper"]: "duplicate", pids["copy-emoji"]: "duplicate"}
+    assert before["dedup"]["removed"] == 2 and before["dedup"]["clusters"] == 1
+
+    add_objections(spark, p.lake, ["k1"])
+    result = purge(spark, load_config(p.config_path), key=TEST_KEY)
+    assert result.snapshots[0].rows_removed == {"objection": 1}
+    after = _manifest(p.snapshot_dir)
+    assert shard_posts(after) == {pids["unrelated"]}
+    assert ledger() == {pids["copy-upper"]: "duplicate", pids["copy-emoji"]: "duplicate", pids["original"]: "objected"}
+    c = after["counts"]
+    assert c["posts_read"] == c["kept"] + c["excluded"] + c["quarantined"] == 4
+
+
 def test_a_purged_snapshot_validates_and_its_card_and_report_follow_the_new_revision(spark, copy):
     p = copy()
     assert "Removed after publication" not in (p.snapshot_dir / "README.md").read_text()

@@ -45,14 +45,15 @@ def _inputs(spark, lake_root: str, manifest: Manifest) -> GateInputs:
 
 @pytest.fixture(scope="module")
 def tampered(spark, sample_lake, published_snapshot, tmp_path_factory):
-    """A copy of the published snapshot whose shards were rewritten with five planted defects on five rows,
+    """A copy of the published snapshot whose shards were rewritten with six planted defects on six rows,
     and whose manifest was rewritten to match (so only the gate, not the checksums, can tell)."""
     src = published_snapshot.snapshot_path
     dest = tmp_path_factory.mktemp("tampered") / src.name
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns("shards"))
     manifest = Manifest.read(src)
     shards = spark.read.parquet(str(src / "shards"))
-    victims = [r["post_pid"] for r in shards.select("post_pid").orderBy("post_pid").limit(4).collect()]
+    victims = [r["post_pid"] for r in shards.select("post_pid").orderBy("post_pid").limit(6).collect()]
+    copied = shards.where(F.col("post_pid") == victims[4]).first()["text"]
     objector = derived.objector_pseudonyms(_inputs(spark, sample_lake.root, manifest).objections, naive_cutoff(manifest), keyed_pseudonyms(spark, TEST_KEY)).orderBy("author_pid").first()["author_pid"]
     deleted = spark.read.parquet(str(src / "ledger")).where(F.col("reason") == "deleted").orderBy("post_pid").first()
     pid = F.col("post_pid")
@@ -68,6 +69,8 @@ def tampered(spark, sample_lake, published_snapshot, tmp_path_factory):
         .unionByName(shards.where(pid == victims[0]).limit(1))
         # 5. a card number the checksum step missed
         .withColumn("text", F.when(pid == victims[3], F.concat(F.col("text"), F.lit(f" card {LEAKED_CARD}"))).otherwise(F.col("text")))
+        # 6. another post's text, re-spaced (the same text after normalisation: rule 10 keeps one)
+        .withColumn("text", F.when(pid == victims[5], F.lit("  " + copied.replace(" ", "\u00a0 ", 1) + " ")).otherwise(F.col("text")))
     )
     shard_files.write_shards(bad, dest / "shards", rows_per_file=100_000)
     manifest.shards = describe_shards(dest / "shards")
@@ -98,6 +101,7 @@ def test_the_gate_names_each_planted_defect_with_its_row_count(spark, sample_lak
         ("residual_pii", "expect_column_max_to_be_between", "email"): (None, 1),
         ("residual_pii", "expect_column_max_to_be_between", "card"): (None, 1),
         ("repeated_posts", "expect_table_row_count_to_equal", None): (None, 1),
+        ("repeated_texts", "expect_table_row_count_to_equal", None): (None, 1),
         ("objector_leaks", "expect_table_row_count_to_equal", None): (None, 1),
         ("exclusion_leaks", "expect_table_row_count_to_equal", None): (None, 1),
         ("reconciliation", "expect_column_pair_values_to_be_equal", "posts_read=accounted"): (1, None),
@@ -119,7 +123,7 @@ def test_validate_catches_tampering_the_checksums_cannot(spark, tampered):
         validate_snapshot(spark, tampered)
     assert failure.value.exit_code == EXIT_QUALITY_GATE_FAILED
     text = str(failure.value)
-    assert "residual_pii_type" in text and "exclusion_leaks" in text and "repeated_posts" in text
+    assert "residual_pii_type" in text and "exclusion_leaks" in text and "repeated_posts" in text and "repeated_texts" in text
     assert LEAKED_EMAIL not in text
 
 

@@ -384,3 +384,17 @@ def test_the_report_of_an_older_manifest_still_renders(published_snapshot):
     page = render_html(figures(m))
     assert "does not break the quarantine down by check" in page and "nothing to compare it with" in page
     assert "no recall measured for these detectors" in page.lower() and 'id="code-commit">unknown<' in page
+
+
+def test_the_report_shows_the_duplicates_removed_and_the_cluster_sizes(published_snapshot):
+    m = published_snapshot.manifest
+    fig = json.loads((_report(published_snapshot).parent / "report.json").read_text())
+    assert {k: v for k, v in fig["dedup"].items() if k != "settings"} == m["dedup"]
+    assert fig["dedup"]["settings"] == m["settings"]["dedup"]
+    page = _report(published_snapshot).read_text()
+    section = page[page.index('<section id="duplicates">') : page.index("</section>", page.index('<section id="duplicates">'))]
+    assert f'data-figure="dedup_removed">{m["dedup"]["removed"]:,}<' in section
+    for b in m["dedup"]["cluster_sizes"]:
+        assert f'data-figure="clusters" data-key="{b["sizes"]}">{b["clusters"]:,}<' in section
+    off = render_html(figures(dict(m) | {"dedup": {"enabled": False}}))
+    assert 'id="dedup-off"' in off

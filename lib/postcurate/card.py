@@ -1,6 +1,6 @@
 """The dataset card: a ``README.md`` in every snapshot, in the Hugging Face dataset card layout.
 
-It says what the snapshot holds, how it was collected and filtered (the nine rules with their counts), the consent
+It says what the snapshot holds, how it was collected and filtered (the ten rules with their counts, duplicates among them), the consent
 and objection process, the geo rules in force at the cut-off, PII handling and its measured recall, and the known
 limitations. It is built from the manifest, the rules file and the detectors file only, plus the ``lang`` column
 of the shards: no post text and no id (not even a pseudonym) appears on it.
@@ -36,6 +36,7 @@ RULES = (
     ("age", "Birth date unknown, or the author was younger than the country's minimum age when the post was written."),
     ("objected", "The author has an objection to AI training in effect at the cut-off; it removes all of the author's content."),
     ("empty", "Too little text is left after PII redaction."),
+    ("duplicate", "The redacted text is the same as, or a near-duplicate of, a post that is kept (when deduplication is on)."),
 )
 
 _SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
@@ -129,6 +130,32 @@ def _purge_lines(m: Manifest) -> list[str]:
             reason, country = purge_reason(word)
             shown = f"`{reason}`" + (f" ({country})" if country else "")
             lines.append(f"| {_n(entry.revision)} | {entry.purged_at or 'n/a'} | {shown} | {_n(n)} |")
+    return lines
+
+
+def _dedup_lines(m: Manifest) -> list[str]:
+    """Rule 10 on the card: what counted as a duplicate, how many went, and the clusters by size (counts only)."""
+    d = m.dedup or {}
+    lines = ["#### Duplicates", ""]
+    if not d.get("enabled"):
+        return lines + ["Deduplication (rule 10) was off for this snapshot: the same text may appear more than once."]
+    s = (m.settings or {}).get("dedup") or {}
+    shingle = s.get("shingle") or {}
+    lines += [
+        "Repeated text is what models memorise and reproduce word for word, and a copied post (a chain message, a "
+        "complaint pasted with someone's details) is far more likely to be reproduced than one seen once. Among posts "
+        "whose redacted text is the same after normalising case, Unicode forms and spaces, or whose "
+        f"{shingle.get('size', 'n/a')}-{str(shingle.get('unit', 'n/a')).rstrip('s')} shingles have a Jaccard similarity of at least "
+        f"{s.get('threshold', 'n/a')} (found by MinHash with {s.get('bands', 'n/a')} bands of {s.get('rows', 'n/a')} rows, "
+        "each candidate checked exactly), the earliest post is kept and a post goes when it duplicates a post that is kept. "
+        f"Removed: {_n(d.get('removed'))} ({_n(d.get('removed_exact'))} exact copies, {_n(d.get('removed_near'))} near-duplicates, "
+        f"{_n(d.get('removed_chain'))} from unresolved chains of edits), in {_n(d.get('clusters'))} clusters; "
+        f"the largest held {_n(d.get('largest_cluster'))} posts.",
+        "",
+        "| posts per cluster | clusters | posts |",
+        "|---|---:|---:|",
+        *[f"| {b['sizes']} | {_n(b['clusters'])} | {_n(b['posts'])} |" for b in d.get("cluster_sizes", [])],
+    ]
     return lines
 
 
@@ -272,7 +299,7 @@ def _creation(m: Manifest) -> list[str]:
         "",
         "#### Data Collection and Processing",
         "",
-        "Every post is kept only if all nine rules hold; otherwise it is excluded with exactly one reason, the first "
+        "Every post is kept only if all ten rules hold; otherwise it is excluded with exactly one reason, the first "
         "that applies, in this order:",
         "",
         "| # | reason | rule | posts |",
@@ -281,6 +308,8 @@ def _creation(m: Manifest) -> list[str]:
         "",
         f"Posts read: {_n(c.posts_read)}; kept: {_n(c.kept)}; excluded: {_n(c.excluded)}; "
         f"quarantined: {_n(c.quarantined)}. Every post read is in exactly one of these.",
+        "",
+        *_dedup_lines(m),
         "",
     ]
 
@@ -348,8 +377,10 @@ def _limitations(m: Manifest, facts: CardFacts) -> list[str]:
     ]
 
 
-def render_card(manifest: Manifest, facts: CardFacts | None = None) -> str:
-    """The card's Markdown for a snapshot's manifest, section by section in the Hugging Face card's order."""
+def render_card(manifest: Manifest | dict, facts: CardFacts | None = None) -> str:
+    """The card's Markdown for a snapshot's manifest (typed, or its JSON form), section by section in the Hugging
+    Face card's order."""
+    manifest = manifest if isinstance(manifest, Manifest) else Manifest.from_dict(manifest)
     facts = facts or CardFacts()
     as_of = dt.datetime.fromisoformat(str(manifest.as_of).replace("Z", "+00:00"))
     sections = [

@@ -251,9 +251,9 @@ def demo(ctx: click.Context, config_path: str | None, posts: int) -> None:
 
 def _register_commands() -> None:
     """Commands that live in their own modules, each a thin shell over its part of the library."""
-    from postcurate.commands import inspect, pii, purge, quality
+    from postcurate.commands import dedup, inspect, pii, purge, quality
 
-    for command in (pii.redact, pii.pii_eval, inspect.inspect, purge.purge, purge.audit, quality.validate):
+    for command in (pii.redact, pii.pii_eval, dedup.dedup_eval, inspect.inspect, purge.purge, purge.audit, quality.validate):
         main.add_command(command)
 
 

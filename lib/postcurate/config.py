@@ -244,6 +244,32 @@ class OutputSettings:
 
 
 @dataclass(frozen=True)
+class ShingleSettings:
+    """What Jaccard similarity is measured on: runs of ``size`` characters or words of the normalised text."""
+
+    unit: str = setting("characters", one_of("characters", "words"))
+    size: int = setting(5, whole(1, 32))
+
+
+@dataclass(frozen=True)
+class DedupSettings:
+    """Rule 10 (docs/dedup.md, with the measured S-curve behind the defaults). Two redacted texts are
+    near-duplicates when the Jaccard similarity of their shingle sets is at least ``threshold``; candidates come
+    from MinHash with ``bands`` bands of ``rows`` values (``seed`` draws the hash functions) and each is checked
+    by its exact similarity. A band bucket of more than ``max_bucket`` texts is compared with its earliest text
+    only; clusters must settle within ``max_iterations`` rounds."""
+
+    enabled: bool = setting(True, flag)
+    threshold: float = setting(0.8, number(0.5, 1))
+    shingle: ShingleSettings = section(ShingleSettings)
+    bands: int = setting(16, whole(1, 512))
+    rows: int = setting(8, whole(1, 64))
+    seed: int = setting(20260101, whole(0, 2**63 - 1))
+    max_bucket: int = setting(50, whole(2, 100_000))
+    max_iterations: int = setting(40, whole(1, 1000))
+
+
+@dataclass(frozen=True)
 class PurgeSettings:
     """How long files replaced by a purge stay for readers of the previous revision."""
 
@@ -271,6 +297,7 @@ class Config:
     detectors: Path = setting("detectors.yaml", existing_file)
     rules: RuleSettings = section(RuleSettings)
     output: OutputSettings = section(OutputSettings)
+    dedup: DedupSettings = section(DedupSettings)
     spark: SparkSettings = section(SparkSettings)
     purge: PurgeSettings = section(PurgeSettings)
 
@@ -385,6 +412,8 @@ def _parse(cls: type, raw: Any, where: str, base: Path, **extra) -> Any:
 def _check_consistency(config: Config) -> None:
     # min_text_length above max_text_length is allowed: it excludes every post (fail closed, and a way to publish an
     # empty snapshot on purpose); the publishing guards, not the config, judge a snapshot that shrank.
+    if config.dedup.bands * config.dedup.rows > 4096:
+        raise ConfigError(f"'dedup.bands' x 'dedup.rows' must be at most 4096 hash values, got {config.dedup.bands * config.dedup.rows}")
     tables = {name: getattr(config.inputs, name) for name in ("posts", "users", "objections")}
     seen: dict[str, str] = {}
     for name, where in tables.items():

@@ -1,6 +1,7 @@
 """The curation job: a list of steps the runner walks, each reported as one run event (``postcurate.logs.stage``).
 
-    read -> decide -> write (redact, shards, ledger, quarantine, author index) -> manifest -> gate -> publish
+    read -> decide -> redact, dedup (rule 10, when on) -> write (shards, ledger, quarantine, author index)
+         -> manifest -> gate -> publish
 
 A snapshot is built in ``<output_root>/_staging/<snapshot_id>.<run_id>``, checked by the data-quality gate, and
 becomes visible only by an atomic rename to ``<output_root>/snapshots/<snapshot_id>`` followed by an atomic update
@@ -11,6 +12,7 @@ and what each step adds for the next. Each step is a plain function of the ``Bui
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -33,12 +35,8 @@ from postcurate.lake import PinnedTable, check_fresh, read_pinned
 from postcurate.logs import Stage, stage
 from postcurate.pii import Detectors, load_detectors
 from postcurate.pii.scanner import register_scanner
-from postcurate.pipeline import (
-    decide,
-    destinations,
-    for_destinations,
-    redact_candidates,
-)
+from postcurate.dedup import cluster_sizes, register_near_duplicate_functions, register_normaliser, with_duplicate_reason
+from postcurate.pipeline import decide, destinations, find_duplicates, for_destinations, redact_candidates
 from postcurate.pseudonyms import Pseudonyms, keyed_pseudonyms
 from postcurate.purge import write_author_index
 from postcurate.quality import (
@@ -101,6 +99,8 @@ class Build:
     staging: Path | None = None
     posts_read_counted: Future | None = None  # the gate's own count, made beside the pipeline
     decided: DataFrame | None = None
+    candidates: DataFrame | None = None  # redacted, with rule 10's reason when it is on
+    dedup: dict = field(default_factory=dict)  # rule 10's figures for the manifest
     posts_read: int = 0
     built: float = 0.0
     frames: SnapshotFrames | None = None
@@ -143,6 +143,7 @@ class Step:
     name: str | None
     work: Callable[[Build, Stage], None]
     guard: Callable[[Build], ContextManager[Any]] | None = None
+    when: Callable[[Build], bool] | None = None  # the step runs only when this holds (rule 10: when it is on)
 
 
 def read_step(b: Build, st: Stage) -> None:
@@ -184,15 +185,30 @@ def decide_step(b: Build, st: Stage) -> None:
     st.count(posts_read=b.posts_read)
 
 
-def write_step(b: Build, _: Stage) -> None:
-    """Redact, then write shards, ledger, quarantine and the author index into the staging folder.
+def redact_step(b: Build, st: Stage) -> None:
+    """Redact the candidates, once: shards and the ledger (its "empty" and "duplicate" rows) both read them. With
+    rule 10 off the redaction is left lazy, to run in the write step's jobs (and be timed there)."""
+    assert b.decided is not None
+    b.candidates = b.cached(redact_candidates(b.decided, detectors=b.detectors, rules=b.config.rules))
+    b.dedup = {"enabled": b.config.dedup.enabled}
+    if b.config.dedup.enabled:
+        st.count(candidates=b.candidates.count())  # fills the cache, so the dedup step's time is its own
 
-    Redaction is lazy: it runs in this step's jobs, so it is timed here. Shards and the ledger (its "empty" rows)
-    both read the redacted candidates: redact once.
-    """
-    assert b.staging is not None and b.decided is not None
-    candidates = b.cached(redact_candidates(b.decided, detectors=b.detectors, rules=b.config.rules))
-    curated = destinations(b.decided, candidates, b.config.output)
+
+def dedup_step(b: Build, st: Stage) -> None:
+    """Rule 10: duplicates of a kept post get the reason ``duplicate``."""
+    assert b.candidates is not None
+    register_normaliser(b.spark)
+    found = b.cached(find_duplicates(b.candidates, b.config.dedup, register_near_duplicate_functions(b.spark, b.config.dedup)))
+    b.dedup |= cluster_sizes(found)
+    st.count(removed=b.dedup["removed"], clusters=b.dedup["clusters"], largest_cluster=b.dedup["largest_cluster"])
+    b.candidates = with_duplicate_reason(b.candidates, found)
+
+
+def write_step(b: Build, _: Stage) -> None:
+    """Write shards, ledger, quarantine and the author index into the staging folder."""
+    assert b.staging is not None and b.decided is not None and b.candidates is not None
+    curated = destinations(b.decided, b.candidates, b.config.output)
     folders = shards.folder_rows(curated.shards)  # sizes the files, then cuts each folder into them
     rows_per_file = shards.rows_for_target(curated.shards, b.config.output.shard_target_mb, b.staging / "_sizing", folders)
     shards.write_shards(curated.shards, b.staging / layout.SHARDS, rows_per_file, folders)
@@ -201,8 +217,6 @@ def write_step(b: Build, _: Stage) -> None:
     shards.tidy(b.staging)
     # Lets a later purge find an author's shards without scanning them all (after tidy: it keeps its _SUCCESS).
     shards.tidy(write_author_index(b.spark, b.staging), keep_success=True)
-    for df in (candidates, b.decided):
-        df.unpersist()
     b.built = time.time()
 
 
@@ -219,7 +233,11 @@ def manifest_step(b: Build, st: Stage) -> None:
         code_commit=resources.code_commit(),
         geo=b.geo,
         geo_rules_path=b.config.geo_rules,
-        settings={"rules": b.config.rules.__dict__ | {"allowed_post_types": list(b.config.rules.allowed_post_types)}, "output": b.config.output.__dict__},
+        settings={
+            "rules": b.config.rules.__dict__ | {"allowed_post_types": list(b.config.rules.allowed_post_types)},
+            "output": b.config.output.__dict__,
+            "dedup": dataclasses.asdict(b.config.dedup),
+        },
         countries_in_effect=list(b.geo.in_effect(b.as_of)),
         # The detectors' measured recall, only if it was measured for these very detectors (eval/recall.json).
         pii_recall=recall.for_detectors(b.detectors.sha256, resources.recall_file()),
@@ -227,6 +245,7 @@ def manifest_step(b: Build, st: Stage) -> None:
         # Plain columns of the files: the gate's facts (text scans) are left to the gate.
         stats=shards.shard_stats(b.frames.shards),
         shards=shard_files,
+        dedup=b.dedup,  # rule 10's figures (postcurate.dedup.cluster_sizes and enabled), counts only
     )
     # The published snapshot this one follows, for the report's side-by-side view (None for the first).
     b.manifest.previous = report.previous_summary(b.previous)
@@ -290,6 +309,9 @@ STEPS: tuple[Step, ...] = (
     Step("read", read_step),
     Step(None, plan_step),
     Step("decide", decide_step),
+    Step("redact", redact_step, when=lambda b: b.config.dedup.enabled),
+    Step(None, redact_step, when=lambda b: not b.config.dedup.enabled),
+    Step("dedup", dedup_step, when=lambda b: b.config.dedup.enabled),
     Step("write", write_step),
     Step("manifest", manifest_step),
     Step("gate", gate_step),
@@ -327,7 +349,7 @@ def run(
         now, as_of or now, allow_shrink, started=started,
     )
     with b.stack:
-        for step in STEPS:
+        for step in (s for s in STEPS if s.when is None or s.when(b)):
             with step.guard(b) if step.guard else contextlib.nullcontext(), stage(step.name) if step.name else _unreported() as st:
                 step.work(b, st)
             if b.result is not None:

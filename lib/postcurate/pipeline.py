@@ -1,8 +1,9 @@
 """The curation transform: raw post versions in, shard rows, ledger rows and quarantine rows out.
 
 Pure DataFrame functions; no storage, no session. The job (``postcurate.job``) reads the tables, calls
-``decide``, then ``redact_candidates`` (which it caches: shards and ledger both read it) and ``destinations``,
-and writes what they return.
+``decide``, then ``redact_candidates`` (which it caches: shards and ledger both read it), ``find_duplicates`` and
+``postcurate.dedup.with_duplicate_reason`` (rule 10, when deduplication is on) and ``destinations``, and writes
+what they return.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from postcurate import schemas
-from postcurate.config import OutputSettings, RuleSettings
+from postcurate.config import DedupSettings, OutputSettings, RuleSettings
+from postcurate.dedup import NearDuplicateFunctions, duplicates
 from postcurate.pii import Detectors, strip_placeholders, with_redacted_text
 from postcurate.pseudonyms import Pseudonyms
 from postcurate.rules.eligibility import latest_accounts, latest_posts, objectors, with_exclusion_reason
@@ -113,11 +115,21 @@ def redact_candidates(decided: DataFrame, *, detectors: Detectors, rules: RuleSe
     )
 
 
+def find_duplicates(candidates: DataFrame, settings: DedupSettings, near: NearDuplicateFunctions) -> DataFrame:
+    """Rule 10's clusters among the candidates still kept after rule 9 (``postcurate.dedup.duplicates``: one row
+    per post in a cluster, with the post it duplicates when it goes); persisted, unpersist when done.
+
+    Pass the result to ``with_duplicate_reason`` to mark the posts that go as "duplicate".
+    """
+    return duplicates(candidates.where(F.col("reason").isNull()), settings, near)
+
+
 def destinations(decided: DataFrame, candidates: DataFrame, output: OutputSettings) -> Curated:
-    """Split all posts into shards, ledger and quarantine, from the decided posts and the redacted candidates."""
+    """Split all posts into shards, ledger and quarantine, from the decided posts and the redacted candidates
+    (whose ``reason`` is null, "empty", or "duplicate" after rule 10)."""
     ledger_cols = ["post_pid", "author_pid", "reason"]
     ledger = decided.where(F.col("reason").isNotNull() & (F.col("reason") != "invalid")).select(*ledger_cols).unionByName(
-        candidates.where(F.col("reason") == "empty").select(*ledger_cols)
+        candidates.where(F.col("reason").isNotNull()).select(*ledger_cols)
     )
     quarantine = decided.where(F.col("reason") == "invalid").select(
         "post_pid", "author_pid", "reason", F.col("invalid_reason").alias("detail"), "versions"

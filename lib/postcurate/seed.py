@@ -2,7 +2,8 @@
 
 Every post is given a scenario (the outcome the contract implies for it at the reference time), and the data is
 built to realise that scenario: edits and deletions over several versions, visibility changes, accounts in many
-countries, minors, objections in effect, withdrawn or out of scope, empty texts, invalid rows, PII and look-alikes.
+countries, minors, objections in effect, withdrawn or out of scope, empty texts, invalid rows, PII and look-alikes,
+and copies: most posts are unique, some are copied a few times within a small circle, a few go viral.
 The scenarios are written to a ``_truth`` table beside the three contract tables, so tests can compare what the
 job decided with what the generator put in.
 """
@@ -17,7 +18,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.window import Window
 
 from postcurate import schemas
-from postcurate.samples import EMPTY_TEXTS, SENTENCES, decoys, pii_values
+from postcurate.samples import BODY_WORDS, EMPTY_TEXTS, SENTENCES, decoys, pii_values
 
 # The generator's "now": all versions are written before it, so a run as of REFERENCE sees the whole lake.
 REFERENCE = dt.datetime(2026, 11, 1)
@@ -156,7 +157,7 @@ def objections_frame(spark: SparkSession, n_users: int, dice: _Dice, rate: float
 
 
 def _post_text(dice: _Dice, p: Column, lang: Column, seed: int) -> Column:
-    """A sentence in the post's language, sometimes with a PII value and/or a look-alike."""
+    """A sentence in the post's language, a dozen words of its own, sometimes a PII value and/or a look-alike."""
     sentence = F.lit(SENTENCES["en"][0])
     for code, sentences in SENTENCES.items():
         sentence = F.when(lang == code, dice.pick(f"s_{code}", sentences, p)).otherwise(sentence)
@@ -166,17 +167,62 @@ def _post_text(dice: _Dice, p: Column, lang: Column, seed: int) -> Column:
     for kind, values in pii.items():
         pii_text = F.when(pii_type == kind, dice.pick(f"pii_{kind}", values, p)).otherwise(pii_text)
     decoy = dice.pick("decoy", decoys(seed), p)
+    words = F.array(*[F.lit(w) for w in BODY_WORDS])
+    body = F.array_join(
+        F.transform(F.sequence(F.lit(1), F.lit(12)), lambda i: F.element_at(words, (dice("body", p, i) * len(BODY_WORDS)).cast("int") + 1)), " "
+    )
     return F.concat_ws(
         " ",
         sentence,
+        body,
         F.when(dice("has_pii", p) < 0.3, pii_text),
         F.when(dice("has_decoy", p) < 0.25, decoy),
+    )
+
+
+# Copies (rule 10): posts come in blocks of 8 consecutive ids; in one block in seven, each post after the first
+# copies the first with probability 0.35 (clusters of 2 to 5 are common). Another 0.4% of posts copy one of a few
+# viral posts (ids 0 to n-1, about posts^(1/3)/4 of them, the first ones copied most: a few thousand copies in a
+# 10M lake). A copy is the original's text as re-posted: verbatim, upper-cased, with doubled spaces or with an
+# emoji added, by its own author, written after the original (an hour per id after the block's first post, a
+# tenth of a second per id after a viral post), edited later like any post.
+COPY_BLOCK = 8
+FAMILY_BLOCKS, FAMILY_MEMBERS, VIRAL_SHARE = 0.15, 0.35, 0.004
+
+
+def viral_posts(n_posts: int) -> int:
+    return max(1, round(n_posts ** (1 / 3) / 4))
+
+
+def _copies(dice: _Dice, p: Column, n_posts: int) -> tuple[Column, Column]:
+    """(``_origin``: the id whose text the post has, its own id unless it is a copy; how it was re-posted)."""
+    n_viral = viral_posts(n_posts)
+    head = (p / COPY_BLOCK).cast("long") * COPY_BLOCK
+    # First posts of blocks and viral posts are never copies themselves, so a copy's original is an original.
+    can_copy = (p % COPY_BLOCK != 0) & (p >= n_viral)
+    viral = can_copy & (dice("viral", p) < VIRAL_SHARE)
+    family = can_copy & (dice("family", head) < FAMILY_BLOCKS) & (dice("member", p) < FAMILY_MEMBERS)
+    which_viral = (F.pow(dice("which_viral", p), 3) * n_viral).cast("long")
+    origin = F.when(viral, which_viral).when(family, head).otherwise(p)
+    how = dice.weighted("repost", [("verbatim", 50), ("upper", 20), ("spaces", 20), ("emoji", 10)], p)
+    # Upper case only where the text has no PII value: how the redactor reads upper-cased PII is its own tests' job.
+    how = F.when(origin == p, F.lit(None)).when((how == "upper") & (dice("has_pii", origin) < 0.3), F.lit("verbatim")).otherwise(how)
+    return origin, how
+
+
+def _reposted(text: Column, how: Column) -> Column:
+    return (
+        F.when(how == "upper", F.upper(text))
+        .when(how == "spaces", F.concat(F.lit("  "), F.regexp_replace(text, "^(\\S+) ", "$1  "), F.lit(" \n")))
+        .when(how == "emoji", F.concat(text, F.lit(" \U0001F44D")))
+        .otherwise(text)
     )
 
 
 def posts_frame(spark: SparkSession, n_posts: int, n_users: int, dice: _Dice, seed: int) -> tuple[DataFrame, DataFrame]:
     """(post versions, post-level facts). Each post has one to three versions; its scenario shapes the last."""
     p = F.col("id")
+    origin, how = _copies(dice, p, n_posts)
     scenario = dice.weighted(
         "scenario",
         [("ok", 78), ("deleted", 4), ("not_public", 8), ("became_public", 2), ("type", 4), ("invalid", 1.5), ("empty", 2.5)],
@@ -186,7 +232,14 @@ def posts_frame(spark: SparkSession, n_posts: int, n_users: int, dice: _Dice, se
     author = F.when(dice("orphan", p) < 0.01, F.concat(F.lit("ghost"), p.cast("string"))).otherwise(
         F.concat(F.lit("u"), (F.pow(dice("author", p), 1.3) * n_users).cast("long").cast("string"))
     )
-    created = _between(dice, "created", START, REFERENCE - dt.timedelta(days=60), p)
+    original_time = _between(dice, "created", START, REFERENCE - dt.timedelta(days=60), origin)
+    n_viral = viral_posts(n_posts)
+    created = (
+        F.when(origin == p, original_time)
+        # A tenth of a second per id: distinct times within a cluster, at most 12 days after the original at 10M posts.
+        .when(origin < n_viral, F.timestamp_add("MILLISECOND", p * 100, original_time))
+        .otherwise((original_time.cast("long") + (p - origin) * 3600).cast("timestamp"))
+    )
     n_versions = F.when(scenario.isin("deleted", "not_public", "became_public"), 2).otherwise(
         F.when(dice("versions", p) < 0.7, 1).when(dice("versions", p) < 0.9, 2).otherwise(3)
     )
@@ -204,19 +257,22 @@ def posts_frame(spark: SparkSession, n_posts: int, n_users: int, dice: _Dice, se
         dice.pick("invalid_kind", INVALID_KINDS, p).alias("_invalid_kind"),
         F.when(dice("geo", p) < 0.15, (dice("lat", p) * 120 - 60)).alias("geo_lat"),
         F.when(dice("geo", p) < 0.15, (dice("lon", p) * 240 - 120)).alias("geo_lon"),
+        origin.alias("_origin"),
+        how.alias("_repost"),
     )
     v = F.col("version")
     last = v == F.col("_versions")
-    lang = dice.weighted("lang", [(code, 1) for code in SENTENCES], F.col("_pid"))
+    lang = dice.weighted("lang", [(code, 1) for code in SENTENCES], F.col("_origin"))
     text = F.when(
         F.col("_scenario") == "empty", dice.pick("empty", EMPTY_TEXTS, F.col("_pid"))
-    ).otherwise(_post_text(dice, F.col("_pid"), lang, seed))
+    ).otherwise(_reposted(_post_text(dice, F.col("_origin"), lang, seed), F.col("_repost")))
     visibility = (
         F.when((F.col("_scenario") == "not_public") & last, dice.pick("vis", ["friends", "friends_of_friends", "only_me", "custom"], F.col("_pid")))
         .when((F.col("_scenario") == "became_public") & ~last, F.lit("friends"))
         .otherwise("public")
     )
-    updated = (F.col("created_at").cast("long") + (v - 1) * (dice("edit_gap", F.col("_pid")) * 20 * 86400).cast("long")).cast("timestamp")
+    # Added to the timestamp itself: a viral copy is written at a fraction of a second, and its first version then.
+    updated = F.timestamp_add("SECOND", (v - 1) * (dice("edit_gap", F.col("_pid")) * 20 * 86400).cast("long"), F.col("created_at"))
     versions = facts.withColumn("version", F.explode(F.sequence(F.lit(1), F.col("_versions")))).select(
         F.col("post_id"),
         F.col("author_id"),
@@ -288,6 +344,11 @@ def truth_frame(facts: DataFrame, users: DataFrame, objections: DataFrame) -> Da
         .when(F.coalesce(F.col("_objects"), F.lit(False)), "objected")
         .when(F.col("_scenario") == "empty", "empty")
     )
+    # Rule 10: in each group of copies (an original and the posts that copy it, ``_origin``), the earliest post
+    # that passes rules 1 to 9 stays; the others that pass are duplicates. Copies are written after their original
+    # at distinct times, so the earliest is never a tie.
+    survivors = Window.partitionBy(F.col("_origin"), reason.isNull()).orderBy("created_at")
+    reason = F.when(reason.isNull() & (F.row_number().over(survivors) > 1), F.lit("duplicate")).otherwise(reason)
     return joined.select("post_id", reason.alias("expected_reason"))
 
 

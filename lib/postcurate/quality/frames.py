@@ -82,6 +82,22 @@ def repeated_posts(facts: DataFrame) -> DataFrame | pd.DataFrame:
     return posts.groupBy("post_pid").count().where(F.col("count") > 1).select(F.col("count").alias("rows"))
 
 
+def repeated_texts(shards: DataFrame) -> DataFrame | pd.DataFrame:
+    """One row per normalised text found in more than one shard row, reduced to how many rows (no text).
+
+    Rule 10 leaves one post per text: texts are first counted by a 64-bit hash of their normalised form
+    (``postcurate.dedup.normalised_text``: NFKC, lower case, spaces collapsed), and only if some hash is counted
+    twice (a repeat, or two texts whose hashes collide) are the normalised texts themselves grouped. Needs
+    ``postcurate.dedup.register_normaliser`` to have run in the session.
+    """
+    from postcurate.dedup import normalised_text
+
+    texts = shards.select(normalised_text(F.col("text")).alias("normalised")).where(F.col("normalised").isNotNull())
+    if texts.groupBy(F.xxhash64("normalised")).count().where(F.col("count") > 1).isEmpty():
+        return pd.DataFrame({"rows": pd.Series(dtype="int64")})
+    return texts.groupBy("normalised").count().where(F.col("count") > 1).select(F.col("count").alias("rows"))
+
+
 def shard_schema(shards: DataFrame) -> pd.DataFrame:
     """One row per column name found in the files or declared in ``schemas/shard.yaml``, with both types.
 

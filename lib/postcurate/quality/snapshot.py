@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 
@@ -101,6 +102,16 @@ class SnapshotFrames:
             df.unpersist()
         self._cached.clear()
 
+    def _repeated_texts(self, manifest: Manifest) -> DataFrame | pd.DataFrame:
+        """Shard rows sharing a normalised text, when the snapshot was built with rule 10 on (an empty frame for
+        one built without it, or before it existed: repeated texts are then allowed)."""
+        if not ((manifest.settings or {}).get("dedup") or {}).get("enabled"):
+            return pd.DataFrame({"rows": pd.Series(dtype="int64")})
+        from postcurate.dedup import register_normaliser
+
+        register_normaliser(self.spark)
+        return derived.repeated_texts(self.shards)
+
     def gate_frames(self, manifest: Manifest, inputs: GateInputs | None = None) -> dict[str, Any]:
         """Every frame a suite may name. Without ``inputs``, posts read is the manifest's figure and the
         objector check is not built (its suite has scope ``inputs``)."""
@@ -126,6 +137,7 @@ class SnapshotFrames:
             "excluded_posts_in_shards": derived.excluded_posts_in_shards(self.shards, self.ledger, self.quarantine),
             "authors_on_both_sides": derived.authors_on_both_sides(self.facts),
             "repeated_posts": derived.repeated_posts(self.facts),
+            "repeated_texts": self._repeated_texts(manifest),
         }
         if inputs is not None:
             objector_pids = derived.objector_pseudonyms(inputs.objections, inputs.as_of, inputs.pseudonyms)

@@ -195,6 +195,7 @@ def figures(manifest: dict) -> dict:
         "previous": compare(manifest, manifest.get("previous")),
         "anomalies": anomalies(manifest),
         "validation_fraction": ((manifest.get("settings") or {}).get("output") or {}).get("validation_fraction"),
+        "dedup": dedup_figures(manifest),
         "shards": {
             "files": len(shards),
             "rows": sum(s["rows"] for s in shards),
@@ -304,6 +305,30 @@ table.expectations td.note{min-width:16em}table.expectations code{font-size:.9em
 h3{font-size:1em;margin:20px 0 6px}
 """
 
+
+def dedup_figures(manifest: dict) -> dict:
+    """Rule 10 as the manifest records it: on or off, its settings, posts removed and the cluster size histogram."""
+    recorded = dict(manifest.get("dedup") or {"enabled": False})
+    settings = ((manifest.get("settings") or {}).get("dedup")) or {}
+    return recorded | {"settings": settings}
+
+
+def _dedup_section(d: dict) -> str:
+    if not d.get("enabled"):
+        return '<section id="duplicates"><h2>Duplicates</h2><p id="dedup-off">Deduplication (rule 10) was off for this snapshot: repeated texts may be in the shards.</p></section>'
+    s = d["settings"]
+    shingle = s.get("shingle") or {}
+    bins = d.get("cluster_sizes", [])
+    return f"""<section id="duplicates"><h2>Duplicates</h2>
+<p>Rule 10 removed <b data-figure="dedup_removed">{_n(d.get("removed", 0))}</b> posts whose redacted text was the same as, or a near-duplicate of,
+a post that stays: {_n(d.get("removed_exact", 0))} exact copies (after normalising case, Unicode forms and spaces),
+{_n(d.get("removed_near", 0))} near-duplicates (Jaccard similarity of {escape(str(shingle.get("size", "")))}-{escape(str(shingle.get("unit", "")).rstrip("s"))}
+shingles at least {escape(str(s.get("threshold", "")))}, found by MinHash with {escape(str(s.get("bands", "")))} bands of {escape(str(s.get("rows", "")))} rows)
+and {_n(d.get("removed_chain", 0))} from chains of edits too long to resolve. They were in {_n(d.get("clusters", 0))} clusters
+(the largest holds {_n(d.get("largest_cluster", 0))} posts), which keep {_n(d.get("kept_from_clusters", 0))} posts between them.</p>
+{bar_chart([(b["sizes"], b["clusters"]) for b in bins], title="Clusters by size (posts per cluster)", color="#8a6fb5")}
+{_table(["posts per cluster", "clusters", "posts"], [[b["sizes"], b["clusters"], b["posts"]] for b in bins], cls="cluster-sizes", tags={1: "clusters", 2: "cluster_posts"})}
+</section>"""
 
 def _anomalies_html(a: dict) -> str:
     flags = a["flags"]
@@ -487,6 +512,8 @@ Anomalies: <a href="#anomalies">{flagged or "none"}</a>.</p>
 <p class="note">Posts with an unusable version, by the first check that version failed (counted when the snapshot was built).</p>
 {quarantine_html}
 </section>
+
+{_dedup_section(fig["dedup"])}
 
 <section id="previous"><h2>Beside the previous snapshot</h2>
 {_previous_html(fig["previous"])}

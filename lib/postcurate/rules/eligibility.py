@@ -1,4 +1,7 @@
-"""The contract's nine rules: which post versions may become training data, and why the others may not.
+"""The contract's rules: which post versions may become training data, and why the others may not.
+
+Rules 1 to 8 are here; 9 (``empty``) runs after redaction (``postcurate.pipeline``) and 10 (``duplicate``) after
+that (``postcurate.dedup``).
 
 Every post gets at most one reason code, the first that applies in the contract's order. Rules fail closed:
 a value we cannot read is treated as the one that excludes the post.
@@ -25,6 +28,7 @@ REASONS = (
     "age",
     "objected",
     "empty",
+    "duplicate",
 )
 
 OBJECTION_SCOPES = ("ai_training", "all")

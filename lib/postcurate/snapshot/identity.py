@@ -13,6 +13,7 @@ whose build matches a published snapshot's differs from it only in time, so it m
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -62,6 +63,7 @@ class RunIdentity:
             output=_plain({k: v for k, v in config.output.__dict__.items() if k not in NOT_IN_IDENTITY}),
             code_version=postcurate.__version__,
             key_fingerprint=key_fingerprint,
+            extra={"dedup": _plain(dataclasses.asdict(config.dedup))},
         )
 
     @classmethod
@@ -84,6 +86,8 @@ class RunIdentity:
             output=_plain({k: v for k, v in (settings.get("output") or {}).items() if k not in NOT_IN_IDENTITY}),
             code_version=manifest.code_version or "",
             key_fingerprint=manifest.key_fingerprint or "",
+            # Rule 10's settings, in the identity since it exists (older snapshots' ids were made without them).
+            extra={"dedup": _plain(settings["dedup"])} if "dedup" in settings else {},
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -230,8 +230,8 @@ class Manifest(_Record):
     key_fingerprint: str | None = None
     counts: Counts | None = None
     pii_redactions: dict[str, int] | None = None
+    dedup: dict[str, Any] | None = None  # rule 10's figures (postcurate.dedup.cluster_sizes and enabled)
     shards: list[ShardFile] = field(default_factory=list)
-    dedup: dict[str, Any] | None = None
     previous: dict[str, Any] | None = None  # postcurate.report.previous_summary of the snapshot this one follows
     publication: dict[str, Any] | None = None  # the publication checks' inputs and verdict
     quality: dict[str, Any] | None = None  # the gate's results
@@ -257,7 +257,8 @@ class Manifest(_Record):
 
     @classmethod
     def build(cls, identity, *, snapshot_id: str, run_id: str, created_at, code_commit: str, geo, geo_rules_path, settings: dict,
-              countries_in_effect: list[str], pii_recall: dict, counts: Counts, stats: dict, shards: list[ShardFile]) -> Manifest:
+              countries_in_effect: list[str], pii_recall: dict, counts: Counts, stats: dict, shards: list[ShardFile],
+              dedup: dict | None = None) -> Manifest:
         """The manifest of a staged snapshot (the run adds ``previous``, ``publication``, ``quality`` and ``timings_s``).
 
         ``identity``: the run's ``RunIdentity``; ``stats``: ``postcurate.shards.shard_stats`` of the shard rows."""
@@ -283,6 +284,7 @@ class Manifest(_Record):
             key_fingerprint=identity.key_fingerprint,
             counts=counts,
             pii_redactions=dict(sorted(stats["pii_totals"].items())),
+            dedup=dedup if dedup is not None else {"enabled": bool(((settings or {}).get("dedup") or {}).get("enabled"))},
             shards=shards,
         )
 
