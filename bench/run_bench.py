@@ -12,7 +12,7 @@ Spark's no-op sink, because inside the job Spark fuses them into the same tasks.
 
 Several sizes run one after another, each in a fresh Python and JVM, so each size's peak memory is its own.
 
-    python bench/run_bench.py --posts 1000000,5000000,10000000 --json bench/results/job.json
+    python bench/run_bench.py --posts 1000000,5000000,10000000 --json bench/results/<date>-<commit>-job-1m-5m-10m.json
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def _config(folder: Path, lake: Path, out: Path, shard_mb: float, dedup: bool = 
         "geo_rules": str(REPO / "conf" / "geo_rules.yaml"),
         "detectors": str(REPO / "conf" / "detectors.yaml"),
         "pseudonyms": {"key_env": "POSTCURATE_BENCH_KEY"},
-        # The lake is seeded once and reused across sessions: its objections feed is as fresh as the benchmark needs.
+        # The lake is seeded once and reused across benchmark runs: its objections feed is as fresh as the benchmark needs.
         "rules": {"objections_max_staleness_hours": 24 * 365},
         "output": {"shard_target_mb": shard_mb},
         "dedup": {"enabled": dedup},

@@ -78,8 +78,8 @@ def ascii_fold(s: str) -> str:
 
 
 def gen_email(r: random.Random) -> str:
-    f, l = ascii_fold(r.choice(FIRST)), ascii_fold(r.choice(LAST))
-    local = r.choice([f"{f}.{l}", f"{f}_{l}", f"{f}{l}{r.randint(1, 99)}", f"{f[0]}{l}", f"{f}.{l}+news", f"{l}.{f}{r.randint(70, 99)}"])
+    f, last = ascii_fold(r.choice(FIRST)), ascii_fold(r.choice(LAST))
+    local = r.choice([f"{f}.{last}", f"{f}_{last}", f"{f}{last}{r.randint(1, 99)}", f"{f[0]}{last}", f"{f}.{last}+news", f"{last}.{f}{r.randint(70, 99)}"])
     domain = r.choice(DOMAINS)
     if r.random() < 0.1:
         local, domain = local.capitalize(), domain.upper()
@@ -377,8 +377,8 @@ def gen_coords(r: random.Random) -> str:
 
 
 def gen_mention(r: random.Random) -> str:
-    f, l = ascii_fold(r.choice(FIRST)), ascii_fold(r.choice(LAST))
-    return "@" + r.choice([f"{f}_{l}", f"{f}.{l}", f"{f}{l}{r.randint(1, 999)}", f"{l}_{f[0]}", f"{f.capitalize()}{l.capitalize()}"])
+    f, last = ascii_fold(r.choice(FIRST)), ascii_fold(r.choice(LAST))
+    return "@" + r.choice([f"{f}_{last}", f"{f}.{last}", f"{f}{last}{r.randint(1, 999)}", f"{last}_{f[0]}", f"{f.capitalize()}{last.capitalize()}"])
 
 
 # --- decoys -------------------------------------------------------------------------------------------------

@@ -23,7 +23,6 @@ import argparse
 import json
 import random
 import re
-import sys
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -54,7 +53,7 @@ def luhn_complete(body: str) -> str:
 
 
 def nhs_check(nine: str) -> int | None:
-    r = 11 - sum(int(c) * w for c, w in zip(nine, range(10, 1, -1))) % 11
+    r = 11 - sum(int(c) * w for c, w in zip(nine, range(10, 1, -1), strict=False)) % 11
     return 0 if r == 11 else (None if r == 10 else r)
 
 
@@ -74,13 +73,13 @@ def ean_complete(body12: str) -> str:
 
 
 def isbn10_complete(body9: str) -> str:
-    s = sum(int(c) * w for c, w in zip(body9, range(10, 1, -1)))
+    s = sum(int(c) * w for c, w in zip(body9, range(10, 1, -1), strict=False))
     c = (11 - s % 11) % 11
     return body9 + ("X" if c == 10 else str(c))
 
 
 def s10_complete(body8: str) -> str:
-    s = sum(int(c) * w for c, w in zip(body8, (8, 6, 4, 2, 3, 5, 9, 7)))
+    s = sum(int(c) * w for c, w in zip(body8, (8, 6, 4, 2, 3, 5, 9, 7), strict=False))
     c = 11 - s % 11
     return body8 + str({10: 0, 11: 5}.get(c, c))
 
@@ -1714,7 +1713,7 @@ def build(seed: int = SEED, per_class: int = PER_CLASS, per_kind: int = PER_KIND
         group_p = pii_items[i : i + (2 if r.random() < 0.2 else 1)]
         i += len(group_p)
         group_d = [attached.pop()] if attached and r.random() < 0.75 else []
-        for attempt in range(30):
+        for _attempt in range(30):
             drawn_p = [draw_pii(*it) for it in group_p]
             drawn_d = [draw_decoy(*it) for it in group_d]
             lang = drawn_p[0][2]
@@ -1734,7 +1733,7 @@ def build(seed: int = SEED, per_class: int = PER_CLASS, per_kind: int = PER_KIND
     while j < len(solo):
         group_d = solo[j : j + r.randint(1, 3)]
         j += len(group_d)
-        for attempt in range(30):
+        for _attempt in range(30):
             drawn = [draw_decoy(*it) for it in group_d]
             lang = drawn[0][2]
             items = [(f, lab) for f, lab, _ in drawn]

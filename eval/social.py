@@ -239,7 +239,7 @@ def c_unicode_separator(r, lang):
     seps = [one if r.random() < 0.7 else r.choice(UNICODE_SPACES + [" "]) for _ in parts[1:]]
     if all(s == " " for s in seps):
         seps[0] = one
-    return kind, parts[0] + "".join(s + p for s, p in zip(seps, parts[1:]))
+    return kind, parts[0] + "".join(s + p for s, p in zip(seps, parts[1:], strict=True))
 
 
 def c_dot_slash_separator(r, lang):
@@ -317,8 +317,8 @@ def c_invisible_separator(r, lang):
 
 
 def email_parts(r: random.Random) -> tuple[str, str, str]:
-    f, l = g.ascii_fold(r.choice(g.FIRST)), g.ascii_fold(r.choice(g.LAST))
-    local = r.choice([f"{f}.{l}", f"{f}_{l}", f"{f}{l}{r.randint(1, 99)}", f"{f[0]}{l}{r.randint(10, 99)}", f"{l}.{f}"])
+    f, last = g.ascii_fold(r.choice(g.FIRST)), g.ascii_fold(r.choice(g.LAST))
+    local = r.choice([f"{f}.{last}", f"{f}_{last}", f"{f}{last}{r.randint(1, 99)}", f"{f[0]}{last}{r.randint(10, 99)}", f"{last}.{f}"])
     host, tld = r.choice(g.DOMAINS).split(".", 1)
     return local, host, tld
 
@@ -734,7 +734,7 @@ def ean13(r: random.Random) -> str:
 def s10(r: random.Random, country: str) -> str:
     """A UPU S10 item number (Royal Mail, La Poste, Correos...): two letters, 8 digits, a check digit, the country."""
     eight = d(r, 8)
-    s = sum(int(c) * w for c, w in zip(eight, [8, 6, 4, 2, 3, 5, 9, 7]))
+    s = sum(int(c) * w for c, w in zip(eight, [8, 6, 4, 2, 3, 5, 9, 7], strict=True))
     c = 11 - s % 11
     c = 5 if c == 11 else 0 if c == 10 else c
     return r.choice(["RR", "CP", "LX", "EE", "RB", "LA"]) + eight + str(c) + country

@@ -208,7 +208,7 @@ def standalone_cluster(root: Path, python: Path, py_files: Path, jar: Path, *, w
             worker.work_dir = work_dir
             cluster.workers.append(worker)
         for worker in cluster.workers:
-            wait_for(lambda: "Successfully registered with master" in worker.log_text() or not worker.alive,
+            wait_for(lambda worker=worker: "Successfully registered with master" in worker.log_text() or not worker.alive,
                      startup_timeout, f"{worker.name} to register")
             assert worker.alive, worker.log_text()[-3000:]
         yield cluster

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 import time
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +12,7 @@ import pytest
 os.environ["TZ"] = "UTC"
 time.tzset()
 
-from postcurate.session import build_spark
+from postcurate.session import build_spark  # noqa: E402  (after the zone is pinned)
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +21,9 @@ def spark():
         app_name="postcurate-tests",
         master="local[2]",
         conf={
+            # The whole suite (hundreds of job runs, cached frames, Delta logs) shares this one driver; Spark's 1g
+            # default filled up late in the run and a broadcast then failed for want of memory.
+            "spark.driver.memory": "3g",
             "spark.sql.shuffle.partitions": 2,
             "spark.default.parallelism": 2,
             "spark.ui.enabled": False,
@@ -100,3 +103,29 @@ def published_snapshot(spark, sample_lake, tmp_path_factory):
     result = run(spark, config, key=TEST_KEY, as_of=parse_as_of(REFERENCE_AS_OF, now), now=now)
     assert result.published
     return result
+
+
+@pytest.fixture(scope="session")
+def empty_snapshot(spark, sample_lake, tmp_path_factory):
+    """A snapshot of ``sample_lake`` where every post was read and none qualified (no text is 100,000 characters
+    long), published alone in its own output root. Read-only."""
+    import datetime as dt
+
+    from postcurate.config import load_config
+    from postcurate.job import parse_as_of, run
+
+    folder = tmp_path_factory.mktemp("empty-snapshot")
+    config = load_config(write_config(folder, sample_lake.root, folder / "out", rules__min_text_length=100_000))
+    now = dt.datetime.now(dt.timezone.utc)
+    result = run(spark, config, key=TEST_KEY, as_of=parse_as_of(REFERENCE_AS_OF, now), now=now)
+    assert result.published
+    return result
+
+
+@pytest.fixture(scope="session")
+def small_published(spark, tmp_path_factory):
+    """The purge kit's small lake (eight authors, three posts each) published once by the real job, for the purge,
+    shrink and reading-recipe tests. Read-only: tests that change it take ``purgekit.fresh_copy``."""
+    from purgekit import publish
+
+    return publish(spark, tmp_path_factory.mktemp("small-published"))

@@ -74,7 +74,7 @@ def _published(out: Path) -> Path:
 
 def _rows(folder: Path, columns: list[str]) -> list[tuple]:
     table = ds.dataset(folder, format="parquet", partitioning="hive").to_table(columns=columns)
-    return sorted(zip(*(table.column(c).to_pylist() for c in columns)))
+    return sorted(zip(*(table.column(c).to_pylist() for c in columns), strict=True))
 
 
 def assert_same_snapshot(got: Path, expected: Path) -> None:
@@ -163,7 +163,9 @@ def test_spark_submit_publishes_what_local_mode_publishes(cluster, sample_lake, 
     print(f"cluster run: {time.monotonic() - started:.0f}s")
     assert_same_snapshot(_published(out), published_snapshot.snapshot_path)
     events = [json.loads(line) for line in log.read_text().splitlines() if line.startswith('{"ts"')]
-    assert [e["stage"] for e in events if e["event"] == "stage"] == ["read", "decide", "write", "manifest", "gate", "publish"]
+    # Rule 10 is on by default: redaction and deduplication are stages of their own.
+    stages = ["read", "decide", "redact", "dedup", "write", "manifest", "gate", "publish"]
+    assert [e["stage"] for e in events if e["event"] == "stage"] == stages
     assert events[-1] | {"ts": 0, "run_id": 0} == {"ts": 0, "run_id": 0, "level": "info", "logger": "postcurate",
                                                       "event": "run_end", "command": "run", "exit_code": 0, "outcome": "ok"}
 

@@ -10,8 +10,8 @@ import unicodedata
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import write_config
 from chispa import assert_df_equality
+from conftest import write_config
 from factories import candidate, candidates
 from pyspark.sql import functions as F
 
@@ -28,9 +28,9 @@ from postcurate.dedup import (
     with_band_keys,
     with_duplicate_reason,
 )
-from postcurate.snapshot import RunIdentity
 from postcurate.lake import PinnedTable
 from postcurate.rules.geo import load_geo_rules
+from postcurate.snapshot import RunIdentity
 
 SETTINGS = DedupSettings()
 
@@ -309,7 +309,7 @@ def test_connected_components_of_small_graphs(spark):
 def test_connected_components_of_a_long_chain_converge(spark):
     """A path of 3,000 vertices in scrambled order: min-label propagation alone would need 3,000 rounds."""
     order = [(i * 7919) % 3001 for i in range(1, 3001)]  # a permutation of 1..3000
-    chain = list(zip(order, order[1:]))
+    chain = list(zip(order, order[1:], strict=False))
     got = _components(spark, chain, max_iterations=40)
     assert set(got) == set(order) and set(got.values()) == {min(order)}
 
@@ -317,7 +317,7 @@ def test_connected_components_of_a_long_chain_converge(spark):
 def test_connected_components_fail_loudly_when_they_do_not_settle(spark):
     order = [(i * 7919) % 3001 for i in range(1, 3001)]
     with pytest.raises(ComponentsDidNotConverge, match="dedup.max_iterations"):
-        _components(spark, list(zip(order, order[1:])), max_iterations=2)
+        _components(spark, list(zip(order, order[1:], strict=False)), max_iterations=2)
 
 
 def test_the_gates_repeated_text_frame_counts_texts_equal_after_normalising(spark, near):

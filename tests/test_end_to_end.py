@@ -120,14 +120,12 @@ def test_stale_objections_stop_the_run_before_any_output(spark, sample_lake, tmp
     assert not (tmp_path / "out").exists()
 
 
-def test_a_run_where_no_post_qualifies_publishes_an_empty_snapshot_that_accounts_for_every_post(spark, sample_lake, published_snapshot, tmp_path):
+def test_a_run_where_no_post_qualifies_publishes_an_empty_snapshot_that_accounts_for_every_post(spark, empty_snapshot, published_snapshot):
     """The snapshot then holds one zero-row file per split, so every reader (and the gate) finds its columns."""
     from postcurate.quality.validate import validate_snapshot
 
-    # No text is this long, so every post that reaches rule 9 is "empty".
-    config = load_config(write_config(tmp_path, sample_lake.root, tmp_path / "out", rules__min_text_length=100_000))
-    now = dt.datetime.now(dt.timezone.utc)
-    result = run(spark, config, key=TEST_KEY, as_of=parse_as_of(REFERENCE_AS_OF, now), now=now)
+    # conftest's empty_snapshot: no text is 100,000 characters long, so every post that reaches rule 9 is "empty".
+    result = empty_snapshot
     assert result.published
     counts = result.manifest["counts"]
     assert counts["kept"] == 0 and counts["by_reason"]["empty"] > 0

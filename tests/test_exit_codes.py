@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import TEST_KEY, full_device_error, write_config
 
 import postcurate.job
 import postcurate.session
-from conftest import TEST_KEY, full_device_error, write_config
 from postcurate import errors
 from postcurate.cli import main
 from postcurate.job import RunResult

@@ -8,13 +8,12 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from conftest import write_config
 
 from postcurate.cli import main
 from postcurate.commands.inspect import render
 from postcurate.errors import EXIT_QUALITY_GATE_FAILED, EXIT_USER_ERROR
 from postcurate.reader import open_snapshot, summarize
-
-from conftest import write_config
 
 
 def _invoke(*args):

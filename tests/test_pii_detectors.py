@@ -5,7 +5,7 @@ import yaml
 
 from postcurate.errors import ConfigError
 from postcurate.pii import default_detectors, detector_kind, load_detectors, parse_detectors
-from postcurate.pii.detectors import Detector, _KINDS
+from postcurate.pii.detectors import _KINDS, Detector
 
 
 def test_shipped_config_loads_every_type_in_stage_order():

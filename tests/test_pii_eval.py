@@ -181,7 +181,8 @@ def test_pii_eval_records_the_measurement_and_exits_4_when_a_target_is_missed(sp
     rec = json.loads(out.read_text())
     assert rec["format"] == 1 and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", rec["measured_at"])
     assert rec["eval_set"] == {"path": str(met), "sha256": hashlib.sha256(met.read_bytes()).hexdigest(), "records": 1}
-    assert re.fullmatch(r"[0-9a-f]{64}", rec["detectors_sha256"]) and rec["code_commit"] is None or re.fullmatch(r"[0-9a-f]{40}", rec["code_commit"])
+    assert re.fullmatch(r"[0-9a-f]{64}", rec["detectors_sha256"])
+    assert rec["code_commit"] is None or re.fullmatch(r"[0-9a-f]{40}", rec["code_commit"])
     assert rec["recall"]["email"] == {"values": 1, "vanished": 1, "recall": 1.0, "target": 0.995, "meets_target": True}
     assert rec["recall_by_class"]["plain"]["values"] == 1 and rec["survival"]["date"]["survived"] == 1
     assert rec["overall"]["targets_met"] is True and rec["targets"] == {"recall": 0.995, "survival": 0.99}

@@ -9,8 +9,8 @@ These cases are written apart from eval/ (whose texts the scanner must also pass
 from __future__ import annotations
 
 import pytest
-
 from piikit import redact_all
+
 from postcurate.pii import default_detectors
 
 NBSP, NNBSP, THIN, FIGURE = "\u00a0", "\u202f", "\u2009", "\u2007"

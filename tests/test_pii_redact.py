@@ -10,7 +10,6 @@ from pyspark.sql import functions as F
 
 from postcurate.pii import PLACEHOLDER_PATTERN, load_detectors, pii_totals, strip_placeholders, with_redacted_text
 
-
 DETECTORS = load_detectors("conf/detectors.yaml")
 
 # (text, expected redacted text)

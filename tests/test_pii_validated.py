@@ -8,8 +8,8 @@ import inspect
 import sys
 
 import pytest
-
 from piikit import redact_all
+
 from postcurate.pii import default_detectors
 
 CHECKSUM_TYPES = ("iban", "card", "nhs", "phone")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import REFERENCE_AS_OF, TEST_KEY
+
 from postcurate import shards
 from postcurate.cli import main
 from postcurate.errors import EXIT_NOTHING_NEW, EXIT_QUALITY_GATE_FAILED, LockedError
@@ -55,7 +57,7 @@ def test_manifest_has_what_the_contract_asks_for(published_snapshot):
     assert m["pii_redactions"]["email"] > 0 and m["pii_redactions"]["phone"] > 0
     q = m["quality"]
     assert q["success"] and q["failed"] == 0 and q["evaluated"] >= 20
-    assert set(q["suites"]) == {"shards", "shard_schema", "reconciliation", "objector_leaks", "exclusion_leaks", "split_conflicts", "repeated_posts", "repeated_texts", "publication"}
+    assert set(q["suites"]) == {"shards", "shard_schema", "reconciliation", "objector_leaks", "exclusion_leaks", "split_conflicts", "repeated_posts", "repeated_texts", "residual_pii", "publication"}
     assert q["data_docs"] is None  # not built: docs/publishing.md
     assert json.loads((published_snapshot.snapshot_path / "quality" / "results.json").read_text())["success"] is True
 
@@ -275,7 +277,7 @@ def test_a_country_holding_most_posts_is_cut_into_files_each_with_its_own_task(s
     assert all(abs(f["rows"] - 5_000) <= 0.05 * 5_000 for f in us[:-1]), [f["rows"] for f in us]
     assert sum(f["rows"] for f in us) == 36_000
     # In post order across files, and each file whole in one task.
-    assert all(a["last"] < b["first"] for a, b in zip(us, us[1:]))
+    assert all(a["last"] < b["first"] for a, b in itertools.pairwise(us))
     assert all(len(f["tasks"]) == 1 for f in files.values())
     # The large folder is written by several tasks, not one.
     assert len({f["tasks"][0] for f in us}) >= 4

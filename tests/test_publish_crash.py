@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REFERENCE_AS_OF, TEST_KEY, write_config
+
 from postcurate.errors import EXIT_PUBLISHED
 from postcurate.quality.validate import validate_snapshot
 from postcurate.snapshot import layout

@@ -9,12 +9,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-import postcurate.job
-import postcurate.session
 import pytest
 from click.testing import CliRunner
 from conftest import TEST_KEY, write_config
 from factories import frame
+from purgekit import (
+    AUTHORS,
+    POSTS_PER_AUTHOR,
+    add_objections,
+    build_lake,
+    fresh_copy,
+)
+
+import postcurate.job
+import postcurate.session
 from postcurate.cli import main
 from postcurate.clock import utc_now
 from postcurate.config import load_config
@@ -28,26 +36,17 @@ from postcurate.job import RunResult, run
 from postcurate.purge import purge
 from postcurate.snapshot import layout
 from postcurate.snapshot import publish as publishing
-from purgekit import (
-    AUTHORS,
-    POSTS_PER_AUTHOR,
-    add_objections,
-    build_lake,
-    fresh_copy,
-    publish,
-)
 
 LIB = str(Path(__file__).resolve().parents[1] / "lib")
 ALL_POSTS = len(AUTHORS) * POSTS_PER_AUTHOR
 FIVE = ["us1", "us2", "us3", "gb1", "gb2"]  # 15 of the 24 posts: kept falls by 62.5%
 
 
-@pytest.fixture(scope="module")
-def first(spark, tmp_path_factory):
+@pytest.fixture
+def first(small_published):
     """The small lake published once (every post kept). Read-only: copy it."""
-    published = publish(spark, tmp_path_factory.mktemp("shrink"))
-    assert json.loads((published.snapshot_dir / "manifest.json").read_text())["counts"]["kept"] == ALL_POSTS
-    return published
+    assert json.loads((small_published.snapshot_dir / "manifest.json").read_text())["counts"]["kept"] == ALL_POSTS
+    return small_published
 
 
 def _rejected_results(out: Path) -> dict:

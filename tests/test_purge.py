@@ -10,6 +10,15 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 from conftest import TEST_KEY, write_config
+from purgekit import (
+    add_objections,
+    checksums,
+    fresh_copy,
+    geo_rules_with_hold,
+    shard_authors,
+)
+from pyspark.sql import functions as F
+
 from postcurate.cli import main
 from postcurate.config import load_config
 from postcurate.errors import EXIT_QUALITY_GATE_FAILED, ConfigError
@@ -22,21 +31,6 @@ from postcurate.purge import (
 )
 from postcurate.purge.index import read_valid_index
 from postcurate.snapshot import ShardFile
-from purgekit import (
-    add_objections,
-    checksums,
-    fresh_copy,
-    geo_rules_with_hold,
-    publish,
-    shard_authors,
-)
-from pyspark.sql import functions as F
-
-
-@pytest.fixture(scope="module")
-def small_published(spark, tmp_path_factory):
-    """Eight authors in US, GB, DE and BR, three posts each, published once by the real job. Read-only: copy it."""
-    return publish(spark, tmp_path_factory.mktemp("purge-published"))
 
 
 @pytest.fixture

@@ -13,16 +13,16 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from conftest import TEST_KEY
-from postcurate.config import load_config
-from postcurate.purge import purge, read_audit
 from purgekit import (
     add_objections,
     author_pid,
     checksums,
     fresh_copy,
-    publish,
     shard_authors,
 )
+
+from postcurate.config import load_config
+from postcurate.purge import purge, read_audit
 
 REPO = Path(__file__).resolve().parents[1]
 PAUSE_MARKER = "purge: paused before the manifest switch"
@@ -43,11 +43,6 @@ main(prog_name="postcurate")
 SMALL_SPARK = {"master": "local[1]", "conf": {"spark.sql.shuffle.partitions": 2, "spark.ui.enabled": False, "spark.sql.codegen.wholeStage": False}}
 
 
-@pytest.fixture(scope="module")
-def published_for_kill(spark, tmp_path_factory):
-    return publish(spark, tmp_path_factory.mktemp("purge-kill"))
-
-
 def _wait_for(marker: str, log: Path, proc: subprocess.Popen, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -59,8 +54,8 @@ def _wait_for(marker: str, log: Path, proc: subprocess.Popen, timeout: float) ->
     pytest.fail(f"purge did not reach the pause in {timeout}s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-def test_a_purge_killed_before_the_manifest_switch_leaves_the_old_revision_whole(spark, published_for_kill, tmp_path, monkeypatch):
-    p = fresh_copy(published_for_kill, tmp_path, spark=SMALL_SPARK)
+def test_a_purge_killed_before_the_manifest_switch_leaves_the_old_revision_whole(spark, small_published, tmp_path, monkeypatch):
+    p = fresh_copy(small_published, tmp_path, spark=SMALL_SPARK)
     snap = p.snapshot_dir
     before_bytes = (snap / "manifest.json").read_bytes()
     before = json.loads(before_bytes)

@@ -11,7 +11,14 @@ import pytest
 from pyspark.sql import functions as F
 
 from postcurate.errors import ConfigError
-from postcurate.quality import RESIDUAL_TYPES, gate_parameters, load_suite_files, register_residual_check, residual_counts, run_gate
+from postcurate.quality import (
+    RESIDUAL_TYPES,
+    gate_parameters,
+    load_suite_files,
+    register_residual_check,
+    residual_counts,
+    run_gate,
+)
 from postcurate.quality import frames as derived
 from postcurate.quality.gate import _add_suite, _context
 

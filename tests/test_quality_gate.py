@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REFERENCE_AS_OF, TEST_KEY, write_config
+from pyspark.sql import functions as F
+
 from postcurate import shards as shard_files
 from postcurate.config import load_config
 from postcurate.errors import EXIT_QUALITY_GATE_FAILED, QualityGateError
@@ -20,7 +22,6 @@ from postcurate.quality import frames as derived
 from postcurate.quality.validate import naive_cutoff, validate_snapshot
 from postcurate.snapshot import Manifest, layout
 from postcurate.snapshot.manifest import describe_shards
-from pyspark.sql import functions as F
 
 LEAKED_EMAIL = "leak.test.person@example.com"
 LEAKED_CARD = "4111 1111 1111 1111"  # issuer range and Luhn valid: only the checksum step redacts it

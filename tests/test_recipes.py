@@ -15,7 +15,7 @@ import pytest
 import yaml
 from conftest import TEST_KEY
 from purgekit import REPO as PURGEKIT_REPO
-from purgekit import fresh_copy, publish
+from purgekit import fresh_copy
 
 from postcurate.config import load_config
 from postcurate.purge import purge
@@ -104,40 +104,34 @@ SPECIAL = {"setup", "distributed"}
 
 
 @pytest.fixture(scope="module")
-def empty_snapshot(spark, tmp_path_factory):
-    """A snapshot of a small lake where posts were read but none qualified (no text is 100,000 characters long)."""
-    return publish(spark, tmp_path_factory.mktemp("empty-snapshot"), rules__min_text_length=100_000).snapshot_dir
-
-
-@pytest.fixture(scope="module")
-def purged_empty_snapshot(spark, tmp_path_factory):
-    """A snapshot of a small lake whose every country went under a hold after it was published, then purged."""
+def purged_empty_snapshot(spark, small_published, tmp_path_factory):
+    """A copy of the small published lake whose every country went under a hold after it was published, then purged."""
     folder = tmp_path_factory.mktemp("purged-empty")
-    published = publish(spark, folder / "published")
     rules = yaml.safe_load((PURGEKIT_REPO / "conf" / "geo_rules.yaml").read_text())
     for rule in rules["rules"]:
         rule["until"] = (dt.date.today() - dt.timedelta(days=1)).isoformat()
     (folder / "holds.yaml").write_text(yaml.safe_dump(rules, sort_keys=False))
-    copy = fresh_copy(published, folder / "copy", geo_rules=str(folder / "holds.yaml"))
+    copy = fresh_copy(small_published, folder / "copy", geo_rules=str(folder / "holds.yaml"))
     (outcome,) = purge(spark, load_config(copy.config_path), key=TEST_KEY).snapshots
     assert outcome.changed and outcome.shards_dropped > 0
     return copy.snapshot_dir
 
 
-SNAPSHOTS = ("published", "empty", "purged to empty")
+# The snapshots every recipe must read: one with rows, one that kept no row (conftest's empty_snapshot: every post
+# of the sample lake read, none long enough), one a purge emptied.
+SNAPSHOT_DIRS = {
+    "published": lambda request: request.getfixturevalue("published_snapshot").snapshot_path,
+    "empty": lambda request: request.getfixturevalue("empty_snapshot").snapshot_path,
+    "purged to empty": lambda request: request.getfixturevalue("purged_empty_snapshot"),
+}
 
 
-@pytest.fixture(params=SNAPSHOTS)
+@pytest.fixture(params=list(SNAPSHOT_DIRS))
 def in_reader_folder(request, tmp_path, monkeypatch):
     """A working folder where ``var/out`` is a snapshot's output root (as after `postcurate demo`); its manifest."""
     import json
 
-    if request.param == "published":
-        snapshot_dir = request.getfixturevalue("published_snapshot").snapshot_path
-    elif request.param == "empty":
-        snapshot_dir = request.getfixturevalue("empty_snapshot")
-    else:
-        snapshot_dir = request.getfixturevalue("purged_empty_snapshot")
+    snapshot_dir = SNAPSHOT_DIRS[request.param](request)
     manifest = json.loads((snapshot_dir / "manifest.json").read_text())
     if request.param != "published":
         assert manifest["counts"]["kept"] == 0 and manifest["counts"]["posts_read"] > 0
@@ -191,14 +185,14 @@ def test_distributed_recipe_gives_each_rank_its_own_part(doc, in_reader_folder, 
     assert shards[0] | shards[1] == {s["path"] for s in in_reader_folder["shards"] if s["split"] == "train"}
 
 
-@pytest.mark.parametrize("kind", ["empty_snapshot", "purged_empty_snapshot"])
+@pytest.mark.parametrize("kind", ["empty", "purged to empty"])
 def test_an_empty_snapshot_inspects_validates_and_reads_through_the_reader(kind, request):
     from click.testing import CliRunner
 
     from postcurate.cli import main
     from postcurate.reader import open_snapshot
 
-    snapshot_dir = request.getfixturevalue(kind)
+    snapshot_dir = SNAPSHOT_DIRS[kind](request)
     shown = CliRunner().invoke(main, ["inspect", str(snapshot_dir)])
     assert shown.exit_code == 0, shown.output
     assert "rows       0\n" in shown.output and "all 2 shards match the manifest" in shown.output

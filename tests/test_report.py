@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from conftest import TEST_KEY, write_config
+from pyspark.sql import functions as F
+
 from postcurate import report
 from postcurate.report import figures, recall, render_html, write_report
 from postcurate.resources import checkout_commit
-from pyspark.sql import functions as F
 
 REPO = Path(__file__).resolve().parents[1]
 RECORDED = REPO / "eval" / "recall.json"  # the project's measurement, as `postcurate pii-eval --record` wrote it

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from factories import frame, objection, post, ts, user
 
 from postcurate.config import RuleSettings
@@ -18,7 +17,10 @@ KEY = b"k" * 32
 AS_OF = dt.datetime(2026, 1, 1)
 
 
-def reasons(spark, posts, users=None, objections=None, as_of=AS_OF, settings=RuleSettings()) -> dict:
+DEFAULT_RULES = RuleSettings()
+
+
+def reasons(spark, posts, users=None, objections=None, as_of=AS_OF, settings=DEFAULT_RULES) -> dict:
     """post_id -> reason (None = kept so far) after rules 1 to 8."""
     decided = decide(
         frame(spark, "posts", posts),
@@ -65,24 +67,25 @@ def test_ties_on_updated_at_resolve_to_the_most_restrictive_version(spark):
     assert reasons(spark, posts) == {"p1": "deleted", "p2": "not_public"}
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"author_id": None},
-        {"platform": "tiktok"},
-        {"post_type": "reel"},
-        {"visibility": "Public"},
-        {"visibility": None},
-        {"is_deleted": None},
-        {"created_at": None},
-        {"created_at": ts("2025-06-02")},  # created after this version was written
-        {"text": "x" * 20_001},
-        {"lang": "english please"},
-        {"geo_lat": 91.0},
-    ],
-)
-def test_unusable_rows_are_invalid(spark, change):
-    assert reasons(spark, [post(**change)]) == {"p1": "invalid"}
+UNUSABLE = {
+    "no author": {"author_id": None},
+    "unknown platform": {"platform": "tiktok"},
+    "unknown post type": {"post_type": "reel"},
+    "visibility in capitals": {"visibility": "Public"},
+    "no visibility": {"visibility": None},
+    "no deleted flag": {"is_deleted": None},
+    "no creation time": {"created_at": None},
+    "created after this version was written": {"created_at": ts("2025-06-02")},
+    "text too long": {"text": "x" * 20_001},
+    "malformed language": {"lang": "english please"},
+    "latitude out of range": {"geo_lat": 91.0},
+}
+
+
+def test_unusable_rows_are_invalid(spark):
+    """One post per kind of unusable row, in one frame, beside a usable post of the same author."""
+    posts = [post(case, **change) for case, change in UNUSABLE.items()] + [post("usable")]
+    assert reasons(spark, posts) == {case: "invalid" for case in UNUSABLE} | {"usable": None}
 
 
 def test_one_unusable_version_quarantines_the_whole_post(spark):
@@ -101,10 +104,10 @@ def test_invalid_comes_before_every_other_reason(spark):
     assert reasons(spark, [post(is_deleted=True, platform="myspace")]) == {"p1": "invalid"}
 
 
-@pytest.mark.parametrize("post_type", ["message", "story"])
-def test_messages_and_stories_are_never_allowed_even_if_configured(spark, post_type):
+def test_messages_and_stories_are_never_allowed_even_if_configured(spark):
     settings = RuleSettings(allowed_post_types=("post", "comment", "photo_caption", "story", "message"))
-    assert reasons(spark, [post(post_type=post_type)], settings=settings) == {"p1": "type_not_allowed"}
+    posts = [post(t, post_type=t) for t in ("message", "story", "comment")]
+    assert reasons(spark, posts, settings=settings) == {"message": "type_not_allowed", "story": "type_not_allowed", "comment": None}
 
 
 def test_configured_types_are_honoured(spark):
@@ -112,20 +115,21 @@ def test_configured_types_are_honoured(spark):
     assert reasons(spark, [post("p1", post_type="comment"), post("p2")], settings=settings) == {"p1": "type_not_allowed", "p2": None}
 
 
-@pytest.mark.parametrize(
-    "account",
-    [
-        None,  # no account row at all
-        user(account_status="deactivated"),
-        user(account_status="deleted"),
-        user(is_private_account=True),
-        user(account_status="suspended"),  # unknown status: fail closed
-        user(is_private_account=None),
-    ],
-)
-def test_accounts_that_are_not_active_and_public_are_not_eligible(spark, account):
-    users = [account] if account else [user("someone_else")]
-    assert reasons(spark, [post()], users=users) == {"p1": "account_not_eligible"}
+NOT_ELIGIBLE = {
+    "no account row at all": None,
+    "deactivated": {"account_status": "deactivated"},
+    "deleted": {"account_status": "deleted"},
+    "private": {"is_private_account": True},
+    "unknown status": {"account_status": "suspended"},  # fail closed
+    "privacy unknown": {"is_private_account": None},
+}
+
+
+def test_accounts_that_are_not_active_and_public_are_not_eligible(spark):
+    """One author per kind of account, each with one post, in one frame, beside an eligible author."""
+    posts = [post(case, author_id=case) for case in [*NOT_ELIGIBLE, "eligible"]]
+    users = [user(case, **change) for case, change in NOT_ELIGIBLE.items() if change is not None] + [user("eligible")]
+    assert reasons(spark, posts, users=users) == {case: "account_not_eligible" for case in NOT_ELIGIBLE} | {"eligible": None}
 
 
 def test_latest_account_version_decides(spark):
@@ -145,9 +149,12 @@ def test_ties_on_account_updated_at_resolve_to_the_most_restrictive_version(spar
     assert reasons(spark, [post()], users=users) == {"p1": "age"}  # "US" > "GB": that version wins, with its birth date
 
 
-@pytest.mark.parametrize("country", [None, "JP", "gb", "G B", "XX"])
-def test_unknown_blocked_or_malformed_countries_are_geo_blocked(spark, country):
-    assert reasons(spark, [post()], users=[user(country=country)]) == {"p1": "geo_blocked"}
+def test_unknown_blocked_or_malformed_countries_are_geo_blocked(spark):
+    """One author per country value, each with one post, in one frame, beside an author in an allowed country."""
+    countries = {"no country": None, "JP": "JP", "gb": "gb", "G B": "G B", "XX": "XX", "GB": "GB"}
+    posts = [post(case, author_id=case) for case in countries]
+    users = [user(case, country=country) for case, country in countries.items()]
+    assert reasons(spark, posts, users=users) == {case: "geo_blocked" for case in countries if case != "GB"} | {"GB": None}
 
 
 def test_geo_rule_must_be_in_effect_at_the_cut_off(spark):
@@ -202,12 +209,14 @@ def test_objecting_again_after_a_withdrawal_applies(spark):
     assert reasons(spark, [post()], objections=objections) == {"p1": "objected"}
 
 
-@pytest.mark.parametrize(
-    "scope,expected",
-    [("ai_training", "objected"), ("all", "objected"), (" AI_Training ", "objected"), ("marketing", None), (None, None)],
-)
-def test_only_ai_training_and_all_scopes_count(spark, scope, expected):
-    assert reasons(spark, [post()], objections=[objection(scope=scope)]) == {"p1": expected}
+def test_only_ai_training_and_all_scopes_count(spark):
+    """One author per objection scope, each with one post, in one frame."""
+    expected = {"ai_training": "objected", "all": "objected", " AI_Training ": "objected", "marketing": None, "no scope": None}
+    scopes = {case: None if case == "no scope" else case for case in expected}
+    posts = [post(case, author_id=case) for case in expected]
+    users = [user(case) for case in expected]
+    objections = [objection(case, scope=scope) for case, scope in scopes.items()]
+    assert reasons(spark, posts, users=users, objections=objections) == expected
 
 
 def test_objection_with_unknown_time_is_taken_as_in_effect(spark):

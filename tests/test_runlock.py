@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TEST_KEY, write_config
+
 from postcurate.errors import EXIT_LOCKED, ConfigError, LockedError
 from postcurate.snapshot.layout import RUN_LOCK as LOCK_FILE
 from postcurate.snapshot.publish import run_lock

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pytest
+
 from postcurate.snapshot import (
     Manifest,
     ManifestError,

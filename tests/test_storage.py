@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 
 import pytest
-
 from conftest import full_device_error
 
 from postcurate import errors

@@ -21,11 +21,11 @@ import dataclasses
 import difflib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable
+from typing import Any
 
 from postcurate.errors import ConfigError
 
@@ -401,7 +401,7 @@ def _parse(cls: type, raw: Any, where: str, base: Path, **extra) -> Any:
             values[name] = None  # optional, and not set
             continue
         else:
-            value = f.default if f.default is not MISSING else f.default_factory()
+            value = f.default_factory() if f.default_factory is not MISSING else f.default
         try:
             values[name] = f.metadata["check"](value, base)
         except Invalid as exc:

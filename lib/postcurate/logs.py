@@ -20,8 +20,9 @@ import numbers
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Iterator
+from typing import IO
 
 LOGGER = "postcurate.events"
 FORMATS = ("auto", "json", "text")
@@ -69,7 +70,7 @@ class _StderrHandler(logging.StreamHandler):
         super().__init__(sys.stderr)
 
     @property
-    def stream(self) -> IO[str]:  # type: ignore[override]
+    def stream(self) -> IO[str]:
         return sys.stderr
 
     @stream.setter

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 from dataclasses import dataclass
 
 from pyspark.sql import Column, SparkSession
@@ -49,10 +50,10 @@ def keyed_pseudonyms(spark: SparkSession, key: bytes) -> Pseudonyms:
     """Register the pseudonym function for ``key`` in ``spark`` (idempotent) and return its handle."""
     from postcurate.session import require_jvm_class
 
-    require_jvm_class(spark, _JVM_CLASS, "postcurate's JVM functions")
+    jvm_pseudonyms = require_jvm_class(spark, _JVM_CLASS, "postcurate's JVM functions")
     fingerprint = key_fingerprint(key)
     function = f"postcurate_pseudonym_{fingerprint}"
-    spark._jvm.org.postcurate.spark.Pseudonyms.register(spark._jsparkSession, function, bytearray(key))
+    jvm_pseudonyms.register(spark._jsparkSession, function, bytearray(key))
     return Pseudonyms(function, fingerprint)
 
 
@@ -91,7 +92,7 @@ def weak_key_reason(key: str) -> str | None:
         if all(key[i] == key[i - period] for i in range(period, len(key))):
             return f"it repeats the same {period} characters"
     run, last_step = 1, None
-    for before, after in zip(key, key[1:]):
+    for before, after in itertools.pairwise(key):
         step = ord(after) - ord(before)
         run = 1 if abs(step) > 1 else run + 1 if step == last_step else 2
         last_step = step

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:  # the same class, before it moved (Python 3.10)
+        from importlib.abc import Traversable
 
 FOLDERS = ("schemas", "conf", "expectations")
 

@@ -29,7 +29,7 @@ def iban(country: str, bban: str) -> str:
 def nhs_number(rng: random.Random) -> str:
     while True:
         digits = [rng.randint(0, 9) for _ in range(9)]
-        check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1))) % 11
+        check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
         check = 0 if check == 11 else check
         if check != 10:
             return "".join(map(str, digits)) + str(check)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 import yaml
@@ -14,7 +14,7 @@ from postcurate.errors import InputError
 from postcurate.resources import data_dir
 
 if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
+    from postcurate.resources import Traversable
 
 
 def schemas_dir() -> Traversable:
@@ -62,7 +62,7 @@ class TableSchema:
         raise KeyError(f"{self.table} has no column {name}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(table: str) -> TableSchema:
     """The layout of ``table`` (``posts``, ``users``, ``objections`` or ``shard``)."""
     raw = yaml.safe_load((schemas_dir() / f"{table}.yaml").read_text())

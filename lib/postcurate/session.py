@@ -27,11 +27,12 @@ import datetime as dt
 import os
 import re
 import sys
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
-from py4j.java_gateway import JavaClass
+from py4j.java_gateway import JavaClass, JVMView
 from pyspark.sql import SparkSession
 
 from postcurate.errors import ConfigError, SparkStartError
@@ -228,18 +229,21 @@ def _fix_for(class_name: str) -> str:
     return f"pass --jars dist/postcurate-jvm-{__version__}.jar to spark-submit (`make dist` builds it; docs/cluster.md)"
 
 
-def require_jvm_class(spark: SparkSession, class_name: str, what: str) -> None:
-    """Stop with one clear line when ``class_name`` is not on the driver's classpath (py4j would otherwise hand back
-    a package object, and the first call fail with "'JavaPackage' object is not callable")."""
-    _require(spark._jvm, class_name, what)
+def require_jvm_class(spark: SparkSession, class_name: str, what: str) -> JavaClass:
+    """The JVM class ``class_name``, or one clear line when it is not on the driver's classpath (py4j would otherwise
+    hand back a package object, and the first call fail with "'JavaPackage' object is not callable")."""
+    return _require(spark._jvm, class_name, what)
 
 
-def _require(jvm, class_name: str, what: str) -> None:
+def _require(jvm: JVMView | None, class_name: str, what: str) -> JavaClass:
+    if jvm is None:
+        raise RuntimeError("Spark's JVM is not running (the session was stopped)")
     found = jvm
     for part in class_name.split("."):
         found = getattr(found, part)
     if not isinstance(found, JavaClass):
         raise ConfigError(f"{what} are not on Spark's classpath ({class_name} not found): {_fix_for(class_name)}")
+    return found
 
 
 def build_spark_from_config(config, app_name: str = "postcurate") -> SparkSession:

@@ -17,8 +17,8 @@ import contextlib
 import errno
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from postcurate.errors import StorageError
 
@@ -105,13 +105,14 @@ def from_java_error(exc: BaseException) -> StorageError | None:
 
 def storage_error(exc: BaseException) -> StorageError | None:
     """The ``StorageError`` that ``exc`` (or the error it was raised from) stands for, or None."""
-    while exc is not None:
-        if isinstance(exc, StorageError):
-            return exc
-        found = from_os_error(exc) if isinstance(exc, OSError) else from_java_error(exc)
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, StorageError):
+            return cause
+        found = from_os_error(cause) if isinstance(cause, OSError) else from_java_error(cause)
         if found is not None:
             return found
-        exc = exc.__cause__
+        cause = cause.__cause__
     return None
 
 

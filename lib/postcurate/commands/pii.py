@@ -19,11 +19,15 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from postcurate.errors import EXIT_QUALITY_GATE_FAILED, InputError, PostcurateError
 from postcurate.pii.evaluation import RECALL_TARGET, SURVIVAL_TARGET
+
+if TYPE_CHECKING:
+    from postcurate.resources import Traversable
 
 DEFAULT_DETECTORS = Path("conf/detectors.yaml")
 
@@ -174,7 +178,7 @@ def pii_eval(
     """Measure the redactor on labelled records: recall per PII type and per class (how many values vanished), and
     survival per look-alike kind (dates, prices, ISBNs, checksum-invalid look-alikes, ...), beside the targets."""
     from postcurate.pii import with_redacted_text
-    from postcurate.pii.evaluation import LABELS_SCHEMA, decoy_survival, misses, recall_by_class, pii_recall
+    from postcurate.pii.evaluation import LABELS_SCHEMA, decoy_survival, misses, pii_recall, recall_by_class
 
     source = _input_file(labels_path)
     _first_object(source)
@@ -260,6 +264,7 @@ def measurement(report: dict, labels: Path, records: int, detectors_path: str | 
 
     from postcurate.resources import checkout, checkout_commit, data_dir
 
+    detectors_file: Traversable  # a file of the checkout, or of the installed package
     if detectors_path:
         detectors_file = Path(detectors_path)
     elif DEFAULT_DETECTORS.is_file():

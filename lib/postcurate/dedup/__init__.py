@@ -7,7 +7,6 @@
 See docs/dedup.md for the method, the measured S-curve and the settings.
 """
 
-from postcurate.dedup.components import ComponentsDidNotConverge, connected_components
 from postcurate.dedup.clusters import (
     candidate_pairs,
     cluster_sizes,
@@ -19,6 +18,7 @@ from postcurate.dedup.clusters import (
     with_duplicate_reason,
     with_normalised_text,
 )
+from postcurate.dedup.components import ComponentsDidNotConverge, connected_components
 from postcurate.dedup.functions import (
     NearDuplicateFunctions,
     normalised_text,

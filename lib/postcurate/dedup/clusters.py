@@ -27,9 +27,9 @@ from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from postcurate.dedup.components import connected_components, kept_in_order
-from postcurate.dedup.functions import NearDuplicateFunctions, normalised_text
 from postcurate.config import DedupSettings
+from postcurate.dedup.components import connected_components, detached, kept_in_order
+from postcurate.dedup.functions import NearDuplicateFunctions, normalised_text
 
 # Rows of a frame broadcast to every task rather than shuffled against a large one (a hash table of this many
 # small rows is a few tens of MB); larger frames are joined by shuffling both sides.
@@ -171,12 +171,18 @@ def duplicates(candidates: DataFrame, settings: DedupSettings, near: NearDuplica
     near-duplicate; ``kind`` says why it goes: "exact", "near" or "chain" (see ``kept_in_order``), null if it stays.
     ``candidates``: the posts that passed rules 1 to 9 (``post_pid``, ``created_at``, ``text``), redacted.
     """
-    posts = candidates.select("post_pid", "created_at", "text").transform(with_normalised_text)
     cached: list[DataFrame] = []
 
     def keep(df: DataFrame) -> DataFrame:
-        cached.append(df.persist(StorageLevel.MEMORY_AND_DISK))
+        # Each frame kept here is detached from the plan that built it: Spark prints a cached frame's whole plan
+        # inside every plan that reads it, and these frames read each other several times over, so the printed
+        # plans (which adaptive execution writes for every stage) grew until a 20,000-post demo ran the driver
+        # out of memory.
+        df = detached(df).persist(StorageLevel.MEMORY_AND_DISK)
+        cached.append(df)
         return df
+
+    posts = keep(candidates.select("post_pid", "created_at", "text").transform(with_normalised_text))
 
     try:
         exact = keep(exact_duplicates(posts))

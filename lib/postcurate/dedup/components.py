@@ -39,7 +39,7 @@ def _small_star(edges: DataFrame) -> DataFrame:
     return linked.where(F.col("src") != F.col("dst")).distinct()
 
 
-def _detached(df: DataFrame) -> DataFrame:
+def detached(df: DataFrame) -> DataFrame:
     """The same rows as a frame whose plan is a leaf over ``df``'s RDD.
 
     Each round's frame refers to the previous round's several times; left in the plan, the rounds multiply into
@@ -58,14 +58,14 @@ def connected_components(edges: DataFrame, *, max_iterations: int) -> DataFrame:
     >>> connected_components(spark.createDataFrame([(1, 2), (2, 3), (7, 8)], "src long, dst long"), max_iterations=20)
     ... # (1, 1), (2, 1), (3, 1), (7, 7), (8, 7)
     """
-    current = _detached(
+    current = detached(
         edges.where(F.col("src") != F.col("dst"))
         .select(F.greatest("src", "dst").alias("src"), F.least("src", "dst").alias("dst"))
         .distinct()
     ).persist(StorageLevel.MEMORY_AND_DISK)
     try:
         for _ in range(max_iterations):
-            settled = _detached(_small_star(_large_star(current))).persist(StorageLevel.MEMORY_AND_DISK)
+            settled = detached(_small_star(_large_star(current))).persist(StorageLevel.MEMORY_AND_DISK)
             # A round that changes no edge is the fixed point: every component is a star around its smallest
             # vertex. One job compares the rounds (and fills the new round's cache: a count, not a limit).
             changed = (
@@ -106,10 +106,10 @@ def kept_in_order(edges: DataFrame, components: DataFrame, *, max_rounds: int) -
 
     ``edges``: ``src, dst`` (undirected); ``components``: ``vertex, component`` for the same vertices.
     """
-    both = _detached(
+    both = detached(
         edges.select(F.col("src").alias("u"), F.col("dst").alias("v")).unionByName(edges.select(F.col("dst").alias("u"), F.col("src").alias("v"))).distinct()
     ).persist(StorageLevel.MEMORY_AND_DISK)
-    state = _detached(components.select("vertex", "component", F.lit(None).cast("string").alias("status"))).persist(StorageLevel.MEMORY_AND_DISK)
+    state = detached(components.select("vertex", "component", F.lit(None).cast("string").alias("status"))).persist(StorageLevel.MEMORY_AND_DISK)
     try:
         undecided_left = state.count()
         for _ in range(max_rounds):
@@ -123,7 +123,7 @@ def kept_in_order(edges: DataFrame, components: DataFrame, *, max_rounds: int) -
             staying = undecided.join(blocked, "vertex", "left_anti")
             going = open_links.join(staying.select(F.col("vertex").alias("u")), "u").select(F.col("v").alias("vertex")).distinct()
             decided = staying.withColumn("_now", F.lit("kept")).unionByName(going.withColumn("_now", F.lit("removed")))
-            updated = _detached(
+            updated = detached(
                 state.join(decided, "vertex", "left").select("vertex", "component", F.coalesce("status", "_now").alias("status"))
             ).persist(StorageLevel.MEMORY_AND_DISK)
             undecided_left = updated.where(F.col("status").isNull()).count()

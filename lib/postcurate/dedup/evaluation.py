@@ -24,9 +24,9 @@ import datetime as dt
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from postcurate.config import DedupSettings
 from postcurate.dedup.clusters import candidate_pairs, duplicates, with_band_keys, with_normalised_text
 from postcurate.dedup.functions import NearDuplicateFunctions
-from postcurate.config import DedupSettings
 
 LABELS_SCHEMA = "id string, group string, lang string, kind string, text string, changed int, jaccard double"
 # The targets: recall of pairs at least this far above the threshold, precision counting pairs down to this far
@@ -143,7 +143,7 @@ def summary(scored: DataFrame, settings: DedupSettings) -> dict:
         count(resolved & (j >= high)).alias("resolved_high"),
         count(clustered).alias("clustered"),
         count(clustered & (j >= low)).alias("clustered_low"),
-    ).first()
+    ).collect()[0]  # a global aggregate: always one row
     r = {k: int(v or 0) for k, v in row.asDict().items()}
     recall_key, precision_key = f"recall_jaccard_ge_{high:.2f}", f"precision_jaccard_ge_{low:.2f}"
     decisions = {

@@ -23,8 +23,7 @@ _JVM_CLASS = "org.postcurate.dedup.Dedup"
 def _entry(spark: SparkSession):
     from postcurate.session import require_jvm_class
 
-    require_jvm_class(spark, _JVM_CLASS, "postcurate's JVM functions")
-    return spark._jvm.org.postcurate.dedup.Dedup
+    return require_jvm_class(spark, _JVM_CLASS, "postcurate's JVM functions")
 
 
 def register_normaliser(spark: SparkSession) -> str:

@@ -67,9 +67,8 @@ def register_scanner(spark: SparkSession, detectors: Detectors) -> str:
     """
     from postcurate.session import require_jvm_class
 
-    require_jvm_class(spark, JVM_CLASS, "postcurate's JVM functions")
+    redactors = require_jvm_class(spark, JVM_CLASS, "postcurate's JVM functions")
     spec = scanner_spec(detectors)
-    redactors = spark._jvm.org.postcurate.pii.Redactors
     problem = redactors.problem(spec)
     if problem:
         key, _, reason = str(problem).partition("\t")
@@ -81,4 +80,7 @@ def register_scanner(spark: SparkSession, detectors: Detectors) -> str:
 
 def redact_text(spark: SparkSession, detectors: Detectors, text: str) -> str:
     """One text through the scanner on the driver, no Spark job (for checks and tests on a handful of texts)."""
-    return str(spark._jvm.org.postcurate.pii.Redactors.redact(scanner_spec(detectors), text))
+    from postcurate.session import require_jvm_class
+
+    redactors = require_jvm_class(spark, JVM_CLASS, "postcurate's JVM functions")
+    return str(redactors.redact(scanner_spec(detectors), text))

@@ -19,7 +19,6 @@ from postcurate.pseudonyms import Pseudonyms
 from postcurate.quality.residual import FUNCTION, residual_pii
 from postcurate.rules.eligibility import objections_in_effect
 
-
 # Placeholders are the one thing the gate shares with the redactor: the shape of what it leaves.
 PLACEHOLDER = r"<[A-Z_]+>"
 
@@ -121,7 +120,7 @@ def posts_read(posts: DataFrame, as_of: dt.datetime) -> int:
     # One plain distinct (blank ids become one null key) and a count of its rows: a distinct count beside another
     # aggregate would make Spark expand every row into two.
     key = F.when(~blank, F.col("post_id")).alias("key")
-    keys, blanks = in_scope.select(key).distinct().agg(F.count(F.lit(1)), F.max(F.col("key").isNull())).first()
+    keys, blanks = in_scope.select(key).distinct().agg(F.count(F.lit(1)), F.max(F.col("key").isNull())).collect()[0]
     if not blanks:
         return int(keys)
     row_hash = F.sha2(F.to_json(F.struct(*[F.col(c) for c in posts.columns])), 256)

@@ -145,6 +145,11 @@ def _number(value: Any) -> float | int | None:
     return value.item() if isinstance(value, np.generic) else value  # a pandas frame's minimum is a numpy scalar
 
 
+def _count(value: Any) -> int | None:
+    number = _number(value)
+    return None if number is None else int(number)
+
+
 def _outcomes(suite_name: str, validation) -> list[Outcome]:
     out = []
     for r in validation.results:
@@ -163,8 +168,8 @@ def _outcomes(suite_name: str, validation) -> list[Outcome]:
                 or (f"{config.kwargs['column_A']}={config.kwargs['column_B']}" if "column_A" in config.kwargs else None),
                 success=bool(r.success) and not raised,
                 why=str((config.meta or {}).get("why", "")),
-                unexpected_count=_number(result.get("unexpected_count")),
-                element_count=_number(result.get("element_count")),
+                unexpected_count=_count(result.get("unexpected_count")),
+                element_count=_count(result.get("element_count")),
                 observed=_number(result.get("observed_value")),
                 error=error,
             )

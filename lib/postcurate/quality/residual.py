@@ -27,8 +27,7 @@ def register_residual_check(spark: SparkSession) -> str:
     """Register the check in ``spark`` (idempotent) and return the function's name."""
     from postcurate.session import require_jvm_class
 
-    require_jvm_class(spark, _JVM_CLASS, "postcurate's JVM functions")
-    spark._jvm.org.postcurate.quality.ResidualPii.register(spark._jsparkSession, FUNCTION)
+    require_jvm_class(spark, _JVM_CLASS, "postcurate's JVM functions").register(spark._jsparkSession, FUNCTION)
     return FUNCTION
 
 

@@ -29,26 +29,37 @@ final class Addresses {
     private static final String AN = Shapes.AN;
     private static final String STATES =
             "A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY]";
-    /** Tried where a word holding a digit starts: GB postcodes, Eircodes. */
+    /** A Canadian postal code ("V6B 5P5"): no D, F, I, O, Q, U anywhere, no W or Z first. */
+    private static final String CA = "[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z] ?[0-9][ABCEGHJ-NPRSTV-Z][0-9]";
+    /** Tried where a word holding a digit starts: GB postcodes, Eircodes, Canadian postal codes. */
     private static final Pattern STRONG_AT_WORD = Pattern.compile(
-            "(?i:[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}|(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4})(?![" + AN + "])");
+            "(?i:[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}|(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}"
+                    + "|" + CA + ")(?![" + AN + "])");
     /** Tried where a short word of letters stands before a number: a state, a country prefix. */
     private static final Pattern STRONG_AT_PREFIX = Pattern.compile(
             "(?i:(?:" + STATES + ")\\.? {1,2}[0-9]{5}(?:-[0-9]{4})?|(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT) {1,2}[0-9]{4}"
-                    + "|(?:D|A|F|CH|L|B|I|E|NL|DK|S|FI|FIN|N|P|PL|CZ|H|GR|IRL)-[0-9]{4,5})(?![" + AN + "])");
+                    + "|(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT) {1,2}" + CA
+                    + "|(?:D|DE|A|AT|F|FR|CH|L|LU|B|BE|I|IT|E|ES|NL|DK|S|SE|FI|FIN|N|NO|P|PT|PL|CZ|SK|SI|HR|H|HU|GR|IRL"
+                    + "|RO|BG|EE|LV|LT)-[0-9]{4,5})(?![" + AN + "])");
     /** Tried where a number starts: codes that are only digits (and a weaker sign of an address). */
     private static final Pattern WEAK_AT_NUMBER = Pattern.compile(String.join("|",
             "[0-9]{5}-[0-9]{3}(?![" + AN + "])", // BR CEP
             "[0-9]{4}-[0-9]{3}(?![" + AN + "])", // PT
             "[1-9][0-9]{3} ?(?i:[A-Z]{2})(?![" + AN + "])(?=[ \\n]{1,3}\\p{L})", // NL, before the town
             "[0-9]{5}(?![" + AN + "])(?=[ \\n]{1,3}\\p{L})", // DE, FR, ES, IT: before the town
+            "[1-9][0-9]{3}(?![" + AN + "])(?=[ \\n]{1,3}\\p{L})", // AT, CH, BE, DK, LU, NO, HU ...: before the town
+            "[0-9]{2}-[0-9]{3}(?![" + AN + "])(?=[ \\n]{1,3}\\p{L})", // PL: before the town
             "[1-9][0-9]{2} ?[0-9]{3}(?![ \\-]?[0-9])(?![" + AN + "])")); // IN PIN
+
+    /** Four digits after the town, at the end of the address (NZ, AU without a state). */
+    private static final Pattern AFTER_TOWN = Pattern.compile("[0-9]{4}(?![" + AN + "])(?! ?[.,:/\\-]?[0-9])");
 
     private static final Set<String> TYPES_AFTER = words(("street st road rd avenue ave av lane ln drive dr close court ct "
             + "crescent cres place pl way boulevard blvd terrace tce gardens gdns square sq highway hwy parkway pkwy row mews "
             + "grove walk parade circle cir hill green rise wharf quay esplanade broadway alley plaza trail pike estate park "
             + "marg nagar layout cross sector colony main block phase enclave vihar chowk bagh puram"));
     private static final Set<String> TYPES_BEFORE = words(("rue avenue av bd boulevard place chemin allée allee impasse quai "
+            + "ul ulica al aleja os osiedle plac pl "
             + "route cours passage calle c/ avenida avda plaza paseo camino carrera carretera ronda rua r travessa praça "
             + "praca largo estrada alameda rodovia via viale piazza corso vicolo"));
     private static final String[] SUFFIXES = ("straße strasse weg gasse platz allee ring damm ufer chaussee steig pfad markt "
@@ -58,6 +69,15 @@ final class Addresses {
     /** Small words inside a capitalised name ("Unter den Linden", "Les Hauts de Seine", "Co. Wicklow"). */
     private static final Set<String> CONNECTIVES = words(("de des du la le les d' den der dem die das von van of the and "
             + "da do dos das di del della e y et und co. co st."));
+    /** Abbreviations that are street types only with their dot: "al" is also Spanish and Italian for "to the". */
+    private static final Set<String> DOTTED_TYPES = Set.of("r", "al", "os", "pl");
+    /** A month is no street: "March 24, 2011 We ..." is a date, not "Street 24, 2011 WE" (a Dutch postcode). */
+    private static final Set<String> MONTHS = words(("january february march april june july august september october "
+            + "november december sept januar februar märz juni juli "
+            + "oktober dezember janvier février mars avril juin juillet août septembre octobre novembre décembre enero "
+            + "febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre gennaio febbraio aprile "
+            + "maggio giugno luglio settembre ottobre dicembre janeiro fevereiro março maio junho julho setembro outubro "
+            + "dezembro januari februari maart mei augustus"));
     private static final Set<String> NUMBER_WORDS = Set.of("no", "no.", "nr", "nr.", "n°", "n°.", "nº", "number", "num");
     // House numbers, read by hand (they are tried on every token of every window): digits, an optional letter, and
     // up to `parts` more parts after "/" or "-" ("7/15", "12-3-456").
@@ -74,13 +94,13 @@ final class Addresses {
     /** At a word start {@code i} whose word holds a digit ("NW1", "D02"): a GB postcode or Eircode. */
     static int atWord(Scan s, Engine e, int i) {
         int end = Shapes.match(s, STRONG_AT_WORD, i);
-        return end > 0 && address(s, e, i, end, true) ? end : -1;
+        return end > 0 && address(s, e, i, end, true, false) ? end : -1;
     }
 
     /** At a short word of letters ({@code i}) before a number: "IL 62704", "WA 6000", "D-79098". */
     static int atPrefix(Scan s, Engine e, int i) {
         int end = Shapes.match(s, STRONG_AT_PREFIX, i);
-        return end > 0 && address(s, e, i, end, true) ? end : -1;
+        return end > 0 && address(s, e, i, end, true, false) ? end : -1;
     }
 
     /** At a number start {@code i}: a postcode of digits only. */
@@ -90,11 +110,42 @@ final class Addresses {
             return -1; // the last group of a longer number ("3718 646163 25882"), not a postcode
         }
         int end = Shapes.match(s, WEAK_AT_NUMBER, i);
-        return end > 0 && address(s, e, i, end, false) ? end : -1;
+        if (end < 0 && townBefore(v, i)) {
+            end = Shapes.match(s, AFTER_TOWN, i); // "8 Cuba Street, Wellington 6011"
+        }
+        // four digits that read as a year ("Room 12, 2019 Paris") are a postcode only after a street word
+        boolean year = end - i >= 4 && (end - i == 4 || !Text.digit(v[i + 4])) && (v[i] == '1' && v[i + 1] == '9' || v[i] == '2' && v[i + 1] == '0');
+        return end > 0 && address(s, e, i, end, false, year) ? end : -1;
+    }
+
+    /** A town's name (one or two words) right before {@code i}, after a comma or a line break: ", Wellington 6011". */
+    private static boolean townBefore(char[] v, int i) {
+        int k = i;
+        for (int w = 0; w < 2; w++) {
+            if (k == 0 || v[k - 1] != ' ') {
+                return false;
+            }
+            k--;
+            int end = k;
+            while (k > 0 && Text.letter(v[k - 1]) && end - k < 30) {
+                k--;
+            }
+            if (k == end) {
+                return false;
+            }
+            int p = k;
+            while (p > 0 && v[p - 1] == ' ') {
+                p--;
+            }
+            if (p > 0 && (v[p - 1] == ',' || v[p - 1] == '\n')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The earliest start of an address that ends with the postcode [ps, pe); records it and says whether found. */
-    private static boolean address(Scan s, Engine e, int ps, int pe, boolean strong) {
+    private static boolean address(Scan s, Engine e, int ps, int pe, boolean strong, boolean year) {
         char[] v = s.v;
         // The window: back to a character no address holds, a fourth line break, or the last address.
         int ws = ps;
@@ -122,10 +173,14 @@ final class Addresses {
             if (k <= ws) {
                 break;
             }
-            te[count] = k;
+            int end = k;
             while (k > ws && v[k - 1] != ' ' && v[k - 1] != '\n' && v[k - 1] != ',') {
                 k--;
             }
+            if (end - k == 1 && v[k] == '-') {
+                continue; // a lone dash between parts ("Maharashtra, - 400039") separates like a comma
+            }
+            te[count] = end;
             ts[count++] = k;
         }
         for (int a = 0, b = count - 1; a < b; a++, b--) {
@@ -137,6 +192,7 @@ final class Addresses {
             te[b] = x;
         }
         Tok t = new Tok(v, ts, te, count, ps);
+        t.year = year;
         for (int k = 0; k < count; k++) {
             if (numberFirst(t, k, strong) || streetFirst(t, k, strong)) {
                 s.add(ts[k], pe, e.address);
@@ -155,6 +211,8 @@ final class Addresses {
         final int count;
         final int ps;
         private final String[] lower;
+        /** The postcode reads as a year: only a street word makes it an address. */
+        boolean year;
 
         Tok(char[] v, int[] ts, int[] te, int count, int ps) {
             this.v = v;
@@ -189,17 +247,24 @@ final class Addresses {
         /** Written in lower case from token k to the postcode ("221b baker street, london nw1 6xe"). */
         boolean lowerFrom(int k) {
             for (int j = ts[k]; j < ps; j++) {
-                if (Character.isUpperCase(v[j])) {
+                // a letter of a script without case (Devanagari, Arabic ...) is not "lower case": no sign of a name
+                if (Character.isUpperCase(v[j]) || (Text.letter(v[j]) && !Character.isLowerCase(v[j]) && !isMark(v[j]))) {
                     return false;
                 }
             }
             return true;
         }
 
+        private boolean isMark(char ch) {
+            int type = Character.getType(ch);
+            return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK;
+        }
+
         /** Tokens [from, to) are words of two letters or more, each capitalised unless the address is in lower case. */
         boolean names(int from, int to, boolean lower) {
             for (int k = from; k < to; k++) {
-                if (!word(k) || te[k] - ts[k] < 2 || (!lower && !capitalised(k) && !CONNECTIVES.contains(text(k)))) {
+                if (!word(k) || te[k] - ts[k] < 2 || (!lower && !capitalised(k) && !CONNECTIVES.contains(text(k)))
+                        || MONTHS.contains(bare(k))) {
                     return false;
                 }
                 for (int j = ts[k]; j < te[k]; j++) {
@@ -251,6 +316,9 @@ final class Addresses {
             int maxDigits = kind == HOUSE_AFTER_NAME ? 4 : 5;
             int parts = kind == HOUSE_AFTER_PREFIX ? 4 : 2;
             for (int part = 0; part < parts; part++) {
+                if (part > 0 && end - i <= 3 && lettersTo(i, end)) {
+                    return true; // "Via Roma 93/A", "Oudegracht 98-II", "12/bis"
+                }
                 int d = i;
                 while (i < end && i - d < maxDigits + 1 && Text.digit(v[i])) {
                     i++;
@@ -270,6 +338,15 @@ final class Addresses {
                 i++;
             }
             return false;
+        }
+
+        private boolean lettersTo(int i, int end) {
+            for (int j = i; j < end; j++) {
+                if (!Text.asciiLetter(v[j])) {
+                    return false;
+                }
+            }
+            return i < end;
         }
 
         /** "5th", "3rd", "21st", "2nd". */
@@ -352,7 +429,7 @@ final class Addresses {
                 // postcode right away; after "Flat", "H.No." ... also a town or two.
                 boolean lower = t.lowerFrom(k);
                 int rest = t.count - (m + 1);
-                return m - j < 4 && t.names(j, m + 1, lower) && t.names(m + 1, t.count, lower) && t.chars(m + 1) <= 60
+                return !t.year && m - j < 4 && t.names(j, m + 1, lower) && t.names(m + 1, t.count, lower) && t.chars(m + 1) <= 60
                         && (strong ? rest <= 5 : prefixed ? rest <= 4 : rest == 0);
             }
         }
@@ -384,7 +461,10 @@ final class Addresses {
             // The street word is the last word before the number, and the name is at most two words long:
             // "bahnhofstr. 12", "Am Ring 224", not "ich wohne am ring 12".
             boolean street = m > k && streetWord(t, m - 1);
-            suffix = street && m - k <= 2;
+            // "Am Ring 224", "am ring 224" (all lower case), but not "an Dorfstrasse 7": that one starts at the street
+            // (and "Witte de Withstraat 50": a connective inside a capitalised name)
+            suffix = street && (m - k == 1 || (m - k == 2 && (t.capitalised(k) || t.lowerFrom(k)))
+                    || (m - k == 3 && t.capitalised(k) && CONNECTIVES.contains(t.text(k + 1))));
             if (street && !suffix) {
                 return false; // the street starts later: "ich wohne am ring 12" is found from "am"
             }
@@ -402,7 +482,7 @@ final class Addresses {
             return t.chars(m + 1) <= 100;
         }
         // without a street word: a comma after the number and the postcode right after it (strong: within two words)
-        if (!t.closes(m) || !t.names(k, m, t.lowerFrom(k))) {
+        if (t.year || !t.closes(m) || !t.names(k, m, t.lowerFrom(k))) {
             return false;
         }
         int rest = t.count - (m + 1);
@@ -425,17 +505,17 @@ final class Addresses {
 
     private static boolean numberWithin(Tok t, int from, int tokens) {
         for (int k = from; k < t.count && k < from + tokens; k++) {
-            if (t.matches(HOUSE_AFTER_NAME, k)) {
+            if (t.matches(HOUSE_AFTER_NAME, k) && !PREFIXES.contains(t.text(k - 1))) { // not "Apt 14A": a unit's number
                 return true;
             }
         }
         return false;
     }
 
-    /** A street-type word written before the name ("rue", "Calle", "Via"); "R." (Rua) only with its dot. */
+    /** A street-type word written before the name ("rue", "Calle", "Via", "ul."); "R." (Rua), "al.", "os.", "pl." only with their dot. */
     private static boolean isTypeBefore(Tok t, int k) {
         String w = t.bare(k);
-        return TYPES_BEFORE.contains(w) && (!w.equals("r") || t.text(k).equals("r."));
+        return TYPES_BEFORE.contains(w) && (!DOTTED_TYPES.contains(w) || t.text(k).endsWith("."));
     }
 
 }

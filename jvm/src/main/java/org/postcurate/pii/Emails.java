@@ -18,7 +18,15 @@ final class Emails {
     private Emails() {}
 
     private static final Set<String> TLDS = new HashSet<>();
-    private static final String[] DOT_WORDS = {"dot", "punto", "punkt", "point", "ponto"};
+    private static final String[] DOT_WORDS = {"dot", "punto", "punkt", "point", "ponto", "punt", "kropka", "nokta", "точка",
+        "piste", "pont", "tečka", "bodka", "τελεία"};
+    /**
+     * The words for "@" people write ("at" and "et" are read by hand): Spanish, Portuguese, French, Italian, Polish,
+     * Russian, Swedish, Dutch, German, Czech, Danish, Norwegian, Finnish, Hungarian, Greek, Turkish.
+     */
+    private static final Set<String> AT_WORDS = Set.of("arroba", "arobase", "chiocciola", "małpa", "malpa", "собака",
+            "snabel-a", "apenstaartje", "klammeraffe", "zavináč", "zavinac", "snabela", "krøllalfa", "miukumauku", "kukac",
+            "παπάκι", "παπακι", "kuyruklu");
 
     static {
         String cc = "ac ad ae af ag ai al am ao aq ar as at au aw ax az ba bb bd be bf bg bh bi bj bm bn bo br bs bt bw by "
@@ -44,6 +52,9 @@ final class Emails {
     private static int localStart(char[] c, int end, int lo) {
         int k = end;
         while (k > lo && localChar(c[k - 1])) {
+            if (Character.isLowSurrogate(c[k - 1]) && !Text.wordBefore(c, k)) {
+                break; // an emoji is no part of a local part: "📸@marta.photo" is a handle
+            }
             k--;
             if (end - k > 64) {
                 return -1;
@@ -98,6 +109,7 @@ final class Emails {
         int localEnd;
         int domainStart;
         boolean bracketed = false;
+        boolean dashed = false;
         int open = before == ' ' && i > 1 ? i - 2 : i - 1;
         int close = after == ' ' ? end + 1 : end;
         if (open >= 0 && close < n && "[({<".indexOf(c[open]) >= 0 && "])}>".indexOf(c[close]) >= 0) {
@@ -107,6 +119,10 @@ final class Emails {
         } else if (before == ' ' && after == ' ') {
             localEnd = i - 1;
             domainStart = end + 1;
+        } else if (before == '-' && after == '-' && i > 1 && c[i - 2] == ' ' && end + 1 < n && c[end + 1] == ' ') {
+            dashed = true; // "name -at- domain (dot) com"
+            localEnd = i - 2;
+            domainStart = end + 2;
         } else {
             return;
         }
@@ -133,7 +149,7 @@ final class Emails {
         }
         if (!bracketed) {
             // a bare "at" between two words is an address only when marked as one
-            boolean marked = word.equals("AT") || word.length() > 2 || spelledLocal || spelledDot(c, domainStart, de);
+            boolean marked = word.equals("AT") || word.length() > 2 || dashed || spelledLocal || spelledDot(c, domainStart, de);
             for (int k = ls; k < localEnd && !marked; k++) {
                 marked = c[k] == '.' || c[k] == '_' || c[k] == '+' || Text.digit(c[k]);
             }
@@ -167,17 +183,27 @@ final class Emails {
         return false;
     }
 
+    /** The end of the at-word that starts at {@code i} (a word ending at {@code end}), or -1: "snabel-a" is two words. */
+    static int atWordEnd(char[] c, int i, int end, int n) {
+        if (end + 2 <= n && c[end] == '-' && (c[end + 1] | 0x20) == 'a' && (end + 2 == n || !Text.alnum(c[end + 2]))
+                && end - i == 6 && new String(c, i, 6).equalsIgnoreCase("snabel")) {
+            return end + 2;
+        }
+        return isAtWord(c, i, end) ? end : -1;
+    }
+
     /** Whether [i, end) of the view is an at-word. */
     static boolean isAtWord(char[] c, int i, int end) {
         int len = end - i;
         if (len == 2) {
-            return ((c[i] | 0x20) == 'a' || c[i] == 'ä' || c[i] == 'Ä') && (c[i + 1] | 0x20) == 't';
+            // "at", "[ät]", and the Turkish "et"
+            return ((c[i] | 0x20) == 'a' || c[i] == 'ä' || c[i] == 'Ä' || (c[i] | 0x20) == 'e') && (c[i + 1] | 0x20) == 't';
         }
-        if (len != 6 && len != 7 && len != 10) {
+        if (len > 12) {
             return false;
         }
         String w = new String(c, i, len).toLowerCase(Locale.ROOT);
-        return w.equals("arroba") || w.equals("arobase") || w.equals("chiocciola");
+        return AT_WORDS.contains(w);
     }
 
     /**
@@ -193,12 +219,27 @@ final class Emails {
         int count = 0;
         int pos = p;
         boolean spelled = false;
-        while (count < 9 && pos < hi && Text.alnum(c[pos])) {
+        while (count < 9 && pos < hi && (Text.alnum(c[pos]) || Text.spaceless(c[pos]))) {
             int ls = pos;
             boolean allLetters = true;
-            while (pos < hi && pos - ls < 63 && (Text.alnum(c[pos]) || c[pos] == '-')) {
+            while (pos < hi && pos - ls < 63 && (Text.alnum(c[pos]) || c[pos] == '-' || Text.spaceless(c[pos]))) {
                 allLetters &= Text.letter(c[pos]);
                 pos++;
+            }
+            if (!allLetters && (pos >= hi || c[pos] != '.')) {
+                // a label in Chinese, Japanese, Thai ... ("例え.jp") is one only before a dot: "x@a.jpまで" ends at "jp"
+                int cut = ls;
+                while (cut < pos && !Text.spaceless(c[cut])) {
+                    cut++;
+                }
+                pos = cut;
+                if (pos == ls) {
+                    break;
+                }
+                allLetters = true;
+                for (int k = ls; k < pos; k++) {
+                    allLetters &= Text.letter(c[k]);
+                }
             }
             starts[count] = ls;
             ends[count] = pos;
@@ -209,7 +250,7 @@ final class Emails {
             if (q < 0) {
                 break;
             }
-            if (q >= hi || !Text.alnum(c[q])) {
+            if (q >= hi || !(Text.alnum(c[q]) || Text.spaceless(c[q]))) {
                 break;
             }
             spelled |= q != pos + 1 || c[pos] != '.';

@@ -149,8 +149,8 @@ final class Engine implements Serializable {
         for (int i = 0; i < n; i++) {
             char ch = v[i];
             if (Text.digit(ch)) {
-                if (i > 0 && Text.alnum(v[i - 1])) {
-                    continue; // glued to a word ("NW1", "DE89..."): the word's
+                if (Text.wordBefore(v, i)) {
+                    continue; // glued to a word ("NW1", "DE89..."): the word's (an emoji is no word: "☎️0151 ...")
                 }
                 number(s, i);
                 if (numeric && i >= numbersUntil) {
@@ -208,7 +208,7 @@ final class Engine implements Serializable {
                 || (next == ' ' && d + 1 < n && (v[d + 1] == '°' || v[d + 1] == 'd')))) {
             Shapes.coordsAtNumber(s, this, i);
         }
-        if (address >= 0 && digits >= 3 && digits <= 6) {
+        if (address >= 0 && ((digits >= 3 && digits <= 6) || (digits == 2 && next == '-'))) {
             Addresses.atNumber(s, this, i);
         }
     }
@@ -218,8 +218,11 @@ final class Engine implements Serializable {
         char[] v = s.v;
         int n = s.n;
         int len = e - i;
-        if (email >= 0 && !digit && Emails.isAtWord(v, i, e)) {
-            Emails.atWord(s, this, i, e);
+        if (email >= 0 && !digit) {
+            int ae = Emails.atWordEnd(v, i, e, n);
+            if (ae > 0) {
+                Emails.atWord(s, this, i, ae);
+            }
         }
         if (!full) {
             return;

@@ -18,9 +18,9 @@ final class Links {
     private static final Pattern URL = Pattern.compile(
             "(?i)(?:https?://|www\\.)(?:[" + AN + "][" + AN + "\\-]{0,62}\\.){1,10}\\p{L}{2,24}(?::[0-9]{1,5})?"
                     + "(?:[/?#](?:[^\\s<>\"'\\uE000]{0,2000}[^\\s<>\"'\\uE000.,;:!?)\\]}])?)?");
-    /** A WhatsApp click-to-chat link up to its number. */
+    /** A WhatsApp click-to-chat link up to its number; a Telegram or Signal link to a number ("t.me/+4915..."). */
     private static final Pattern WHATSAPP = Pattern.compile(
-            "(?i)(?:https?://)?(?:www\\.)?(?:wa\\.me/|(?:api|web)\\.whatsapp\\.com/send/?\\?(?:[^\\s#&]{0,100}&){0,5}phone="
+            "(?i)(?:https?://)?(?:www\\.)?(?:wa\\.me/|t\\.me/(?=\\+)|signal\\.me/#p/(?=\\+)|(?:api|web)\\.whatsapp\\.com/send/?\\?(?:[^\\s#&]{0,100}&){0,5}phone="
                     + "|whatsapp://send/?\\?(?:[^\\s#&]{0,100}&){0,5}phone=)(\\+?[0-9]{7,15})(?![0-9])"
                     + "(?:[/?#&][^\\s<>\"'\\uE000]{0,2000}[^\\s<>\"'\\uE000.,;:!?)\\]}])?");
     private static final Pattern PHONE_SCHEME = Pattern.compile("(?i)(?:tel|sms|callto|facetime)://?|(?i)(?:tel|sms|callto):");

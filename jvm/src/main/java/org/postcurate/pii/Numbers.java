@@ -61,7 +61,7 @@ final class Numbers implements java.io.Serializable {
         char[] v = s.v;
         int n = s.n;
         char before = p > 0 ? v[p - 1] : ' ';
-        if (Text.alnum(before) || before == '+' || (p > 1 && Text.digit(v[p - 2]) && (before == ':' || before == '.' || before == ','))) {
+        if (Text.wordBefore(v, p) || before == '+' || (p > 1 && Text.digit(v[p - 2]) && (before == ':' || before == '.' || before == ','))) {
             return p + 1;
         }
         Run run = new Run();
@@ -146,7 +146,12 @@ final class Numbers implements java.io.Serializable {
         if (ch == '/' && spaces == 1 && breaks == 0 && j + 2 < n && v[j + 1] == ' ' && Text.digit(v[j + 2])) {
             return j + 2; // "030 / 1234567"
         }
-        if (breaks == 0 && spaces <= 1 && ch == '(') {
+        if (ch == '-' && spaces == 1 && breaks == 0 && j + 2 < n && v[j + 1] == ' ' && i - 4 >= 0 && fourDigits(v, n, i - 4)
+                && fourDigits(v, n, j + 2)) {
+            return j + 2; // "5412 - 7512 - 3412 - 3456", a card's blocks; " - " between other numbers is a list's
+        }
+        if ((breaks == 0 || (j + 2 < n && v[j + 1] == '0' && v[j + 2] == ')')) && spaces <= 1 && ch == '(') {
+            // after a line break only the trunk "(0)": "+31\n (0)6 ..."; any other bracket starts a number of its own
             int k = j + 1;
             if (k < n && v[k] == ' ') {
                 k++;
@@ -157,6 +162,12 @@ final class Numbers implements java.io.Serializable {
             int k = j + 1;
             if (k < n && v[k] == ' ') {
                 k++;
+            }
+            if (k < n && v[k] == '\n') {
+                k++; // "(07)\n9933 0542"
+                if (k < n && v[k] == ' ') {
+                    k++;
+                }
             }
             if (k < n && (v[k] == '-' || v[k] == '.')) {
                 if (v[k] == '.' && k + 1 < n && v[k + 1] == ' ') {
@@ -170,6 +181,16 @@ final class Numbers implements java.io.Serializable {
             return k < n && Text.digit(v[k]) ? k : -1;
         }
         return -1;
+    }
+
+    /** Exactly four digits at {@code k}, a whole group. */
+    private static boolean fourDigits(char[] v, int n, int k) {
+        for (int m = k; m < k + 4; m++) {
+            if (m >= n || !Text.digit(v[m])) {
+                return false;
+            }
+        }
+        return (k == 0 || !Text.digit(v[k - 1])) && (k + 4 >= n || !Text.digit(v[k + 4]));
     }
 
     private static boolean opens(char[] v, int from, int to) {
@@ -189,8 +210,8 @@ final class Numbers implements java.io.Serializable {
             return true;
         }
         char ch = v[end];
-        if (Text.letter(ch)) {
-            return false;
+        if (Text.letter(ch) || "年月日년월일".indexOf(ch) >= 0) {
+            return false; // "1999年12月21日": a year, not the end of the number before it
         }
         return !((ch == ':' || ch == '.' || ch == ',') && end + 1 < n && Text.digit(v[end + 1]));
     }
@@ -324,8 +345,18 @@ final class Numbers implements java.io.Serializable {
                     crosses |= lineBreak[k];
                     tight |= kinds[k] == '-' || kinds[k] == '.' || kinds[k] == '/';
                 }
-                if (crosses != acrossBreaks || (crosses && (tight || overlapsFound(s, foundBefore, run.gs[i], run.ge[j])))) {
+                if (crosses != acrossBreaks) {
                     continue;
+                }
+                if (crosses) {
+                    // Across a line break, only where nothing was found on either side, and with spaces only; but an
+                    // international number ("+81 90-8494\n 5885", "0049\n177 ...") may be broken anywhere, and one
+                    // next to a phone word may hold dashes or dots ("tel. 526\n705-859").
+                    boolean international = i == 0 && (run.plus || (size(run, 0) >= 3 && v[run.gs[0]] == '0' && v[run.gs[0] + 1] == '0'));
+                    if (!international && (overlapsFound(s, foundBefore, run.gs[i], run.ge[j])
+                            || (tight && !(phoneLink || near(s, run, near, 2))))) {
+                        continue;
+                    }
                 }
                 if (!mayHold(v, run, i, j, total, kinds, flags)) {
                     continue; // no check could pass on these group sizes: the window is not even built
@@ -404,6 +435,15 @@ final class Numbers implements java.io.Serializable {
                 continue;
             }
             int at = k - i - trunks;
+            if (v[run.gs[k]] == '9' && k > i && size(run, k - 1) == 2 && k < j && size(run, k + 1) == 4) {
+                continue; // "(19) 9 9794-1648", "+55 85 9 6610 4973": a Brazilian mobile's leading 9
+            }
+            if (at == 0 && v[run.gs[k]] == '0' && k < j && size(run, k + 1) == 3 && total == 10) {
+                continue; // "0 800 74 41 12": a French free number
+            }
+            if (at == 0 && v[run.gs[k]] == '8' && k < j && size(run, k + 1) == 3 && total == 11) {
+                continue; // "8 903 028 67 10": the Russian trunk 8
+            }
             if (!(international ? at <= 1 : at == 0 && j - i - trunks == 3)) {
                 return false; // a lone digit where a phone number has none
             }
@@ -417,7 +457,9 @@ final class Numbers implements java.io.Serializable {
             fours = size(r, k) == 4;
         }
         return fours || sizesAre(r, i, j, 4, 6, 5) || sizesAre(r, i, j, 4, 6, 4) || sizesAre(r, i, j, 4, 4, 5)
-                || sizesAre(r, i, j, 4, 5, 5) || sizesAre(r, i, j, 4, 4, 4, 4, 3);
+                || sizesAre(r, i, j, 4, 5, 5) || sizesAre(r, i, j, 4, 4, 4, 4, 3) || sizesAre(r, i, j, 4, 4, 4, 5)
+                || sizesAre(r, i, j, 4, 4, 4, 6) || sizesAre(r, i, j, 4, 4, 4, 7) || sizesAre(r, i, j, 6, 11)
+                || sizesAre(r, i, j, 6, 12) || sizesAre(r, i, j, 6, 13); // 17 to 19 digits: UnionPay, Maestro, Mir
     }
 
     private static boolean overlapsFound(Scan s, int from, int start, int end) {
@@ -615,7 +657,12 @@ final class Numbers implements java.io.Serializable {
             return false;
         }
         char first = sp.digits.charAt(0);
-        return (first >= '2' && first <= '6') || near(s, r, near, 0);
+        return (first >= '2' && first <= '6') || bankStart(sp.digits) || near(s, r, near, 0);
+    }
+
+    /** Issuer ranges outside 2-6 that bank cards use: RuPay 81 and 82, Troy 9792. */
+    private static boolean bankStart(String d) {
+        return d.startsWith("81") || d.startsWith("82") || d.startsWith("9792");
     }
 
     // NHS numbers are issued from 300-399 (Northern Ireland), 400-499 and 600-799 million (England and Wales).
@@ -657,8 +704,13 @@ final class Numbers implements java.io.Serializable {
         boolean international = sp.plus || sp.doubleZero || (flags & INTERNATIONAL) != 0;
         // A lone digit is a country code (+1, +7), the first digit after it (+33 6 .., +353 1 ..) or the US "1-";
         // anywhere else it marks a date, score or ISBN rather than a phone number.
-        for (int k = 0; k < sizes.length; k++) {
-            if (sizes[k] == 1 && !(international ? k <= 1 : (k == 0 && sizes.length == 4))) {
+        for (int k = 0, at = 0; k < sizes.length; at += sizes[k], k++) {
+            if (sizes[k] == 1 && !(international ? k <= 1 : (k == 0 && sizes.length == 4))
+                    && !(digits.charAt(at) == '9' && k > 0 && sizes[k - 1] == 2 && k + 1 < sizes.length && sizes[k + 1] == 4)
+                    && !(k == 0 && digits.charAt(0) == '0' && sizes.length > 1 && sizes[1] == 3 && digits.length() == 10)
+                    && !(k == 0 && digits.charAt(0) == '8' && sizes.length > 1 && sizes[1] == 3 && digits.length() == 11)) {
+                // (but "(19) 9 9794-1648": a Brazilian mobile's 9; "0 800 74 41 12": a French free number;
+                // "8 903 028 67 10": the Russian trunk 8)
                 return false;
             }
         }

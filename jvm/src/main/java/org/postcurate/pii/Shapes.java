@@ -187,7 +187,7 @@ final class Shapes {
             if (b2 != ' ' && b2 != '\n') {
                 return;
             }
-        } else if (Text.alnum(before) || "_@/:+#&=\\-".indexOf(before) >= 0 || before == Text.BARRIER) {
+        } else if (Text.wordBefore(v, i) || "_@/:+#&=\\-".indexOf(before) >= 0 || before == Text.BARRIER) {
             return;
         }
         int k = i + 1;

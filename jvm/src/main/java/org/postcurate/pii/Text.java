@@ -163,7 +163,7 @@ final class Text {
         return ch != BARRIER && !spaceless(ch) && (Character.isLetterOrDigit(ch) || mark(ch) || Character.isSurrogate(ch));
     }
 
-    private static boolean spaceless(char ch) {
+    static boolean spaceless(char ch) {
         return (ch >= '\u0E00' && ch <= '\u0EFF') // Thai, Lao
                 || (ch >= '\u1000' && ch <= '\u109F') // Myanmar
                 || (ch >= '\u1780' && ch <= '\u17FF') // Khmer
@@ -173,7 +173,28 @@ final class Text {
                 || (ch >= '\uF900' && ch <= '\uFAFF') || (ch >= '\uFF66' && ch <= '\uFF9F'); // Han, halfwidth kana
     }
 
+    /**
+     * Whether the character before {@code i} is a letter or digit of a word a number or handle would be glued to:
+     * an emoji ("📸@handle", "☎️0151 ..."), with or without its variation selector, is not.
+     */
+    static boolean wordBefore(char[] v, int i) {
+        if (i == 0) {
+            return false;
+        }
+        char ch = v[i - 1];
+        if (ch >= '\uFE00' && ch <= '\uFE0F') {
+            return false; // a variation selector: "☎️"
+        }
+        if (Character.isLowSurrogate(ch) && i > 1 && Character.isHighSurrogate(v[i - 2])) {
+            return Character.isLetterOrDigit(Character.toCodePoint(v[i - 2], ch));
+        }
+        return alnum(ch);
+    }
+
     private static boolean mark(char ch) {
+        if (ch >= '\uFE00' && ch <= '\uFE0F') {
+            return false; // a variation selector belongs to the emoji before it ("☎️0151 ..."), not to a word
+        }
         int type = Character.getType(ch);
         return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK;
     }
