@@ -49,6 +49,16 @@ def test_the_identity_read_back_from_the_manifest_gives_the_snapshot_id(publishe
     assert dataclasses.replace(m, settings=settings).identity() == identity
 
 
+def test_an_identity_is_not_read_from_a_manifest_without_its_inputs_versions(published_snapshot):
+    """Re-validating or purging against unpinned tables would read other data than the snapshot was built from."""
+    m = Manifest.read(published_snapshot.snapshot_path)
+    for damaged in ({"delta_version": None}, {"delta_version": "3"}, {"delta_version": True}, {"path": None}):
+        inputs = json.loads(json.dumps(m.inputs))
+        inputs["posts"] |= damaged
+        with pytest.raises(ManifestError, match="input 'posts' has no path and Delta version"):
+            dataclasses.replace(m, inputs=inputs).identity()
+
+
 def test_an_old_manifest_keeps_its_keys_and_its_words(tmp_path):
     old = {
         "snapshot_id": "20250101T000000Z-aaaaaaaaaaaa",

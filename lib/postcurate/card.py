@@ -429,9 +429,10 @@ def write_card(
 
     snapshot_dir = Path(snapshot_dir)
     m = manifest if isinstance(manifest, Manifest) else Manifest.from_dict(manifest)
-    if geo is None and (m.geo_rules or {}).get("path"):
+    geo_path = (m.geo_rules or {}).get("path")
+    if geo is None and geo_path:
         try:
-            geo = load_geo_rules(m.geo_rules["path"])
+            geo = load_geo_rules(geo_path)
         except ConfigError:
             geo = None
     facts = CardFacts(

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ContextManager
+from typing import Any
 
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
@@ -30,12 +30,12 @@ from postcurate import report, resources, shards
 from postcurate.card import write_card
 from postcurate.clock import naive_utc, parse_as_of, utc_now
 from postcurate.config import Config
+from postcurate.dedup import cluster_sizes, register_near_duplicate_functions, register_normaliser, with_duplicate_reason
 from postcurate.errors import QualityGateError
 from postcurate.lake import PinnedTable, check_fresh, read_pinned
 from postcurate.logs import Stage, stage
 from postcurate.pii import Detectors, load_detectors
 from postcurate.pii.scanner import register_scanner
-from postcurate.dedup import cluster_sizes, register_near_duplicate_functions, register_normaliser, with_duplicate_reason
 from postcurate.pipeline import decide, destinations, find_duplicates, for_destinations, redact_candidates
 from postcurate.pseudonyms import Pseudonyms, keyed_pseudonyms
 from postcurate.purge import write_author_index
@@ -142,7 +142,7 @@ class Step:
 
     name: str | None
     work: Callable[[Build, Stage], None]
-    guard: Callable[[Build], ContextManager[Any]] | None = None
+    guard: Callable[[Build], contextlib.AbstractContextManager[Any]] | None = None
     when: Callable[[Build], bool] | None = None  # the step runs only when this holds (rule 10: when it is on)
 
 
@@ -253,10 +253,11 @@ def manifest_step(b: Build, st: Stage) -> None:
 
 
 def gate_step(b: Build, st: Stage) -> None:
-    assert b.manifest is not None and b.frames is not None and b.posts_read_counted is not None
+    assert b.manifest is not None and b.manifest.geo_rules is not None and b.frames is not None and b.posts_read_counted is not None
     b.gate_started = time.time()
-    inputs = GateInputs(posts=b.tables["posts"].df, objections=b.tables["objections"].df, as_of=b.cutoff, pseudonyms=b.pseudonyms, posts_read=b.posts_read_counted.result())
-    record = b.manifest.publication = publication_record(inputs.posts_read, b.manifest.kept, b.previous, b.config.output.max_shrink, b.allow_shrink)
+    posts_read = b.posts_read_counted.result()
+    inputs = GateInputs(posts=b.tables["posts"].df, objections=b.tables["objections"].df, as_of=b.cutoff, pseudonyms=b.pseudonyms, posts_read=posts_read)
+    record = b.manifest.publication = publication_record(posts_read, b.manifest.kept, b.previous, b.config.output.max_shrink, b.allow_shrink)
     publication = publication_frame(
         posts_read=record["posts_read"], kept=record["kept"], previous_kept=(record["previous"] or {}).get("kept"), shrink_allowed=b.allow_shrink
     )
@@ -272,7 +273,7 @@ def gate_step(b: Build, st: Stage) -> None:
 
 def verdict_step(b: Build, _: Stage) -> None:
     """Record the gate's results and the report in the staging folder; a failed gate keeps them in ``_rejected/``."""
-    assert b.manifest is not None and b.gate is not None and b.frames is not None and b.staging is not None
+    assert b.manifest is not None and b.manifest.publication is not None and b.gate is not None and b.frames is not None and b.staging is not None
     b.frames.close()
     gate_s = time.time() - b.gate_started
     b.manifest.quality = b.gate.to_dict()
@@ -397,7 +398,7 @@ def publication_record(posts_read: int, kept: int, previous: Manifest | None, ma
     before = None
     if previous is not None:
         before = {"snapshot_id": previous.snapshot_id, "as_of": previous.as_of, "revision": previous.revision or 0, "kept": previous.kept}
-    shrink = publication_shrink(kept, before["kept"] if before else None)
+    shrink = publication_shrink(kept, previous.kept if previous is not None else None)
     if posts_read == 0:
         verdict = "the posts table gave no post at the cut-off: an empty feed is never published, even with --allow-shrink; check inputs.posts and the feed that fills it"
     elif before is None:

@@ -13,6 +13,7 @@ that it does not name are not part of the snapshot.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -57,7 +58,7 @@ class Shard:
     sha256: str
     file: Path  # absolute location on disk
 
-    def read_verified(self) -> bytes:
+    def read_verified(self) -> builtins.bytes:  # the field ``bytes`` hides the type in the class body
         """The file's bytes, after checking their size and SHA-256 against the manifest (raises ``ChecksumError``)."""
         try:
             data = self.file.read_bytes()
@@ -320,7 +321,8 @@ def summarize(snapshot: Snapshot, *, samples: int = 5, verify: bool = True, text
             n = batch.num_rows
             rows += n
             by_split[shard.split] = by_split.get(shard.split, 0) + n
-            by_country[shard.country] = by_country.get(shard.country, 0) + n
+            if shard.country is not None:  # as the manifest counts: the empty snapshot's file is in no country
+                by_country[shard.country] = by_country.get(shard.country, 0) + n
             chars += int(pc.sum(pc.utf8_length(batch.column("text"))).as_py() or 0)
             for entry in pc.value_counts(batch.column("lang")).to_pylist():
                 lang = entry["values"] or "(unknown)"

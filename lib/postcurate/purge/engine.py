@@ -21,12 +21,13 @@ import shutil
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import DataType, StructType
+from pyspark.sql.types import ArrayType, DataType, MapType, StructType
 
 import postcurate
 from postcurate import report
@@ -132,10 +133,12 @@ def _as_declared(col: Column, dtype: DataType, nullable: bool) -> Column:
     data that met the original declaration, it only carries the declaration over, so the schema stays identical.
     """
     name = dtype.typeName()
-    if name == "map" and not dtype.valueContainsNull:
-        col = F.transform_values(col, lambda _k, v: _as_declared(v, dtype.valueType, False))
-    elif name == "array" and not dtype.containsNull:
-        col = F.transform(col, lambda v: _as_declared(v, dtype.elementType, False))
+    if isinstance(dtype, MapType) and not dtype.valueContainsNull:
+        values = dtype.valueType
+        col = F.transform_values(col, lambda _k, v: _as_declared(v, values, False))
+    elif isinstance(dtype, ArrayType) and not dtype.containsNull:
+        elements = dtype.elementType
+        col = F.transform(col, lambda v: _as_declared(v, elements, False))
     if nullable:
         return col
     if name == "map":
@@ -191,7 +194,7 @@ class _Purger:
         self.allowed = self.geo.in_effect(now)
         objections = read_pinned(spark, "objections", config.inputs.objections)
         self.objectors = objector_pids(objections.df, now, pseudonyms).persist(StorageLevel.MEMORY_AND_DISK)
-        self.provenance = {
+        self.provenance: dict[str, Any] = {  # the purge entry's and the audit rows' provenance fields
             "objections_version": objections.version,
             "geo_rules_sha256": self.geo.sha256,
             "key_fingerprint": self.fingerprint,

@@ -18,7 +18,7 @@ from postcurate import schemas
 from postcurate.pseudonyms import Pseudonyms
 from postcurate.quality import frames as derived
 from postcurate.quality.residual import register_residual_check, residual_counts
-from postcurate.snapshot.manifest import Manifest
+from postcurate.snapshot.manifest import Manifest, ManifestError
 
 log = logging.getLogger("postcurate.quality")
 
@@ -91,7 +91,7 @@ class SnapshotFrames:
         self.facts = derived.shard_facts(self.shards, register_residual_check(spark)).persist(StorageLevel.MEMORY_AND_DISK)
         self._cached: list[DataFrame] = [self.facts]
 
-    def __enter__(self) -> "SnapshotFrames":
+    def __enter__(self) -> SnapshotFrames:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -122,7 +122,10 @@ class SnapshotFrames:
             posts_read = derived.posts_read(inputs.posts, inputs.as_of)
             log.info("quality: posts read counted from the inputs in %.1f s", time.monotonic() - started)
         else:
-            posts_read = manifest.counts.posts_read if manifest.counts else None
+            counted = manifest.counts.posts_read if manifest.counts else None
+            if counted is None:  # nothing to reconcile the rows against: the check cannot pass
+                raise ManifestError(f"manifest of {manifest.snapshot_id} has no counts.posts_read: the snapshot is damaged; do not train on it")
+            posts_read = counted
         frames = {
             "shard_facts": self.facts,
             "residual_pii": residual_counts(self.facts),

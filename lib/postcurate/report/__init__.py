@@ -266,7 +266,7 @@ def _signed(n) -> str:
     return f"{n:+,}" if isinstance(n, int) else f"{n:+,.2f}"
 
 
-def _bytes(n: int) -> str:
+def _bytes(n: float) -> str:
     for unit in ("B", "KiB", "MiB", "GiB"):
         if n < 1024 or unit == "GiB":
             return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"

@@ -67,7 +67,9 @@ def parse(raw: Any) -> dict | None:
     recall = _table(raw.get("recall"), "vanished", "recall")
     if not recall:
         return None
-    eval_set = raw.get("eval_set") if isinstance(raw.get("eval_set"), dict) else {}
+    eval_set = raw.get("eval_set")
+    if not isinstance(eval_set, dict):
+        eval_set = {}
     values = [r["values"] for r in recall.values()]
     vanished = [r["vanished"] for r in recall.values()]
     overall = _share((raw.get("overall") or {}).get("recall")) if isinstance(raw.get("overall"), dict) else None

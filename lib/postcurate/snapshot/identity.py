@@ -76,10 +76,16 @@ class RunIdentity:
             as_of = dt.datetime.fromisoformat(str(manifest.as_of))
         except ValueError:
             raise ManifestError(f"manifest of {manifest.snapshot_id}: 'as_of' is not a timestamp ({manifest.as_of!r}); the snapshot is damaged") from None
+        inputs = manifest.inputs or {}
+        for name, table in inputs.items():
+            version = table.get("delta_version") if isinstance(table, dict) else None
+            if not (isinstance(version, int) and not isinstance(version, bool) and isinstance(table.get("path"), str)):
+                # Fail closed: a run re-read or compared without its pinned version would be of other data.
+                raise ManifestError(f"manifest of {manifest.snapshot_id}: input {name!r} has no path and Delta version; the snapshot is damaged")
         return cls(
             as_of=as_of,
-            versions={n: t.get("delta_version") for n, t in (manifest.inputs or {}).items()},
-            paths={n: t.get("path") for n, t in (manifest.inputs or {}).items()},
+            versions={n: t["delta_version"] for n, t in inputs.items()},
+            paths={n: t["path"] for n, t in inputs.items()},
             geo_rules_sha256=(manifest.geo_rules or {}).get("sha256", ""),
             detectors_sha256=manifest.detectors_sha256 or "",
             rules=_plain(settings.get("rules") or {}),

@@ -18,7 +18,7 @@ import dataclasses
 import json
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from postcurate.errors import EXIT_QUALITY_GATE_FAILED, PostcurateError
 from postcurate.snapshot import layout
@@ -38,6 +38,7 @@ class ManifestError(SnapshotError):
 
 
 _NOT_KEYS = ("extra", "absent")
+_R = TypeVar("_R", bound="_Record")
 
 
 class _Record:
@@ -49,6 +50,10 @@ class _Record:
     extra: dict[str, Any]
     absent: frozenset[str]
     _WRITTEN_WHEN_NONE: tuple[str, ...] = ()
+
+    if TYPE_CHECKING:  # every subclass is a dataclass, whose own __init__ takes its fields
+
+        def __init__(self, **values: Any) -> None: ...
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -64,7 +69,7 @@ class _Record:
         return out | self.extra
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]):
+    def from_dict(cls: type[_R], raw: dict[str, Any]) -> _R:
         known = {f.name for f in fields(cls)} - set(_NOT_KEYS)  # type: ignore[arg-type]
         return cls(
             **{k: v for k, v in raw.items() if k in known},
@@ -307,8 +312,8 @@ class Manifest(_Record):
         if c is not None:
             if _int(c.kept) is not None:
                 c.kept = sum(s.rows for s in shards)
-            if _int(c.excluded) is not None:
-                c.excluded = c.excluded + sum(removed.values())
+            if (excluded := _int(c.excluded)) is not None:
+                c.excluded = excluded + sum(removed.values())
             if isinstance(c.by_reason, dict):
                 for reason in ("objected", "geo_blocked"):
                     c.by_reason[reason] = c.by_reason.get(reason, 0) + removed.get(reason, 0)
@@ -423,7 +428,7 @@ def read_json(folder: str | Path) -> dict[str, Any]:
         raise SnapshotError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
         raw = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise ManifestError(f"{path} is not valid JSON ({exc.msg} at line {exc.lineno}): the snapshot is damaged; do not train on it") from None
     if not isinstance(raw, dict) or ("shards" in raw and not isinstance(raw["shards"], list)):
         raise ManifestError(f"{path} has no 'shards' list; is this a postcurate snapshot? (a damaged manifest: do not train on it)")

@@ -95,7 +95,7 @@ class Staging:
 
     @classmethod
     @contextlib.contextmanager
-    def open(cls, root: str | Path, snapshot_id: str, run_id: str) -> Iterator["Staging"]:
+    def open(cls, root: str | Path, snapshot_id: str, run_id: str) -> Iterator[Staging]:
         name = f"{layout.check_id(snapshot_id)}.{layout.check_id(run_id)}"
         base = Path(root) / layout.STAGING
         base.mkdir(parents=True, exist_ok=True)
