@@ -321,7 +321,7 @@ def summarize(snapshot: Snapshot, *, samples: int = 5, verify: bool = True, text
             n = batch.num_rows
             rows += n
             by_split[shard.split] = by_split.get(shard.split, 0) + n
-            if shard.country is not None:  # as the manifest counts: the empty snapshot's file is in no country
+            if shard.country is not None:  # a file in no country (the empty snapshot's) gives no batch; typed as the manifest counts
                 by_country[shard.country] = by_country.get(shard.country, 0) + n
             chars += int(pc.sum(pc.utf8_length(batch.column("text"))).as_py() or 0)
             for entry in pc.value_counts(batch.column("lang")).to_pylist():
