@@ -201,7 +201,7 @@ def test_when_the_kept_post_of_a_cluster_is_purged_its_duplicates_stay_out(spark
 
     add_objections(spark, p.lake, ["k1"])
     result = purge(spark, load_config(p.config_path), key=TEST_KEY)
-    assert result.snapshots[0].rows_removed == {"objection": 1}
+    assert result.snapshots[0].rows_removed == {"objected": 1}  # the ledger's word (docs/decisions.md, one reason vocabulary)
     after = _manifest(p.snapshot_dir)
     assert shard_posts(after) == {pids["unrelated"]}
     assert ledger() == {pids["copy-upper"]: "duplicate", pids["copy-emoji"]: "duplicate", pids["original"]: "objected"}
