@@ -127,12 +127,12 @@ def _manifest_and_geo(published_snapshot):
     return m, load_geo_rules(m["geo_rules"]["path"])
 
 
-RECALL_FIXTURE = REPO / "tests" / "data" / "recall.json"  # written in `postcurate pii-eval --record`'s format
+RECORDED = REPO / "eval" / "recall.json"  # the project's measurement, as `postcurate pii-eval --record` wrote it
 
 
 def _recall_file(tmp_path, detectors_sha256: str) -> Path:
-    """The fixture measurement, as if measured for the detectors with ``detectors_sha256``."""
-    raw = json.loads(RECALL_FIXTURE.read_text()) | {"detectors_sha256": detectors_sha256}
+    """The recorded measurement, as if measured for the detectors with ``detectors_sha256``."""
+    raw = json.loads(RECORDED.read_text()) | {"detectors_sha256": detectors_sha256}
     path = tmp_path / "recall.json"
     path.write_text(json.dumps(raw))
     return path
@@ -145,35 +145,52 @@ def test_card_states_the_recall_the_manifest_recorded(published_snapshot):
     assert all(line in card for line in _recall_lines(block))
 
 
-def test_card_shows_recall_measured_for_its_detectors(published_snapshot, tmp_path):
+def test_card_shows_the_recorded_recall_of_its_detectors(published_snapshot, tmp_path):
+    """The shipped detectors' measurement (eval/recall.json, written by pii-eval --record) is on the card of a build
+    with those detectors: its overall figure, its date and its eval set, and a row per PII type."""
+    recorded = json.loads(RECORDED.read_text())
+    m = published_snapshot.manifest
+    assert recorded["format"] == 1 and recorded["detectors_sha256"] == m["detectors_sha256"], "eval/recall.json is not of the shipped detectors: re-record it"
+    card = (published_snapshot.snapshot_path / "README.md").read_text()
+    assert m["pii_recall"]["status"] == recall.MEASURED
+    assert f"for the detectors this snapshot used: **{recorded['overall']['recall']:.1%}** of labelled PII values removed overall" in card
+    es = recorded["eval_set"]
+    assert f"Measured {recorded['measured_at']} on `{es['path']}` ({es['records']:,} records, SHA-256 `{es['sha256'][:16]}…`)" in card
+    for name, r in recorded["recall"].items():
+        assert f"| {name} | {r['values']:,} | {r['vanished']:,} | {r['recall']:.1%} |" in card
+    for name, r in recorded["survival"].items():
+        assert f"| {name} | {r['values']:,} | {r['survived']:,} | {r['survival']:.1%} |" in card
+    assert "no recall measured" not in card
+    assert not re.search(r"[0-9a-f]{32}", card)
+
+
+def test_card_reads_a_recall_file_given_to_it(published_snapshot, tmp_path):
     copy = tmp_path / "snap"
     shutil.copytree(published_snapshot.snapshot_path, copy)
     m = published_snapshot.manifest
+    recorded = json.loads(RECORDED.read_text())
     card = write_card(copy, m, eval_results=_recall_file(tmp_path, m["detectors_sha256"])).read_text()
-    assert "for the detectors this snapshot used: **96.0%** of labelled PII values removed overall" in card
-    assert "Measured 2026-11-30T12:00:00+00:00 on `eval/pii_eval.jsonl` (1,200 records, SHA-256 `" in card
-    assert "| email | 400 | 398 | 99.5% |" in card and "| address | 150 | 129 | 86.0% |" in card
-    assert "| date | 300 | 297 | 99.0% |" in card
+    assert f"**{recorded['overall']['recall']:.1%}** of labelled PII values removed overall" in card
     assert "no recall measured" not in card
-    assert not re.search(r"[0-9a-f]{32}", card)
-    # Without a config the card still states the rules, from the path recorded in the manifest.
+    # Without the rules loaded the card still states them, from the path recorded in the manifest.
     assert "| GB | 2024-09-13 |" in card
 
 
 @pytest.mark.parametrize(
     "content, why",
     [
-        (None, "no measurement on file"),  # the fixture as written: measured for another configuration
+        (None, "another detector configuration"),  # the recorded measurement, of other detectors
         ("{not json", "no measurement on file"),
         ('{"recall": {"email": {"values": 3, "vanished": "all"}}}', "no measurement on file"),
         ('{"recall": {"email": {"values": 10, "vanished": 9, "recall": 0.9}}, "detectors_sha256": null}', "another detector configuration"),
+        ('{"format": 2, "recall": {"email": {"values": 10, "vanished": 9, "recall": 0.9}}}', "no measurement on file"),
     ],
 )
 def test_card_says_plainly_when_no_recall_was_measured_for_its_detectors(published_snapshot, tmp_path, content, why):
     copy = tmp_path / "snap"
     shutil.copytree(published_snapshot.snapshot_path, copy)
     if content is None:
-        path, why = RECALL_FIXTURE, "another detector configuration"
+        path = _recall_file(tmp_path, "0" * 64)
     else:
         path = tmp_path / "recall.json"
         path.write_text(content)

@@ -28,9 +28,9 @@ from postcurate.dedup import (
     with_band_keys,
     with_duplicate_reason,
 )
-from postcurate.job import snapshot_id_for, snapshot_identity
 from postcurate.lake import PinnedTable
 from postcurate.rules.geo import load_geo_rules
+from postcurate.snapshot import RunIdentity
 
 SETTINGS = DedupSettings()
 
@@ -338,9 +338,10 @@ def test_every_dedup_setting_is_part_of_the_snapshot_identity(tmp_path):
     def snapshot_id(**dedup) -> str:
         config = load_config(write_config(tmp_path, tmp_path / "lake", tmp_path / "out", dedup=dedup))
         tables = {n: PinnedTable(n, str(tmp_path / "lake" / n), 3, as_of, None) for n in ("posts", "users", "objections")}
-        identity = snapshot_identity(config, tables, load_geo_rules(config.geo_rules), as_of=as_of, key_fingerprint="fp")
-        assert identity["dedup"] == dataclasses.asdict(config.dedup)
-        return snapshot_id_for(as_of, identity)
+        geo = load_geo_rules(config.geo_rules)
+        identity = RunIdentity.of_run(config, as_of=as_of, tables=tables, geo_sha256=geo.sha256, detectors_sha256="d" * 64, key_fingerprint="fp")
+        assert identity.to_dict()["dedup"] == json.loads(json.dumps(dataclasses.asdict(config.dedup)))
+        return identity.snapshot_id
 
     default = snapshot_id()
     assert snapshot_id(threshold=0.8, bands=16) == default  # the defaults written out are the defaults

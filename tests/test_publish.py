@@ -14,10 +14,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import REFERENCE_AS_OF, TEST_KEY
 
-from postcurate import manifest as manifests
-from postcurate import publish
+from postcurate import shards
 from postcurate.cli import main
 from postcurate.errors import EXIT_NOTHING_NEW, EXIT_QUALITY_GATE_FAILED, LockedError
+from postcurate.snapshot import Manifest, layout, publish
+from postcurate.snapshot.manifest import read_json
 
 
 def _root(result) -> Path:
@@ -27,11 +28,11 @@ def _root(result) -> Path:
 def test_published_snapshot_is_complete(published_snapshot):
     snap = published_snapshot.snapshot_path
     root = _root(published_snapshot)
-    m = manifests.read(snap)
-    assert publish.latest(root) == m["snapshot_id"] == snap.name
-    assert publish.published_snapshots(root) == [snap.name]
+    m = read_json(snap)
+    assert layout.latest(root) == m["snapshot_id"] == snap.name
+    assert layout.published_snapshots(root) == [snap.name]
     assert not (root / "_staging").exists(), "a successful run leaves no staging behind"
-    assert manifests.verify_shards(snap, m) == []
+    assert Manifest.from_dict(m).verify(snap) == []
     assert m["shards"] and all(len(s["sha256"]) == 64 and s["rows"] > 0 and s["bytes"] > 0 for s in m["shards"])
     assert sorted(p.name for p in snap.iterdir()) == ["README.md", "author_index", "ledger", "manifest.json", "quality", "quarantine", "report", "shards"]
     # Deterministic file names: the same rows always land in part-00000, part-00001, ...
@@ -41,7 +42,7 @@ def test_published_snapshot_is_complete(published_snapshot):
 
 
 def test_manifest_has_what_the_contract_asks_for(published_snapshot):
-    m = manifests.read(published_snapshot.snapshot_path)
+    m = read_json(published_snapshot.snapshot_path)
     c = m["counts"]
     assert m["run_id"] == published_snapshot.run_id
     assert set(m["inputs"]) == {"posts", "users", "objections"}
@@ -75,13 +76,13 @@ def test_audit_tables_hold_this_snapshot_with_its_run(spark, published_snapshot)
 
 
 def test_rerunning_the_same_inputs_publishes_nothing_new(published_snapshot, monkeypatch):
-    before = manifests.read(published_snapshot.snapshot_path)
+    before = read_json(published_snapshot.snapshot_path)
     config = _root(published_snapshot).parent / "config.yaml"
     monkeypatch.setenv("POSTCURATE_TEST_KEY", TEST_KEY.decode())
     result = CliRunner().invoke(main, ["run", "--config", str(config), "--as-of", REFERENCE_AS_OF])
     assert result.exit_code == EXIT_NOTHING_NEW, result.output
     assert "nothing new" in result.output
-    assert manifests.read(published_snapshot.snapshot_path) == before
+    assert read_json(published_snapshot.snapshot_path) == before
     assert not (_root(published_snapshot) / "_staging").exists()
 
 
@@ -150,22 +151,22 @@ def test_a_staging_lock_is_released_when_the_run_ends_with_an_error(tmp_path):
 def _fake_staged(root: Path, snapshot_id: str, as_of: str) -> Path:
     staged = root / "_staging" / f"{snapshot_id}.r"
     staged.mkdir(parents=True)
-    manifests.write(staged, {"snapshot_id": snapshot_id, "as_of": as_of})
+    Manifest.from_dict({"snapshot_id": snapshot_id, "as_of": as_of}).write(staged)
     return staged
 
 
 def test_latest_moves_forward_only_and_a_published_snapshot_is_never_replaced(tmp_path):
     assert publish.move_into_place(tmp_path, _fake_staged(tmp_path, "s2", "2025-06-01T00:00:00+00:00"), "s2")
-    assert publish.latest(tmp_path) == "s2"
+    assert layout.latest(tmp_path) == "s2"
     # A backfill of an older cut-off is published but does not hide the newer snapshot.
     assert publish.move_into_place(tmp_path, _fake_staged(tmp_path, "s1", "2025-05-01T00:00:00+00:00"), "s1")
-    assert publish.latest(tmp_path) == "s2"
+    assert layout.latest(tmp_path) == "s2"
     assert publish.move_into_place(tmp_path, _fake_staged(tmp_path, "s3", "2025-07-01T00:00:00+00:00"), "s3")
-    assert publish.latest(tmp_path) == "s3"
+    assert layout.latest(tmp_path) == "s3"
     again = _fake_staged(tmp_path, "s3b", "2030-01-01T00:00:00+00:00")
     assert publish.move_into_place(tmp_path, again, "s3") is False
-    assert manifests.read(publish.snapshot_dir(tmp_path, "s3"))["as_of"].startswith("2025-07-01")
-    assert publish.published_snapshots(tmp_path) == ["s1", "s2", "s3"]
+    assert read_json(layout.snapshot_dir(tmp_path, "s3"))["as_of"].startswith("2025-07-01")
+    assert layout.published_snapshots(tmp_path) == ["s1", "s2", "s3"]
 
 
 def test_a_staged_snapshot_without_manifest_is_never_published(tmp_path):
@@ -173,7 +174,7 @@ def test_a_staged_snapshot_without_manifest_is_never_published(tmp_path):
     staged.mkdir(parents=True)
     with pytest.raises(RuntimeError, match="without its manifest"):
         publish.move_into_place(tmp_path, staged, "s")
-    assert publish.published_snapshots(tmp_path) == [] and publish.latest(tmp_path) is None
+    assert layout.published_snapshots(tmp_path) == [] and layout.latest(tmp_path) is None
 
 
 def test_publish_lock_times_out_with_locked_error(tmp_path):
@@ -221,12 +222,12 @@ def test_shard_files_land_near_the_target_size(spark, tmp_path):
         F.expr("repeat(concat('post ', cast(id * 7919 % 100003 as string), ' about the weather '), 1 + cast(id % 5 as int))").alias("text"),
     )
     target_mb = 0.5
-    per_file = publish.rows_for_target(rows, target_mb, tmp_path / "sizing")
+    per_file = shards.rows_for_target(rows, target_mb, tmp_path / "sizing")
     assert not (tmp_path / "sizing").exists()
     # The sample is a slice of the key range, not whichever rows come first: partitioned otherwise (as on a
     # cluster), the same rows give the same file size.
-    assert publish.rows_for_target(rows.repartition(7), target_mb, tmp_path / "sizing") == per_file
-    publish.write_shards(rows, tmp_path / "shards", per_file)
+    assert shards.rows_for_target(rows.repartition(7), target_mb, tmp_path / "sizing") == per_file
+    shards.write_shards(rows, tmp_path / "shards", per_file)
     for folder in {p.parent for p in (tmp_path / "shards").rglob("*.parquet")}:
         files = sorted(folder.glob("part-*.parquet"))
         for f in files[:-1]:
@@ -250,7 +251,7 @@ def test_a_country_holding_most_posts_is_cut_into_files_each_with_its_own_task(s
         # Skew: nine posts in ten are in one country.
         F.when(F.col("id") % 10 == 0, "GB").otherwise("US").alias("country"),
     )
-    folders = publish.folder_rows(rows)
+    folders = shards.folder_rows(rows)
     assert folders == {("train", "US"): 36_000, ("train", "GB"): 4_000}
     # The suite's 2 shuffle partitions would cap the tasks at 2, and adaptive execution (which the CLI tests switch on
     # in this shared session) would merge such tiny ones into 1.
@@ -259,14 +260,14 @@ def test_a_country_holding_most_posts_is_cut_into_files_each_with_its_own_task(s
     for k, v in settings.items():
         spark.conf.set(k, v)
     try:
-        layout = publish.shard_layout(rows, folders, rows_per_file=5_000).withColumn("task", F.spark_partition_id())
+        laid_out = shards.shard_layout(rows, folders, rows_per_file=5_000).withColumn("task", F.spark_partition_id())
         files = {
             (r["country"], r["shard_file"]): r
-            for r in layout.groupBy("country", "shard_file")
+            for r in laid_out.groupBy("country", "shard_file")
             .agg(F.count(F.lit(1)).alias("rows"), F.min("post_pid").alias("first"), F.max("post_pid").alias("last"), F.collect_set("task").alias("tasks"))
             .collect()
         }
-        in_task_order = layout.select("task", "country", "shard_file", "post_pid").collect()
+        in_task_order = laid_out.select("task", "country", "shard_file", "post_pid").collect()
     finally:
         for k, v in before.items():
             spark.conf.set(k, v)

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from conftest import REFERENCE_AS_OF, TEST_KEY, write_config
 
-from postcurate import manifest as manifests
-from postcurate import publish
 from postcurate.errors import EXIT_PUBLISHED
 from postcurate.quality.validate import validate_snapshot
+from postcurate.snapshot import layout
+from postcurate.snapshot.manifest import read_json
 
 LIB = Path(__file__).resolve().parents[1] / "lib"
 SPARK = {
@@ -71,8 +71,8 @@ def crashed_then_recovered(sample_lake, tmp_path_factory):
     after_kill = {
         "returncode": killed.returncode,
         "staging": sorted(p.name for p in (root / "_staging").iterdir()),
-        "published": publish.published_snapshots(root),
-        "latest": publish.latest(root),
+        "published": layout.published_snapshots(root),
+        "latest": layout.latest(root),
         "ledger": (root / "ledger").exists(),
     }
 
@@ -93,10 +93,10 @@ def test_the_next_run_cleans_up_and_publishes_a_complete_snapshot(spark, crashed
     root, after_kill, returncode, log = crashed_then_recovered
     assert returncode == EXIT_PUBLISHED, _tail(log)
     assert "report: " in log.read_text()
-    (snapshot_id,) = publish.published_snapshots(root)
-    assert publish.latest(root) == snapshot_id
+    (snapshot_id,) = layout.published_snapshots(root)
+    assert layout.latest(root) == snapshot_id
     assert not (root / "_staging").exists(), "the dead run's staging was removed"
-    validation = validate_snapshot(spark, publish.snapshot_dir(root, snapshot_id))
+    validation = validate_snapshot(spark, layout.snapshot_dir(root, snapshot_id))
     assert validation.gate.success and validation.files_checked > 0
 
 
@@ -110,10 +110,10 @@ def test_shards_are_deterministic_across_runs(crashed_then_recovered, published_
     import pyarrow.parquet as pq
 
     root, _, _, _ = crashed_then_recovered
-    (snapshot_id,) = publish.published_snapshots(root)
+    (snapshot_id,) = layout.published_snapshots(root)
     assert snapshot_id == published_snapshot.snapshot_id
-    ours_dir = publish.snapshot_dir(root, snapshot_id)
-    ours = manifests.read(ours_dir)
+    ours_dir = layout.snapshot_dir(root, snapshot_id)
+    ours = read_json(ours_dir)
     theirs = published_snapshot.manifest
 
     def files(m):

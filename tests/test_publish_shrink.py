@@ -13,16 +13,29 @@ import pytest
 from click.testing import CliRunner
 from conftest import TEST_KEY, write_config
 from factories import frame
-from purgekit import AUTHORS, POSTS_PER_AUTHOR, add_objections, build_lake, fresh_copy
+from purgekit import (
+    AUTHORS,
+    POSTS_PER_AUTHOR,
+    add_objections,
+    build_lake,
+    fresh_copy,
+)
 
 import postcurate.job
 import postcurate.session
-from postcurate import publish as publishing
 from postcurate.cli import main
+from postcurate.clock import utc_now
 from postcurate.config import load_config
-from postcurate.errors import EXIT_QUALITY_GATE_FAILED, ConfigError, InputError, QualityGateError
-from postcurate.job import RunResult, run, utc_now
+from postcurate.errors import (
+    EXIT_QUALITY_GATE_FAILED,
+    ConfigError,
+    InputError,
+    QualityGateError,
+)
+from postcurate.job import RunResult, run
 from postcurate.purge import purge
+from postcurate.snapshot import layout
+from postcurate.snapshot import publish as publishing
 
 LIB = str(Path(__file__).resolve().parents[1] / "lib")
 ALL_POSTS = len(AUTHORS) * POSTS_PER_AUTHOR
@@ -60,12 +73,12 @@ def test_a_fall_beyond_the_limit_fails_the_gate_and_allow_shrink_lets_it_through
     assert f"kept 9 rows where the previous published snapshot {first.snapshot_dir.name} keeps 24 (-62.5%)" in message
     assert "more than output.max_shrink (50%)" in message and "--allow-shrink" in message
     # Nothing published: LATEST and the snapshots are as they were; the results and the report are kept.
-    assert publishing.latest(p.out) == first.snapshot_dir.name and publishing.published_snapshots(p.out) == [first.snapshot_dir.name]
+    assert layout.latest(p.out) == first.snapshot_dir.name and layout.published_snapshots(p.out) == [first.snapshot_dir.name]
     (shrink,) = [e for e in _suite(_rejected_results(p.out), "publication") if e["column"] == "shrink"]
     assert shrink["success"] is False and shrink["unexpected_count"] == 1
 
     result = run(spark, config, key=TEST_KEY, as_of=cutoff, allow_shrink=True)
-    assert result.published and publishing.latest(p.out) == result.snapshot_id
+    assert result.published and layout.latest(p.out) == result.snapshot_id
     record = result.manifest["publication"]
     assert record["shrink_allowed"] is True and record["shrink"] == 0.625 and record["max_shrink"] == 0.5
     assert record["previous"] == {"snapshot_id": first.snapshot_dir.name, "as_of": record["previous"]["as_of"], "revision": 0, "kept": 24}
@@ -106,7 +119,7 @@ def test_an_empty_posts_table_fails_the_gate_even_with_allow_shrink(spark, tmp_p
         message = str(failed.value)
         assert "publication: expect_column_min_to_be_between(posts_read): observed 0" in message
         assert "an empty feed is never published, even with --allow-shrink" in message
-        assert publishing.published_snapshots(out) == [] and publishing.latest(out) is None
+        assert layout.published_snapshots(out) == [] and layout.latest(out) is None
     results = [json.loads(f.read_text()) for f in (out / "_rejected").glob("*/quality/results.json")]
     assert len(results) == 2
     assert all([e["success"] for e in _suite(r, "publication") if e["column"] == "posts_read"] == [False] for r in results)
@@ -126,12 +139,12 @@ def test_the_previous_snapshot_is_the_newest_at_or_before_the_cut_off(tmp_path):
     snapshot("20261101T000000Z-bbbbbbbbbbbb", "2026-11-01T01:00:00+00:00")
     snapshot("20261101T000000Z-cccccccccccc", "2026-11-02T01:00:00+00:00")  # same cut-off, built later
     snapshot("20261201T000000Z-dddddddddddd", "2026-12-01T01:00:00+00:00", text="{broken")  # newer: never read
-    assert publishing.previous_published(tmp_path, at("2026-11-15T00:00:00+00:00"))["snapshot_id"] == "20261101T000000Z-cccccccccccc"
-    assert publishing.previous_published(tmp_path, at("2026-11-01T00:00:00+00:00"))["snapshot_id"] == "20261101T000000Z-cccccccccccc"
+    assert publishing.previous_published(tmp_path, at("2026-11-15T00:00:00+00:00")).snapshot_id == "20261101T000000Z-cccccccccccc"
+    assert publishing.previous_published(tmp_path, at("2026-11-01T00:00:00+00:00")).snapshot_id == "20261101T000000Z-cccccccccccc"
     # A backfill is compared with what came before it; a rebuild of a cut-off is not compared with itself.
-    assert publishing.previous_published(tmp_path, at("2026-10-15T00:00:00+00:00"))["snapshot_id"] == "20261001T000000Z-aaaaaaaaaaaa"
+    assert publishing.previous_published(tmp_path, at("2026-10-15T00:00:00+00:00")).snapshot_id == "20261001T000000Z-aaaaaaaaaaaa"
     other = publishing.previous_published(tmp_path, at("2026-11-01T00:00:00+00:00"), other_than="20261101T000000Z-cccccccccccc")
-    assert other["snapshot_id"] == "20261101T000000Z-bbbbbbbbbbbb"
+    assert other.snapshot_id == "20261101T000000Z-bbbbbbbbbbbb"
     assert publishing.previous_published(tmp_path, at("2026-09-01T00:00:00+00:00")) is None
     # The one to compare with cannot be read: fail closed.
     with pytest.raises(InputError, match="20261201T000000Z-dddddddddddd/manifest.json"):

@@ -10,14 +10,27 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 from conftest import TEST_KEY, write_config
-from purgekit import add_objections, checksums, fresh_copy, geo_rules_with_hold, shard_authors
+from purgekit import (
+    add_objections,
+    checksums,
+    fresh_copy,
+    geo_rules_with_hold,
+    shard_authors,
+)
 from pyspark.sql import functions as F
 
 from postcurate.cli import main
 from postcurate.config import load_config
 from postcurate.errors import EXIT_QUALITY_GATE_FAILED, ConfigError
-from postcurate.purge import KeyMismatchError, SnapshotNotFoundError, gc, purge, read_audit
+from postcurate.purge import (
+    KeyMismatchError,
+    SnapshotNotFoundError,
+    gc,
+    purge,
+    read_audit,
+)
 from postcurate.purge.index import read_valid_index
+from postcurate.snapshot import ShardFile
 
 
 @pytest.fixture
@@ -44,7 +57,7 @@ def test_objections_after_release_leave_no_row_and_untouched_shards_keep_their_c
     result = purge(spark, config, key=TEST_KEY)
 
     (outcome,) = result.snapshots
-    assert outcome.changed and outcome.revision == 1 and outcome.rows_removed == {"objection": 6}
+    assert outcome.changed and outcome.revision == 1 and outcome.rows_removed == {"objected": 6}
     after = _manifest(p.snapshot_dir)
     assert not objectors & shard_authors(p.snapshot_dir, after)
     # Shards that held none of their rows: same entry, same file, same bytes.
@@ -62,18 +75,18 @@ def test_objections_after_release_leave_no_row_and_untouched_shards_keep_their_c
     # Revisions: r0 is the original, r1 the current; history, counts and ledger reconcile.
     assert (p.snapshot_dir / "manifest.r0.json").read_bytes() == before_bytes
     assert _manifest(p.snapshot_dir, "manifest.r1.json") == after
-    assert after["revision"] == 1 and entry["rows_removed"] == {"objection": 6}
+    assert after["revision"] == 1 and entry["rows_removed"] == {"objected": 6}
     c = after["counts"]
     assert c["kept"] == before["counts"]["kept"] - 6 == sum(s["rows"] for s in after["shards"])
     assert c["posts_read"] == c["kept"] + c["excluded"] + c["quarantined"]
-    assert c["by_reason"]["objected"] == before["counts"]["by_reason"]["objected"] + 6 and c["purged"] == {"objection": 6}
+    assert c["by_reason"]["objected"] == before["counts"]["by_reason"]["objected"] + 6 and c["purged"] == {"objected": 6}
     ledger = spark.read.parquet(*[str(p.snapshot_dir / f) for f in entry["ledger_files"]])
     assert {(r["author_pid"], r["reason"]) for r in ledger.collect()} == {(a, "objected") for a in objectors}
 
     # The audit trail: pseudonymous ids only, rows by shard, the reason.
     audit = read_audit(spark, p.out)
     rows = audit.collect()
-    assert {r["reason"] for r in rows} == {"objection"} and sum(r["rows_removed"] for r in rows) == 6
+    assert {r["reason"] for r in rows} == {"objected"} and sum(r["rows_removed"] for r in rows) == 6
     assert {a for r in rows for a in r["author_pids"]} == objectors
     assert {r["shard"] for r in rows} == set(entry["replaced"]) and {r["snapshot_id"] for r in rows} == {p.snapshot_dir.name}
 
@@ -87,7 +100,7 @@ def test_objections_after_release_leave_no_row_and_untouched_shards_keep_their_c
 
     # The reviewer's view.
     table = runner.invoke(main, ["audit", "--config", str(p.config_path)])
-    assert table.exit_code == 0 and "objection" in table.output and p.snapshot_dir.name in table.output
+    assert table.exit_code == 0 and "objected" in table.output and p.snapshot_dir.name in table.output
     as_json = json.loads(runner.invoke(main, ["audit", "--config", str(p.config_path), "--json"]).stdout)
     assert {a for r in as_json for a in r["author_pids"]} == objectors
 
@@ -112,7 +125,7 @@ def test_a_hold_removes_the_country_partition(spark, copy, tmp_path):
 
     (outcome,) = result.snapshots
     gb_rows = sum(s["rows"] for s in gb)
-    assert outcome.rows_removed == {"hold:GB": gb_rows} and outcome.shards_dropped == len(gb)
+    assert outcome.rows_removed == {"geo_blocked": gb_rows} and outcome.shards_dropped == len(gb)
     after = _manifest(p.snapshot_dir)
     assert {s["country"] for s in after["shards"]} == {s["country"] for s in before["shards"]} - {"GB"}
     assert "GB" not in after["counts"]["by_country"]
@@ -122,7 +135,7 @@ def test_a_hold_removes_the_country_partition(spark, copy, tmp_path):
     assert checksums(p.snapshot_dir, after) == {s["path"]: s["sha256"] for s in after["shards"]}
     assert not any((p.snapshot_dir / s["path"]).exists() for s in gb)
     audit = read_audit(spark, p.out)
-    assert {(r["reason"], r["rows_removed"]) for r in audit.collect()} == {("hold:GB", s["rows"]) for s in gb}
+    assert {(r["reason"], r["rows_removed"]) for r in audit.collect()} == {("geo_blocked", s["rows"]) for s in gb}
     assert audit.where(F.col("author_pids").isNotNull()).count() == 0
     c = after["counts"]
     assert c["by_reason"]["geo_blocked"] == before["counts"]["by_reason"]["geo_blocked"] + gb_rows
@@ -133,12 +146,12 @@ def test_author_index_written_at_publish_is_used_and_names_every_shard(spark, co
     p = copy()
     manifest = _manifest(p.snapshot_dir)
     assert (p.snapshot_dir / "author_index" / "_SUCCESS").is_file()  # written by the job, before the manifest
-    index = read_valid_index(spark, p.snapshot_dir, "author_index", manifest["shards"])
+    index = read_valid_index(spark, p.snapshot_dir, "author_index", [ShardFile.from_dict(s) for s in manifest["shards"]])
     assert index is not None
     rows = {(r["shard"], r["rows"]) for r in index.groupBy("shard").agg(F.sum("rows").alias("rows")).collect()}
     assert rows == {(s["path"], s["rows"]) for s in manifest["shards"]}
     # An index that does not match the manifest's files is not used.
-    assert read_valid_index(spark, p.snapshot_dir, "author_index", manifest["shards"][1:]) is None
+    assert read_valid_index(spark, p.snapshot_dir, "author_index", [ShardFile.from_dict(s) for s in manifest["shards"][1:]]) is None
 
 
 def test_user_mistakes_end_in_one_clear_message(spark, copy):
@@ -188,7 +201,7 @@ def test_when_the_kept_post_of_a_cluster_is_purged_its_duplicates_stay_out(spark
 
     add_objections(spark, p.lake, ["k1"])
     result = purge(spark, load_config(p.config_path), key=TEST_KEY)
-    assert result.snapshots[0].rows_removed == {"objection": 1}
+    assert result.snapshots[0].rows_removed == {"objected": 1}  # the ledger's word (docs/decisions.md, one reason vocabulary)
     after = _manifest(p.snapshot_dir)
     assert shard_posts(after) == {pids["unrelated"]}
     assert ledger() == {pids["copy-upper"]: "duplicate", pids["copy-emoji"]: "duplicate", pids["original"]: "objected"}
@@ -229,7 +242,7 @@ def test_a_purged_snapshot_validates_and_its_card_and_report_follow_the_new_revi
     card = (p.snapshot_dir / "README.md").read_text()
     assert f"**Rows:** {kept:,} in {len(shards)} Parquet shards" in card
     assert "#### Removed after publication" in card and "revision 1 of the snapshot" in card
-    assert f"| 1 | {entry['purged_at']} | `objection` | 6 |" in card
+    assert f"| 1 | {entry['purged_at']} | `objected` | 6 |" in card
     assert "| 8 | `objected` |" in card and f"| {after['counts']['by_reason']['objected']:,} |" in card.split("| 8 | `objected` |")[1].splitlines()[0]
     figures = json.loads((p.snapshot_dir / "report" / "report.json").read_text())
     assert figures["counts"]["kept"] == kept and figures["by_reason"] == after["counts"]["by_reason"]

@@ -13,13 +13,33 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from conftest import TEST_KEY
-from purgekit import add_objections, author_pid, checksums, fresh_copy, shard_authors
+from purgekit import (
+    add_objections,
+    author_pid,
+    checksums,
+    fresh_copy,
+    shard_authors,
+)
 
 from postcurate.config import load_config
 from postcurate.purge import purge, read_audit
-from postcurate.purge.engine import PAUSE_ENV, PAUSE_MARKER
 
 REPO = Path(__file__).resolve().parents[1]
+PAUSE_MARKER = "purge: paused before the manifest switch"
+# A real purge process that stops at the one step that matters: its new files are in place, and the manifest is
+# about to be switched to the new revision. The test kills it there.
+PAUSED_PURGE = f"""
+import sys, time
+from postcurate.snapshot import revisions
+
+def paused(*args, **kwargs):
+    print({PAUSE_MARKER!r}, file=sys.stderr, flush=True)
+    time.sleep(600)
+
+revisions.switch_to = paused
+from postcurate.cli import main
+main(prog_name="postcurate")
+"""
 SMALL_SPARK = {"master": "local[1]", "conf": {"spark.sql.shuffle.partitions": 2, "spark.ui.enabled": False, "spark.sql.codegen.wholeStage": False}}
 
 
@@ -41,12 +61,12 @@ def test_a_purge_killed_before_the_manifest_switch_leaves_the_old_revision_whole
     before = json.loads(before_bytes)
     add_objections(spark, p.lake, ["us2", "de1"])
 
-    env = {**os.environ, "POSTCURATE_TEST_KEY": TEST_KEY.decode(), PAUSE_ENV: "600", "PYTHONPATH": str(REPO / "lib")}
+    env = {**os.environ, "POSTCURATE_TEST_KEY": TEST_KEY.decode(), "PYTHONPATH": str(REPO / "lib")}
     log = tmp_path / "purge.log"
     with open(log, "w") as out:
         # Own session (process group), so the kill reaches the Spark JVM the purge started too.
         proc = subprocess.Popen(
-            [sys.executable, "-m", "postcurate", "purge", "--config", str(p.config_path), "--all-published"],
+            [sys.executable, "-c", PAUSED_PURGE, "purge", "--config", str(p.config_path), "--all-published"],
             stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
         )
         try:

@@ -12,8 +12,7 @@ import pytest
 from conftest import REFERENCE_AS_OF, TEST_KEY, write_config
 from pyspark.sql import functions as F
 
-from postcurate import manifest as manifests
-from postcurate import publish
+from postcurate import shards as shard_files
 from postcurate.config import load_config
 from postcurate.errors import EXIT_QUALITY_GATE_FAILED, QualityGateError
 from postcurate.lake import read_pinned
@@ -21,6 +20,8 @@ from postcurate.pseudonyms import keyed_pseudonyms
 from postcurate.quality import GateInputs, SnapshotFrames, run_gate
 from postcurate.quality import frames as derived
 from postcurate.quality.validate import naive_cutoff, validate_snapshot
+from postcurate.snapshot import Manifest, layout
+from postcurate.snapshot.manifest import describe_shards
 
 LEAKED_EMAIL = "leak.test.person@example.com"
 LEAKED_CARD = "4111 1111 1111 1111"  # issuer range and Luhn valid: only the checksum step redacts it
@@ -37,7 +38,7 @@ def one_value_per_class() -> dict[str, dict]:
     return out
 
 
-def _inputs(spark, lake_root: str, manifest: dict) -> GateInputs:
+def _inputs(spark, lake_root: str, manifest: Manifest) -> GateInputs:
     posts = read_pinned(spark, "posts", str(Path(lake_root) / "posts"))
     objections = read_pinned(spark, "objections", str(Path(lake_root) / "objections"))
     return GateInputs(posts=posts.df, objections=objections.df, as_of=naive_cutoff(manifest), pseudonyms=keyed_pseudonyms(spark, TEST_KEY))
@@ -50,7 +51,7 @@ def tampered(spark, sample_lake, published_snapshot, tmp_path_factory):
     src = published_snapshot.snapshot_path
     dest = tmp_path_factory.mktemp("tampered") / src.name
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns("shards"))
-    manifest = manifests.read(src)
+    manifest = Manifest.read(src)
     shards = spark.read.parquet(str(src / "shards"))
     victims = [r["post_pid"] for r in shards.select("post_pid").orderBy("post_pid").limit(6).collect()]
     copied = shards.where(F.col("post_pid") == victims[4]).first()["text"]
@@ -72,9 +73,9 @@ def tampered(spark, sample_lake, published_snapshot, tmp_path_factory):
         # 6. another post's text, re-spaced (the same text after normalisation: rule 10 keeps one)
         .withColumn("text", F.when(pid == victims[5], F.lit("  " + copied.replace(" ", "\u00a0 ", 1) + " ")).otherwise(F.col("text")))
     )
-    publish.write_shards(bad, dest / "shards", rows_per_file=100_000)
-    manifest["shards"] = manifests.describe_shards(dest / "shards")
-    manifests.write(dest, manifest)
+    shard_files.write_shards(bad, dest / "shards", rows_per_file=100_000)
+    manifest.shards = describe_shards(dest / "shards")
+    manifest.write(dest)
     return dest
 
 
@@ -91,9 +92,9 @@ def _rejected_run(spark, sample_lake, tmp_path):
 
 
 def test_the_gate_names_each_planted_defect_with_its_row_count(spark, sample_lake, tampered):
-    manifest = manifests.read(tampered)
+    manifest = Manifest.read(tampered)
     with SnapshotFrames(spark, tampered) as snap:
-        result = run_gate(snap.gate_frames(manifest, _inputs(spark, sample_lake.root, manifest)), manifest["quality"]["parameters"])
+        result = run_gate(snap.gate_frames(manifest, _inputs(spark, sample_lake.root, manifest)), manifest.quality["parameters"])
     assert not result.success
     failed = {(o.suite, o.expectation, o.column): (o.unexpected_count, o.observed) for o in result.failures}
     assert failed == {
@@ -118,7 +119,7 @@ def test_the_gate_names_each_planted_defect_with_its_row_count(spark, sample_lak
 
 def test_validate_catches_tampering_the_checksums_cannot(spark, tampered):
     # The manifest was rewritten to match, so only the gate can tell.
-    assert manifests.verify_shards(tampered, manifests.read(tampered)) == []
+    assert Manifest.read(tampered).verify(tampered) == []
     with pytest.raises(QualityGateError) as failure:
         validate_snapshot(spark, tampered)
     assert failure.value.exit_code == EXIT_QUALITY_GATE_FAILED
@@ -154,7 +155,7 @@ def test_a_run_with_planted_defects_publishes_nothing(spark, sample_lake, tmp_pa
     assert "shards: expect_column_values_to_be_null(residual_pii_type)" in text
     assert "@" not in text
     # Nothing visible to readers, nothing in the audit tables, no data left behind.
-    assert publish.published_snapshots(root) == [] and publish.latest(root) is None
+    assert layout.published_snapshots(root) == [] and layout.latest(root) is None
     assert not (root / "snapshots").exists() or not any((root / "snapshots").iterdir())
     assert not (root / "ledger").exists() and not (root / "quarantine").exists()
     assert not (root / "_staging").exists()

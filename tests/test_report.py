@@ -20,7 +20,7 @@ from postcurate.report import figures, recall, render_html, write_report
 from postcurate.resources import checkout_commit
 
 REPO = Path(__file__).resolve().parents[1]
-RECALL_FIXTURE = REPO / "tests" / "data" / "recall.json"  # written in `postcurate pii-eval --record`'s format
+RECORDED = REPO / "eval" / "recall.json"  # the project's measurement, as `postcurate pii-eval --record` wrote it
 
 
 def _pct(n: int, total: int) -> str:
@@ -282,7 +282,7 @@ def _with_anomalies_and_recall(manifest: dict, tmp_path: Path) -> dict:
     m["pii_redactions"]["phone"] = 0  # and one that has stopped
     m["settings"]["output"]["validation_fraction"] = 0.5
     m["counts"]["by_country_split"]["ZZ"] = {"train": 400}
-    raw = json.loads(RECALL_FIXTURE.read_text()) | {"detectors_sha256": m["detectors_sha256"]}
+    raw = json.loads(RECORDED.read_text()) | {"detectors_sha256": m["detectors_sha256"]}
     (tmp_path / "recall.json").write_text(json.dumps(raw))
     m["pii_recall"] = recall.for_detectors(m["detectors_sha256"], tmp_path / "recall.json")
     return m
@@ -314,11 +314,14 @@ def test_a_small_snapshot_is_not_judged_on_its_split(published_snapshot):
 
 
 def test_recall_reader_keeps_only_well_formed_names_and_numbers(tmp_path):
-    fixture = recall.read(RECALL_FIXTURE)
-    assert fixture["overall_recall"] == round(1008 / 1050, 4) and fixture["lowest"] == "address"
-    assert fixture["eval_set"] == {"path": "eval/pii_eval.jsonl", "sha256": json.loads(RECALL_FIXTURE.read_text())["eval_set"]["sha256"], "records": 1200}
-    assert recall.for_detectors(fixture["detectors_sha256"], RECALL_FIXTURE)["status"] == recall.MEASURED
-    assert recall.for_detectors("f" * 64, RECALL_FIXTURE)["status"] == recall.OTHER_DETECTORS
+    raw = json.loads(RECORDED.read_text())
+    fixture = recall.read(RECORDED)
+    assert fixture["overall_recall"] == raw["overall"]["recall"]
+    assert fixture["lowest"] == min(raw["recall"], key=lambda t: (raw["recall"][t]["recall"], t))
+    assert fixture["eval_set"] == raw["eval_set"] and fixture["measured_at"] == raw["measured_at"]
+    assert set(fixture["recall_by_class"]) == set(raw["recall_by_class"])
+    assert recall.for_detectors(fixture["detectors_sha256"], RECORDED)["status"] == recall.MEASURED
+    assert recall.for_detectors("f" * 64, RECORDED)["status"] == recall.OTHER_DETECTORS
     assert recall.for_detectors("f" * 64, tmp_path / "missing.json") == {"status": recall.NONE}
     odd = {
         "recall": {
@@ -361,11 +364,13 @@ def test_the_comparison_anomalies_and_recall_in_a_browser(published_snapshot, se
     expected = [f"{f['rule']}:{f['subject']}" for f in report.anomalies(m)["flags"]]
     assert dom.anomalies == expected and {"pii_rate:email", "pii_rate:phone", "validation_share:validation", "country_without_validation:ZZ"} <= set(expected)
     # The detectors' measured recall: date, eval set, figures.
-    assert dom.values["recall_overall"] == "96.0%"
-    assert dom.values["recall:email"] == "99.5%" and dom.values["recall:address"] == "86.0%"
-    assert dom.values["survival:date"] == "99.0%"
-    assert "2026-11-30T12:00:00+00:00" in dom.text["recall-status"] and "eval/pii_eval.jsonl" in dom.text["recall-status"]
-    assert "1,200 records" in dom.text["recall-status"]
+    measured = json.loads(RECORDED.read_text())
+    assert dom.values["recall_overall"] == f"{measured['overall']['recall']:.1%}"
+    for name in ("email", "address"):
+        assert dom.values[f"recall:{name}"] == f"{measured['recall'][name]['recall']:.1%}"
+    assert dom.values["survival:date"] == f"{measured['survival']['date']['survival']:.1%}"
+    assert measured["measured_at"] in dom.text["recall-status"] and measured["eval_set"]["path"] in dom.text["recall-status"]
+    assert f"{measured['eval_set']['records']:,} records" in dom.text["recall-status"]
     shot = tmp_path / "report.png"
     taken = _chromium("--hide-scrollbars", "--window-size=1100,4200", f"--screenshot={shot}", page.as_uri(), user_data=tmp_path / "profile2")
     assert taken.returncode == 0 and _console(taken.stderr) == []

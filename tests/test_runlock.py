@@ -14,7 +14,8 @@ import pytest
 from conftest import TEST_KEY, write_config
 
 from postcurate.errors import EXIT_LOCKED, ConfigError, LockedError
-from postcurate.runlock import LOCK_FILE, run_lock
+from postcurate.snapshot.layout import RUN_LOCK as LOCK_FILE
+from postcurate.snapshot.publish import run_lock
 
 LIB = str(Path(__file__).resolve().parents[1] / "lib")
 
@@ -24,7 +25,7 @@ def _holder(root: Path) -> subprocess.Popen:
     code = textwrap.dedent(
         f"""
         import sys, time
-        from postcurate.runlock import run_lock
+        from postcurate.snapshot.publish import run_lock
         with run_lock({str(root)!r}):
             print("locked", flush=True)
             time.sleep(120)

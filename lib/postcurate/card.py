@@ -5,13 +5,13 @@ and objection process, the geo rules in force at the cut-off, PII handling and i
 limitations. It is built from the manifest, the rules file and the detectors file only, plus the ``lang`` column
 of the shards: no post text and no id (not even a pseudonym) appears on it.
 
->>> write_card(snapshot_dir, manifest, config)   # the job does this right after writing the manifest
+>>> write_card(snapshot_dir, manifest, geo=geo, detectors=detectors)   # the job, right after writing the manifest
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -20,8 +20,10 @@ import yaml
 
 from postcurate.errors import ConfigError
 from postcurate.report import recall
+from postcurate.snapshot import Counts, Manifest, atomic_write, layout
+from postcurate.snapshot.manifest import purge_reason
 
-CARD = "README.md"
+CARD = layout.CARD
 
 # The contract's rules, in the order they are applied; each post gets the code of the first that applies.
 RULES = (
@@ -77,7 +79,7 @@ def _recall_lines(block: dict) -> list[str]:
     return lines
 
 
-def _geo_lines(geo, as_of: dt.datetime, manifest: dict) -> list[str]:
+def _geo_lines(geo, as_of: dt.datetime, manifest: Manifest) -> list[str]:
     if geo is None:
         return ["The geo rules file could not be read when this card was written; see `geo_rules` in `manifest.json`."]
     in_force = [r for r in geo.rules if r.in_effect(as_of)]
@@ -88,7 +90,7 @@ def _geo_lines(geo, as_of: dt.datetime, manifest: dict) -> list[str]:
         f"Rules file version `{geo.version}` (SHA-256 `{geo.sha256[:16]}…`). Training is allowed only for accounts whose "
         f"country has a rule in force at the cut-off ({as_of:%Y-%m-%d}); every other country, and an unknown country, is blocked.",
     ]
-    recorded = (manifest.get("geo_rules") or {}).get("sha256")
+    recorded = (manifest.geo_rules or {}).get("sha256")
     if recorded and recorded != geo.sha256:
         lines.append(f"**Warning:** the snapshot was built with rules file SHA-256 `{recorded[:16]}…`, not the file read for this card.")
     lines += ["", "| countries | from | until | min age | legal basis | source |", "|---|---|---|---:|---|---|"]
@@ -108,35 +110,36 @@ def source_link(source: str) -> str:
     return f"[{host}]({source})"
 
 
-def _purge_lines(manifest: dict) -> list[str]:
+def _purge_lines(m: Manifest) -> list[str]:
     """The purges that removed rows after publication (objections and holds that arrived later), one row per reason."""
-    purges = [p for p in manifest.get("purges") or [] if isinstance(p, dict)]
-    if not purges:
+    if not m.history:
         return []
     lines = [
         "",
         "#### Removed after publication",
         "",
-        f"This card describes revision {_n(manifest.get('revision'))} of the snapshot (`manifest.json`). Objections in effect and "
+        f"This card describes revision {_n(m.revision)} of the snapshot (`manifest.json`). Objections in effect and "
         "regulators' holds at the time of each purge below removed these rows after the snapshot was published "
         "(`postcurate audit` has every shard):",
         "",
         "| revision | purged at (UTC) | reason | rows removed |",
         "|---:|---|---|---:|",
     ]
-    for entry in purges:
-        for reason, n in sorted((entry.get("rows_removed") or {}).items()):
-            lines.append(f"| {_n(entry.get('revision'))} | {entry.get('purged_at', 'n/a')} | `{reason}` | {_n(n)} |")
+    for entry in m.history:
+        for word, n in sorted((entry.rows_removed or {}).items()):
+            reason, country = purge_reason(word)
+            shown = f"`{reason}`" + (f" ({country})" if country else "")
+            lines.append(f"| {_n(entry.revision)} | {entry.purged_at or 'n/a'} | {shown} | {_n(n)} |")
     return lines
 
 
-def _dedup_lines(manifest: dict) -> list[str]:
+def _dedup_lines(m: Manifest) -> list[str]:
     """Rule 10 on the card: what counted as a duplicate, how many went, and the clusters by size (counts only)."""
-    d = manifest.get("dedup") or {}
+    d = m.dedup or {}
     lines = ["#### Duplicates", ""]
     if not d.get("enabled"):
         return lines + ["Deduplication (rule 10) was off for this snapshot: the same text may appear more than once."]
-    s = (manifest.get("settings") or {}).get("dedup") or {}
+    s = (m.settings or {}).get("dedup") or {}
     shingle = s.get("shingle") or {}
     lines += [
         "Repeated text is what models memorise and reproduce word for word, and a copied post (a chain message, a "
@@ -156,77 +159,75 @@ def _dedup_lines(manifest: dict) -> list[str]:
     return lines
 
 
-def render_card(
-    manifest: dict,
-    *,
-    geo=None,
-    detector_types: list[str] | None = None,
-    pii_recall: dict | None = None,
-    languages: dict[str, int] | None = None,
-) -> str:
-    """The card's Markdown for a snapshot's manifest (``geo``: ``postcurate.rules.geo.GeoRules`` or None;
-    ``pii_recall``: a recall block as ``postcurate.report.recall.for_detectors`` makes it, default the manifest's)."""
-    from postcurate import schemas
+@dataclass(frozen=True)
+class CardFacts:
+    """What the card is written from besides the manifest: the rules already loaded and the shards' languages."""
 
-    counts = manifest.get("counts") or {}
-    by_reason = counts.get("by_reason") or {}
-    by_split = counts.get("by_split") or {}
-    by_country = counts.get("by_country") or {}
-    shards = manifest.get("shards") or []
-    kept = counts.get("kept", sum(int(s.get("rows", 0)) for s in shards))
-    settings = manifest.get("settings") or {}
-    rules_settings = settings.get("rules") or {}
-    output_settings = settings.get("output") or {}
-    as_of = dt.datetime.fromisoformat(str(manifest["as_of"]).replace("Z", "+00:00"))
-    languages = languages or {}
-    iso_languages = sorted({tag.split("-")[0].lower() for tag in languages if tag and tag != "(unknown)"})
-    snapshot_id = manifest.get("snapshot_id", "")
+    geo: Any = None  # postcurate.rules.geo.GeoRules, or None when the rules file could not be read
+    detector_types: list[str] | None = None
+    pii_recall: dict | None = None  # a recall block (postcurate.report.recall); default the manifest's
+    languages: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def iso_languages(self) -> list[str]:
+        return sorted({tag.split("-")[0].lower() for tag in self.languages if tag and tag != "(unknown)"})
+
+
+def _bytes(m: Manifest, split: str | None = None) -> int:
+    return sum(int(s.bytes or 0) for s in m.shards if split is None or s.split == split)
+
+
+def _counts(m: Manifest) -> Counts:
+    return m.counts or Counts()
+
+
+def _front_matter(m: Manifest, facts: CardFacts) -> list[str]:
+    langs = facts.iso_languages
     front = {
-        "pretty_name": f"postcurate snapshot {snapshot_id}",
+        "pretty_name": f"postcurate snapshot {m.snapshot_id or ''}",
         "license": "other",
-        "language": iso_languages,
-        "multilinguality": "multilingual" if len(iso_languages) > 1 else "monolingual",
+        "language": langs,
+        "multilinguality": "multilingual" if len(langs) > 1 else "monolingual",
         "task_categories": ["text-generation"],
         "task_ids": ["language-modeling"],
-        "size_categories": [size_category(int(kept))],
+        "size_categories": [size_category(int(m.kept))],
         "source_datasets": ["original"],
         "annotations_creators": ["no-annotation"],
         "language_creators": ["found"],
         "tags": ["social-media", "pii-redacted", "pseudonymized", "consent-filtered"],
         "dataset_info": {
-            "splits": [
-                {
-                    "name": split,
-                    "num_examples": int(rows),
-                    "num_bytes": sum(int(s.get("bytes", 0)) for s in shards if s.get("split") == split),
-                }
-                for split, rows in by_split.items()
-            ],
-            "dataset_size": sum(int(s.get("bytes", 0)) for s in shards),
+            "splits": [{"name": split, "num_examples": int(rows), "num_bytes": _bytes(m, split)} for split, rows in (_counts(m).by_split or {}).items()],
+            "dataset_size": _bytes(m),
         },
     }
-    out: list[str] = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).rstrip(), "---", ""]
-    add = out.extend
+    return ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).rstrip(), "---", ""]
 
-    add([
-        f"# Dataset Card for postcurate snapshot `{snapshot_id}`",
+
+def _description(m: Manifest, facts: CardFacts) -> list[str]:
+    languages = ", ".join(f"{tag} ({n:,})" for tag, n in sorted(facts.languages.items(), key=lambda kv: (-kv[1], kv[0])))
+    return [
+        f"# Dataset Card for postcurate snapshot `{m.snapshot_id or ''}`",
         "",
         "## Dataset Description",
         "",
-        f"Public posts and comments from the platform's Facebook and Instagram dumps, as of **{manifest['as_of']}**, "
+        f"Public posts and comments from the platform's Facebook and Instagram dumps, as of **{m.as_of}**, "
         "filtered for consent, age and jurisdiction, with personal data redacted and ids replaced by keyed pseudonyms, "
         "for training language models.",
         "",
-        f"- **Snapshot:** `{snapshot_id}` (cut-off {manifest['as_of']}, built {manifest.get('created_at', 'n/a')}, "
-        f"postcurate {manifest.get('code_version', 'n/a')})",
-        f"- **Rows:** {_n(kept)} in {len(shards)} Parquet shards, {_n(sum(int(s.get('bytes', 0)) for s in shards))} bytes",
-        "- **Languages (as tagged by the platform):** "
-        + (", ".join(f"{tag} ({n:,})" for tag, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))) or "n/a"),
+        f"- **Snapshot:** `{m.snapshot_id or ''}` (cut-off {m.as_of}, built {m.created_at or 'n/a'}, postcurate {m.code_version or 'n/a'})",
+        f"- **Rows:** {_n(m.kept)} in {len(m.shards)} Parquet shards, {_n(_bytes(m))} bytes",
+        "- **Languages (as tagged by the platform):** " + (languages or "n/a"),
         "- **License:** `other`: the posts remain their authors' and are used under the platform's terms and the legal "
         "bases listed below. Internal training use only; do not redistribute. (To be confirmed by the data owner's legal team.)",
         "- **Estimated tokens, samples:** run `postcurate inspect <this folder>`.",
         "",
+    ]
+
+
+def _structure(m: Manifest) -> list[str]:
+    from postcurate import schemas
+
+    lines = [
         "## Dataset Structure",
         "",
         "```",
@@ -244,16 +245,21 @@ def render_card(
         "",
         "| field | type | description |",
         "|---|---|---|",
-    ])
+    ]
     for column in schemas.load("shard").columns:
         doc = column.doc or ""
         if column.enum:
             doc = (doc + "; " if doc else "") + "one of " + ", ".join(f"`{v}`" for v in column.enum)
         if column.partition:
             doc += " (partition column: in the folder name, not inside the Parquet file)"
-        add([f"| `{column.name}` | `{column.type}` | {doc} |"])
-    fraction = output_settings.get("validation_fraction")
-    add([
+        lines.append(f"| `{column.name}` | `{column.type}` | {doc} |")
+    return lines
+
+
+def _splits(m: Manifest) -> list[str]:
+    fraction = ((m.settings or {}).get("output") or {}).get("validation_fraction")
+    c = _counts(m)
+    return [
         "",
         "### Data Splits",
         "",
@@ -262,12 +268,19 @@ def render_card(
         "",
         "| split | rows |",
         "|---|---:|",
-        *[f"| {split} | {_n(rows)} |" for split, rows in by_split.items()],
+        *[f"| {split} | {_n(rows)} |" for split, rows in (c.by_split or {}).items()],
         "",
         "| country (account jurisdiction) | rows |",
         "|---|---:|",
-        *[f"| {country} | {_n(rows)} |" for country, rows in by_country.items()],
+        *[f"| {country} | {_n(rows)} |" for country, rows in (c.by_country or {}).items()],
         "",
+    ]
+
+
+def _creation(m: Manifest) -> list[str]:
+    c = _counts(m)
+    by_reason = c.by_reason or {}
+    return [
         "## Dataset Creation",
         "",
         "### Curation Rationale",
@@ -282,7 +295,7 @@ def render_card(
         "",
         "| table | Delta version |",
         "|---|---:|",
-        *[f"| {name} | {(t or {}).get('delta_version', 'n/a')} |" for name, t in (manifest.get("inputs") or {}).items()],
+        *[f"| {name} | {(t or {}).get('delta_version', 'n/a')} |" for name, t in (m.inputs or {}).items()],
         "",
         "#### Data Collection and Processing",
         "",
@@ -293,43 +306,54 @@ def render_card(
         "|---:|---|---|---:|",
         *[f"| {i} | `{code}` | {text} | {_n(by_reason.get(code))} |" for i, (code, text) in enumerate(RULES, start=1)],
         "",
-        f"Posts read: {_n(counts.get('posts_read'))}; kept: {_n(counts.get('kept'))}; excluded: {_n(counts.get('excluded'))}; "
-        f"quarantined: {_n(counts.get('quarantined'))}. Every post read is in exactly one of these.",
+        f"Posts read: {_n(c.posts_read)}; kept: {_n(c.kept)}; excluded: {_n(c.excluded)}; "
+        f"quarantined: {_n(c.quarantined)}. Every post read is in exactly one of these.",
         "",
-        *_dedup_lines(manifest),
+        *_dedup_lines(m),
         "",
+    ]
+
+
+def _consent(m: Manifest) -> list[str]:
+    staleness = ((m.settings or {}).get("rules") or {}).get("objections_max_staleness_hours")
+    return [
         "#### Consent and objections",
         "",
         "Anyone can object to the use of their content for AI training (settings, form or email); objections with scope "
         "`ai_training` or `all` made at or before the cut-off and not withdrawn by then remove **all** of the author's "
         "content, including posts written before the objection, in every jurisdiction. "
-        + (
-            f"The run refuses to build a snapshot if the objections feed is more than {rules_settings['objections_max_staleness_hours']} hours old. "
-            if rules_settings.get("objections_max_staleness_hours") is not None
-            else ""
-        )
-        + f"Posts removed by an objection in this snapshot: {_n(by_reason.get('objected'))}. "
+        + (f"The run refuses to build a snapshot if the objections feed is more than {staleness} hours old. " if staleness is not None else "")
+        + f"Posts removed by an objection in this snapshot: {_n((_counts(m).by_reason or {}).get('objected'))}. "
         "Objections made after the cut-off are not reflected here: train on the newest snapshot and retire older ones.",
-        *_purge_lines(manifest),
+        *_purge_lines(m),
         "",
         "#### Geo rules in force at the cut-off",
         "",
-        *_geo_lines(geo, as_of, manifest),
+    ]
+
+
+def _personal_information(m: Manifest, facts: CardFacts) -> list[str]:
+    granularity = ((m.settings or {}).get("output") or {}).get("timestamp_granularity", "configured period")
+    types = facts.detector_types
+    return [
         "",
         "### Personal and Sensitive Information",
         "",
         "- Post text: every detected PII span is replaced by a typed placeholder such as `<EMAIL>`.",
-        "- Detectors in force: " + (", ".join(f"`{t}`" for t in detector_types) if detector_types else "n/a")
-        + f" (detectors file SHA-256 `{str(manifest.get('detectors_sha256', 'n/a'))[:16]}…`). PII of other types is not redacted.",
-        "- Redactions in kept rows: "
-        + (", ".join(f"{k} {_n(v)}" for k, v in (manifest.get("pii_redactions") or {}).items()) or "none recorded")
-        + ".",
+        "- Detectors in force: " + (", ".join(f"`{t}`" for t in types) if types else "n/a")
+        + f" (detectors file SHA-256 `{str(m.detectors_sha256 or 'n/a')[:16]}…`). PII of other types is not redacted.",
+        "- Redactions in kept rows: " + (", ".join(f"{k} {_n(v)}" for k, v in (m.pii_redactions or {}).items()) or "none recorded") + ".",
         "- `post_pid` and `author_pid` are HMAC-SHA256 pseudonyms under a secret key that is never stored with the data "
-        f"(key fingerprint `{manifest.get('key_fingerprint', 'n/a')}`); anyone holding the key can link them back.",
-        f"- Timestamps are coarsened to the {output_settings.get('timestamp_granularity', 'configured period')}; precise location never reaches a shard.",
+        f"(key fingerprint `{m.key_fingerprint or 'n/a'}`); anyone holding the key can link them back.",
+        f"- Timestamps are coarsened to the {granularity}; precise location never reaches a shard.",
         "",
-        *_recall_lines(pii_recall if pii_recall is not None else recall.recorded(manifest)),
+        *_recall_lines(facts.pii_recall if facts.pii_recall is not None else recall.recorded(m)),
         "",
+    ]
+
+
+def _limitations(m: Manifest, facts: CardFacts) -> list[str]:
+    return [
         "## Considerations for Using the Data",
         "",
         "### Known Limitations",
@@ -339,7 +363,7 @@ def render_card(
         "- The snapshot is a point in time: deletions, privacy changes and objections after the cut-off are not reflected. "
         "Use the newest snapshot and delete superseded ones under your retention policy.",
         "- `country` is the account's jurisdiction, not where a post was written nor its language; `lang` is the platform's "
-        f"tag and may be missing ({_n(languages.get('(unknown)', 0))} rows without one).",
+        f"tag and may be missing ({_n(facts.languages.get('(unknown)', 0))} rows without one).",
         "- Only public posts of adult, active, public accounts in allowed jurisdictions are included: the data is not "
         "representative of all users, countries or languages.",
         "- Pseudonyms are stable only under the same key: do not join pseudonyms across snapshots built with different keys.",
@@ -347,22 +371,30 @@ def render_card(
         "",
         "## Additional Information",
         "",
-        f"Built by postcurate {manifest.get('code_version', 'n/a')} from the manifest of snapshot `{snapshot_id}`; "
+        f"Built by postcurate {m.code_version or 'n/a'} from the manifest of snapshot `{m.snapshot_id or ''}`; "
         "`manifest.json` beside this card is the authoritative record of inputs, settings, rule hashes and checksums.",
         "",
-    ])
-    return "\n".join(out)
+    ]
 
 
-def _detector_types(path: Path | None) -> list[str] | None:
-    try:
-        raw = yaml.safe_load(Path(path).read_text()) if path else None
-    except (OSError, yaml.YAMLError):
-        return None
-    detectors = (raw or {}).get("detectors") if isinstance(raw, dict) else None
-    if not isinstance(detectors, dict):
-        return None
-    return [name for name, spec in detectors.items() if (spec or {}).get("enabled", True)]
+def render_card(manifest: Manifest | dict, facts: CardFacts | None = None) -> str:
+    """The card's Markdown for a snapshot's manifest (typed, or its JSON form), section by section in the Hugging
+    Face card's order."""
+    manifest = manifest if isinstance(manifest, Manifest) else Manifest.from_dict(manifest)
+    facts = facts or CardFacts()
+    as_of = dt.datetime.fromisoformat(str(manifest.as_of).replace("Z", "+00:00"))
+    sections = [
+        _front_matter(manifest, facts),
+        _description(manifest, facts),
+        _structure(manifest),
+        _splits(manifest),
+        _creation(manifest),
+        _consent(manifest),
+        _geo_lines(facts.geo, as_of, manifest),
+        _personal_information(manifest, facts),
+        _limitations(manifest, facts),
+    ]
+    return "\n".join(line for section in sections for line in section)
 
 
 def _languages(snapshot_dir: Path) -> dict[str, int]:
@@ -379,31 +411,35 @@ def _languages(snapshot_dir: Path) -> dict[str, int]:
     return counts
 
 
-def write_card(snapshot_dir: str | Path, manifest: dict, config=None, *, eval_results: str | Path | None = None) -> Path:
+def write_card(
+    snapshot_dir: str | Path,
+    manifest: Manifest | dict,
+    *,
+    geo=None,
+    detectors=None,
+    eval_results: str | Path | None = None,
+) -> Path:
     """Write the dataset card ``README.md`` into ``snapshot_dir`` (a staged or published snapshot with its manifest).
 
-    The measured recall is the one the manifest recorded at build time; ``eval_results`` (a recall file, as
-    ``postcurate pii-eval --record`` writes it) is read instead when given.
+    ``geo`` and ``detectors``: the rules the run (or the purge) loaded; without them the geo rules are read from the
+    path the manifest records, and the detector types are not listed. The measured recall is the one the manifest
+    recorded at build time; ``eval_results`` (a file ``postcurate pii-eval --record`` wrote) is read instead when given.
     """
     from postcurate.rules.geo import load_geo_rules
 
     snapshot_dir = Path(snapshot_dir)
-    rules_path = getattr(config, "geo_rules", None) or (manifest.get("geo_rules") or {}).get("path")
-    try:
-        geo = load_geo_rules(rules_path) if rules_path else None
-    except ConfigError:
-        geo = None
-    detectors_path = getattr(config, "detectors", None)
-    text = render_card(
-        manifest,
+    m = manifest if isinstance(manifest, Manifest) else Manifest.from_dict(manifest)
+    geo_path = (m.geo_rules or {}).get("path")
+    if geo is None and geo_path:
+        try:
+            geo = load_geo_rules(geo_path)
+        except ConfigError:
+            geo = None
+    facts = CardFacts(
         geo=geo,
-        detector_types=_detector_types(detectors_path),
-        pii_recall=recall.for_detectors(manifest.get("detectors_sha256"), eval_results) if eval_results else None,
+        detector_types=detectors.types if detectors is not None else None,
+        pii_recall=recall.for_detectors(m.detectors_sha256, eval_results) if eval_results else None,
         languages=_languages(snapshot_dir),
     )
-    target = snapshot_dir / CARD
-    # Atomic (temp file + rename): a purge rewrites the card of a snapshot readers may be looking at.
-    tmp = snapshot_dir / f".{CARD}.tmp"
-    tmp.write_text(text)
-    os.replace(tmp, target)
-    return target
+    # Atomic: a purge rewrites the card of a snapshot readers may be looking at.
+    return atomic_write(snapshot_dir / CARD, render_card(m, facts))

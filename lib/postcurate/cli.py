@@ -146,10 +146,11 @@ def _checked_before_spark(config):
 
 
 def _run(config_path: str, as_of: str | None, key: bytes | None = None, allow_shrink: bool = False):
+    from postcurate.clock import parse_as_of, utc_now
     from postcurate.config import load_config
-    from postcurate.job import parse_as_of, run, utc_now
-    from postcurate.runlock import run_lock
+    from postcurate.job import run
     from postcurate.session import build_spark_from_config
+    from postcurate.snapshot.publish import run_lock
 
     config = load_config(config_path)
     geo, detectors = _checked_before_spark(config)

@@ -74,7 +74,7 @@ def demo_key(path: Path) -> tuple[bytes, bool]:
 def lake_as_of(spark: SparkSession, config: Config) -> dt.datetime | None:
     """The cut-off for the demo: when its lake was last written; None when there is no lake fit to run on (missing,
     unreadable, or its objections feed staler than the config allows)."""
-    from postcurate.job import utc_now
+    from postcurate.clock import utc_now
     from postcurate.lake import check_fresh, read_pinned
 
     try:

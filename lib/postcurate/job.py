@@ -1,53 +1,73 @@
-"""The curation job: extract (pinned Delta tables) -> transform (``pipeline``) -> check (``quality``) -> load (``publish``).
+"""The curation job: a list of steps the runner walks, each reported as one run event (``postcurate.logs.stage``).
+
+    read -> decide -> redact, dedup (rule 10, when on) -> write (shards, ledger, quarantine, author index)
+         -> manifest -> gate -> publish
 
 A snapshot is built in ``<output_root>/_staging/<snapshot_id>.<run_id>``, checked by the data-quality gate, and
 becomes visible only by an atomic rename to ``<output_root>/snapshots/<snapshot_id>`` followed by an atomic update
-of ``<output_root>/LATEST`` (see ``postcurate.publish``).
+of ``<output_root>/LATEST`` (``postcurate.snapshot.publish``). The steps share one ``Build``: what the run was given,
+and what each step adds for the next. Each step is a plain function of the ``Build`` and its event's ``Stage``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
-import hashlib
-import json
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pyspark import StorageLevel
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-import postcurate
-from postcurate import manifest as manifests
-from postcurate import publish as publishing
-from postcurate import report
+from postcurate import report, resources, shards
 from postcurate.card import write_card
+from postcurate.clock import naive_utc, parse_as_of, utc_now
 from postcurate.config import Config
-from postcurate.errors import ConfigError, QualityGateError
+from postcurate.dedup import cluster_sizes, register_near_duplicate_functions, register_normaliser, with_duplicate_reason
+from postcurate.errors import QualityGateError
 from postcurate.lake import PinnedTable, check_fresh, read_pinned
-from postcurate.logs import stage
+from postcurate.logs import Stage, stage
 from postcurate.pii import Detectors, load_detectors
 from postcurate.pii.scanner import register_scanner
-from postcurate.dedup import cluster_sizes, register_near_duplicate_functions, register_normaliser, with_duplicate_reason
 from postcurate.pipeline import decide, destinations, find_duplicates, for_destinations, redact_candidates
 from postcurate.pseudonyms import Pseudonyms, keyed_pseudonyms
 from postcurate.purge import write_author_index
-from postcurate.quality import GateInputs, SnapshotFrames, gate_parameters, run_gate
+from postcurate.quality import (
+    GateInputs,
+    GateResult,
+    SnapshotFrames,
+    gate_parameters,
+    run_gate,
+)
 from postcurate.quality.frames import posts_read as count_posts_read
 from postcurate.quality.frames import publication as publication_frame
 from postcurate.quality.frames import shrink as publication_shrink
+from postcurate.report import recall
 from postcurate.rules.eligibility import REASONS
 from postcurate.rules.geo import GeoRules, load_geo_rules
+from postcurate.snapshot import Counts, Manifest, RunIdentity, layout
+from postcurate.snapshot import publish as publishing
+from postcurate.snapshot.manifest import describe_shards, read_json
+
+# What RunResult.counts holds: where the posts read went (the manifest's counts hold the breakdowns too).
+RUN_COUNTS = ("posts_read", "kept", "excluded", "quarantined", "by_reason", "quarantine_by_check")
+
+__all__ = ["Build", "RunResult", "STEPS", "Step", "parse_as_of", "publication_record", "run", "utc_now"]
 
 log = logging.getLogger("postcurate.job")
 
 
 @dataclass
 class RunResult:
+    """What a run did. ``manifest``: the snapshot's ``manifest.json`` as JSON; ``record``: the same, typed."""
+
     snapshot_id: str
     snapshot_path: Path
     published: bool
@@ -55,156 +75,330 @@ class RunResult:
     manifest: dict = field(default_factory=dict)
     run_id: str | None = None
     report_path: Path | None = None
+    record: Manifest | None = None
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+@dataclass
+class Build:
+    """One run's shared state: what it was given (top), and what the steps add for those after them (below)."""
+
+    spark: SparkSession
+    config: Config
+    geo: GeoRules
+    detectors: Detectors
+    pseudonyms: Pseudonyms
+    now: dt.datetime
+    as_of: dt.datetime
+    allow_shrink: bool
+    started: float = field(default_factory=time.time)
+    stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+    tables: dict[str, PinnedTable] = field(default_factory=dict)
+    identity: RunIdentity | None = None
+    previous: Manifest | None = None  # the published snapshot this one follows
+    run_id: str = ""
+    staging: Path | None = None
+    posts_read_counted: Future | None = None  # the gate's own count, made beside the pipeline
+    decided: DataFrame | None = None
+    candidates: DataFrame | None = None  # redacted, with rule 10's reason when it is on
+    dedup: dict = field(default_factory=dict)  # rule 10's figures for the manifest
+    posts_read: int = 0
+    built: float = 0.0
+    frames: SnapshotFrames | None = None
+    manifest: Manifest | None = None
+    gate: GateResult | None = None
+    gate_started: float = 0.0
+    report_path: Path | None = None
+    result: RunResult | None = None  # set by the step that ends the run
+
+    @property
+    def root(self) -> Path:
+        return Path(self.config.output_root)
+
+    @property
+    def cutoff(self) -> dt.datetime:
+        return naive_utc(self.as_of)
+
+    @property
+    def snapshot_id(self) -> str:
+        assert self.identity is not None
+        return self.identity.snapshot_id
+
+    def cached(self, df: DataFrame) -> DataFrame:
+        """``df`` persisted for the steps that read it again; released when the run ends, however it ends."""
+        kept = df.persist(StorageLevel.MEMORY_AND_DISK)
+        self.stack.callback(kept.unpersist)
+        return kept
+
+    def already_published(self) -> RunResult:
+        published = layout.snapshot_dir(self.root, self.snapshot_id)
+        raw = read_json(published)
+        return RunResult(self.snapshot_id, published, False, manifest=raw, record=Manifest.from_dict(raw))
 
 
-def parse_as_of(value: str | None, now: dt.datetime) -> dt.datetime:
-    """The run's cut-off: an ISO timestamp (UTC unless it says otherwise), default now; never in the future."""
-    if value is None:
-        return now
-    try:
-        as_of = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ConfigError(f"--as-of is not an ISO timestamp (e.g. 2025-06-01T00:00:00Z): {value!r}") from None
-    if as_of.tzinfo is None:
-        as_of = as_of.replace(tzinfo=dt.timezone.utc)
-    as_of = as_of.astimezone(dt.timezone.utc)
-    if as_of > now:
-        raise ConfigError(f"--as-of {as_of.isoformat()} is in the future; a snapshot can only be built of the past")
-    return as_of
+@dataclass(frozen=True)
+class Step:
+    """One step: ``work(build, stage)``; ``name`` is its run event (None: not one of its own), ``guard`` a context
+    entered before the event (the publish lock)."""
+
+    name: str | None
+    work: Callable[[Build, Stage], None]
+    guard: Callable[[Build], contextlib.AbstractContextManager[Any]] | None = None
+    when: Callable[[Build], bool] | None = None  # the step runs only when this holds (rule 10: when it is on)
 
 
-def _naive_utc(ts: dt.datetime) -> dt.datetime:
-    # The session runs in UTC; Spark literals from naive datetimes are read in the session's zone.
-    return ts.astimezone(dt.timezone.utc).replace(tzinfo=None)
+def read_step(b: Build, st: Stage) -> None:
+    b.tables = {name: read_pinned(b.spark, name, getattr(b.config.inputs, name)) for name in ("posts", "users", "objections")}
+    st.count(**{f"{name}_delta_version": t.version for name, t in b.tables.items()})
 
 
-def snapshot_identity(config: Config, tables: dict[str, PinnedTable], geo: GeoRules, *, as_of: dt.datetime, key_fingerprint: str) -> dict:
-    """What a snapshot is built from: the input versions, the rules, PII detectors, output and dedup settings,
-    the code and the key. Anything that changes what the shards hold is in it, so changing it builds a new snapshot."""
-    return {
-        "as_of": as_of.isoformat(),
-        "inputs": {n: t.version for n, t in tables.items()},
-        "paths": {n: t.path for n, t in tables.items()},
-        "geo_rules_sha256": geo.sha256,
-        "detectors_sha256": hashlib.sha256(config.detectors.read_bytes()).hexdigest(),
-        "rules": config.rules.__dict__,
-        # The shrink limit decides whether a snapshot may be published, not what it holds: changing it makes no new id.
-        "output": {k: v for k, v in config.output.__dict__.items() if k != "max_shrink"},
-        "dedup": dataclasses.asdict(config.dedup),
-        "code_version": postcurate.__version__,
-        "key_fingerprint": key_fingerprint,
-    }
+def plan_step(b: Build, _: Stage) -> None:
+    """Freshness, identity, and the staging folder: nothing is built for a snapshot already published."""
+    check_fresh(b.tables["objections"], b.config.rules.objections_max_staleness_hours, b.now)
+    b.identity = RunIdentity.of_run(
+        b.config, as_of=b.as_of, tables=b.tables, geo_sha256=b.geo.sha256, detectors_sha256=b.detectors.sha256, key_fingerprint=b.pseudonyms.fingerprint
+    )
+    if layout.is_published(b.root, b.snapshot_id):
+        log.info("snapshot %s already published; nothing new", b.snapshot_id)
+        b.result = b.already_published()
+        return
+    # Read before the build: a previous manifest that cannot be read stops the run before it costs anything.
+    b.previous = publishing.previous_published(b.root, b.as_of, other_than=b.snapshot_id)
+    b.run_id = publishing.new_run_id(b.now)
+    publishing.clean_stale_staging(b.root, started_before=b.started)
+    # The gate's independent count of posts read is a scan of its own; it runs beside the pipeline (on slots the
+    # pipeline leaves idle) instead of after it. The gate's library is imported beside it too: the import takes
+    # seconds in a fresh process, and the driver is idle while it waits on Spark (if it fails, the gate's own
+    # import raises the error).
+    background = b.stack.enter_context(ThreadPoolExecutor(max_workers=2, thread_name_prefix="postcurate-background"))
+    b.staging = b.stack.enter_context(publishing.Staging.open(b.root, b.snapshot_id, b.run_id)).path
+    background.submit(_preload_gate_library)
+    b.posts_read_counted = background.submit(count_posts_read, b.tables["posts"].df, b.cutoff)
 
 
-def snapshot_id_for(as_of: dt.datetime, identity: dict) -> str:
-    """Same inputs, rules, code and key give the same id: re-running publishes nothing new."""
-    digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:12]
-    return f"{as_of:%Y%m%dT%H%M%SZ}-{digest}"
+def decide_step(b: Build, st: Stage) -> None:
+    """Decide every post (materialises the cache the writes read from). Inside the event: planning the cached query
+    already runs jobs (Delta's log replay, broadcasts)."""
+    t = b.tables
+    decided = decide(t["posts"].df, t["users"].df, t["objections"].df, as_of=b.cutoff, geo=b.geo, rules=b.config.rules, pseudonyms=b.pseudonyms)
+    b.decided = b.cached(decided.transform(for_destinations))
+    b.posts_read = b.decided.count()
+    st.count(posts_read=b.posts_read)
 
 
-def read_inputs(spark: SparkSession, config: Config) -> dict[str, PinnedTable]:
-    with stage("read") as s:
-        tables = {name: read_pinned(spark, name, getattr(config.inputs, name)) for name in ("posts", "users", "objections")}
-        s.count(**{f"{name}_delta_version": t.version for name, t in tables.items()})
-    return tables
+def redact_step(b: Build, st: Stage) -> None:
+    """Redact the candidates, once: shards and the ledger (its "empty" and "duplicate" rows) both read them. With
+    rule 10 off the redaction is left lazy, to run in the write step's jobs (and be timed there)."""
+    assert b.decided is not None
+    b.candidates = b.cached(redact_candidates(b.decided, detectors=b.detectors, rules=b.config.rules))
+    b.dedup = {"enabled": b.config.dedup.enabled}
+    if b.config.dedup.enabled:
+        st.count(candidates=b.candidates.count())  # fills the cache, so the dedup step's time is its own
 
 
-def stage_outputs(
+def dedup_step(b: Build, st: Stage) -> None:
+    """Rule 10: duplicates of a kept post get the reason ``duplicate``."""
+    assert b.candidates is not None
+    register_normaliser(b.spark)
+    found = b.cached(find_duplicates(b.candidates, b.config.dedup, register_near_duplicate_functions(b.spark, b.config.dedup)))
+    b.dedup |= cluster_sizes(found)
+    st.count(removed=b.dedup["removed"], clusters=b.dedup["clusters"], largest_cluster=b.dedup["largest_cluster"])
+    b.candidates = with_duplicate_reason(b.candidates, found)
+
+
+def write_step(b: Build, _: Stage) -> None:
+    """Write shards, ledger, quarantine and the author index into the staging folder."""
+    assert b.staging is not None and b.decided is not None and b.candidates is not None
+    curated = destinations(b.decided, b.candidates, b.config.output)
+    folders = shards.folder_rows(curated.shards)  # sizes the files, then cuts each folder into them
+    rows_per_file = shards.rows_for_target(curated.shards, b.config.output.shard_target_mb, b.staging / "_sizing", folders)
+    shards.write_shards(curated.shards, b.staging / layout.SHARDS, rows_per_file, folders)
+    curated.ledger.write.parquet(str(b.staging / layout.LEDGER))
+    curated.quarantine.write.parquet(str(b.staging / layout.QUARANTINE))
+    shards.tidy(b.staging)
+    # Lets a later purge find an author's shards without scanning them all (after tidy: it keeps its _SUCCESS).
+    shards.tidy(write_author_index(b.spark, b.staging), keep_success=True)
+    b.built = time.time()
+
+
+def manifest_step(b: Build, st: Stage) -> None:
+    assert b.staging is not None and b.identity is not None
+    b.frames = b.stack.enter_context(SnapshotFrames(b.spark, b.staging))
+    counts = _counts(b.frames, b.posts_read)
+    shard_files = describe_shards(b.staging / layout.SHARDS)
+    b.manifest = Manifest.build(
+        b.identity,
+        snapshot_id=b.snapshot_id,
+        run_id=b.run_id,
+        created_at=b.now,
+        code_commit=resources.code_commit(),
+        geo=b.geo,
+        geo_rules_path=b.config.geo_rules,
+        settings={
+            "rules": b.config.rules.__dict__ | {"allowed_post_types": list(b.config.rules.allowed_post_types)},
+            "output": b.config.output.__dict__,
+            "dedup": dataclasses.asdict(b.config.dedup),
+        },
+        countries_in_effect=list(b.geo.in_effect(b.as_of)),
+        # The detectors' measured recall, only if it was measured for these very detectors (eval/recall.json).
+        pii_recall=recall.for_detectors(b.detectors.sha256, resources.recall_file()),
+        counts=counts,
+        # Plain columns of the files: the gate's facts (text scans) are left to the gate.
+        stats=shards.shard_stats(b.frames.shards),
+        shards=shard_files,
+        dedup=b.dedup,  # rule 10's figures (postcurate.dedup.cluster_sizes and enabled), counts only
+    )
+    # The published snapshot this one follows, for the report's side-by-side view (None for the first).
+    b.manifest.previous = report.previous_summary(b.previous)
+    st.count(kept=counts.kept, excluded=counts.excluded, quarantined=counts.quarantined, shard_files=len(shard_files))
+
+
+def gate_step(b: Build, st: Stage) -> None:
+    assert b.manifest is not None and b.manifest.geo_rules is not None and b.frames is not None and b.posts_read_counted is not None
+    b.gate_started = time.time()
+    posts_read = b.posts_read_counted.result()
+    inputs = GateInputs(posts=b.tables["posts"].df, objections=b.tables["objections"].df, as_of=b.cutoff, pseudonyms=b.pseudonyms, posts_read=posts_read)
+    record = b.manifest.publication = publication_record(posts_read, b.manifest.kept, b.previous, b.config.output.max_shrink, b.allow_shrink)
+    publication = publication_frame(
+        posts_read=record["posts_read"], kept=record["kept"], previous_kept=(record["previous"] or {}).get("kept"), shrink_allowed=b.allow_shrink
+    )
+    parameters = gate_parameters(
+        allowed_countries=b.manifest.geo_rules["countries_in_effect"],
+        allowed_post_types=b.config.rules.allowed_post_types,
+        min_text_length=b.config.rules.min_text_length,
+        max_shrink=b.config.output.max_shrink,
+    )
+    b.gate = run_gate(b.frames.gate_frames(b.manifest, inputs) | {"publication": publication}, parameters, scopes=("snapshot", "inputs", "publish"))
+    st.count(failed=0 if b.gate.success else 1)
+
+
+def verdict_step(b: Build, _: Stage) -> None:
+    """Record the gate's results and the report in the staging folder; a failed gate keeps them in ``_rejected/``."""
+    assert b.manifest is not None and b.manifest.publication is not None and b.gate is not None and b.frames is not None and b.staging is not None
+    b.frames.close()
+    gate_s = time.time() - b.gate_started
+    b.manifest.quality = b.gate.to_dict()
+    b.manifest.timings_s = {"build": round(b.built - b.started, 1), "gate": round(gate_s, 1), "total": round(time.time() - b.started, 1)}
+    log.info("quality gate: %s in %.1f s (build took %.1f s)", "passed" if b.gate.success else "FAILED", gate_s, b.built - b.started)
+    (b.staging / "quality").mkdir(exist_ok=True)
+    (b.staging / layout.QUALITY_RESULTS).write_text(json_text(b.manifest.quality))
+    b.report_path = report.write_report(b.staging / layout.REPORT_DIR, b.manifest)
+    if not b.gate.success:
+        kept = publishing.reject(b.root, b.staging)
+        why = [f"  {b.manifest.publication['verdict']}"] if any(o.suite == "publication" for o in b.gate.failures) else []
+        raise QualityGateError("\n".join([b.gate.message(), *why, f"  results and report kept in {kept}"]))
+
+
+def publish_step(b: Build, _: Stage) -> None:
+    assert b.manifest is not None and b.staging is not None and b.report_path is not None
+    if layout.is_published(b.root, b.snapshot_id):
+        # Another run published the same snapshot while we built ours; it is identical, keep theirs.
+        b.result = b.already_published()
+        return
+    publishing.append_audit_tables(b.spark, b.root, b.staging, snapshot_id=b.snapshot_id, run_id=b.run_id)
+    b.manifest.write(b.staging)
+    write_card(b.staging, b.manifest, geo=b.geo, detectors=b.detectors)  # the dataset card (README.md)
+    publishing.move_into_place(b.root, b.staging, b.snapshot_id)
+    published = layout.snapshot_dir(b.root, b.snapshot_id)
+    counts = {k: v for k, v in b.manifest.counts.to_dict().items() if k in RUN_COUNTS} if b.manifest.counts else {}
+    b.result = RunResult(
+        b.snapshot_id, published, True, counts=counts, manifest=b.manifest.to_dict(), run_id=b.run_id,
+        report_path=published / b.report_path.relative_to(b.staging), record=b.manifest,
+    )
+
+
+STEPS: tuple[Step, ...] = (
+    Step("read", read_step),
+    Step(None, plan_step),
+    Step("decide", decide_step),
+    Step("redact", redact_step, when=lambda b: b.config.dedup.enabled),
+    Step(None, redact_step, when=lambda b: not b.config.dedup.enabled),
+    Step("dedup", dedup_step, when=lambda b: b.config.dedup.enabled),
+    Step("write", write_step),
+    Step("manifest", manifest_step),
+    Step("gate", gate_step),
+    Step(None, verdict_step),
+    Step("publish", publish_step, guard=lambda b: publishing.publish_lock(b.root)),
+)
+
+
+def run(
     spark: SparkSession,
-    staging: Path,
-    tables: dict[str, PinnedTable],
-    *,
     config: Config,
-    geo: GeoRules,
-    detectors: Detectors,
-    cutoff: dt.datetime,
-    pseudonyms: Pseudonyms,
-) -> tuple[int, dict]:
-    """Decide and curate every post, write shards, ledger and quarantine into ``staging``; the number of posts decided
-    and rule 10's figures for the manifest (``{"enabled": False}`` when deduplication is off)."""
-    decided = candidates = found = None
-    dedup: dict = {"enabled": config.dedup.enabled}
-    try:
-        with stage("decide") as st:  # materialises the cache that the writes below read from
-            # Inside the stage: planning the cached query already runs jobs (Delta's log replay, broadcasts).
-            decided = (
-                decide(tables["posts"].df, tables["users"].df, tables["objections"].df, as_of=cutoff, geo=geo, rules=config.rules, pseudonyms=pseudonyms)
-                .transform(for_destinations)
-                .persist(StorageLevel.MEMORY_AND_DISK)
-            )
-            posts_read = decided.count()
-            st.count(posts_read=posts_read)
-        # Shards and the ledger (its "empty" and "duplicate" rows) both read the redacted candidates: redact once.
-        candidates = redact_candidates(decided, detectors=detectors, rules=config.rules).persist(StorageLevel.MEMORY_AND_DISK)
-        rule_10 = candidates
-        if config.dedup.enabled:
-            with stage("redact") as st:  # fills the candidates' cache, so the dedup stage's time is its own
-                st.count(candidates=candidates.count())
-            with stage("dedup") as st:
-                register_normaliser(spark)
-                found = find_duplicates(candidates, config.dedup, register_near_duplicate_functions(spark, config.dedup))
-                dedup |= cluster_sizes(found)
-                st.count(removed=dedup["removed"], clusters=dedup["clusters"], largest_cluster=dedup["largest_cluster"])
-            rule_10 = with_duplicate_reason(candidates, found)
-        with stage("write"):
-            curated = destinations(decided, rule_10, config.output)
-            folders = publishing.folder_rows(curated.shards)  # sizes the files, then cuts each folder into them
-            rows_per_file = publishing.rows_for_target(curated.shards, config.output.shard_target_mb, staging / "_sizing", folders)
-            publishing.write_shards(curated.shards, staging / "shards", rows_per_file, folders)
-            curated.ledger.write.parquet(str(staging / "ledger"))
-            curated.quarantine.write.parquet(str(staging / "quarantine"))
-            publishing.tidy(staging)
-            # Lets a later purge find an author's shards without scanning them all (after tidy: it keeps its _SUCCESS).
-            publishing.tidy(write_author_index(spark, staging), keep_success=True)
-        return posts_read, dedup
-    finally:
-        for cached in (found, candidates, decided):
-            if cached is not None:
-                cached.unpersist()
+    *,
+    key: bytes,
+    as_of: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+    geo: GeoRules | None = None,
+    detectors: Detectors | None = None,
+    allow_shrink: bool = False,
+) -> RunResult:
+    """Build, check and publish one snapshot as of ``as_of`` (default: now), walking ``STEPS``.
+
+    ``geo`` and ``detectors`` are the config's files, loaded by the caller before it started Spark (default: load them).
+    Raises ``QualityGateError`` (nothing published) when an expectation fails, among them: no post read, or kept
+    rows fallen by more than ``output.max_shrink`` against the previous published snapshot (``allow_shrink`` lets
+    that fall through, and the manifest says so).
+    """
+    started = time.time()
+    now = now or utc_now()
+    detectors = detectors if detectors is not None else load_detectors(config.detectors)
+    # Compiled in the JVM now, in Java's regex dialect: a pattern Java cannot read stops the run before any work.
+    register_scanner(spark, detectors)
+    b = Build(
+        spark, config, geo if geo is not None else load_geo_rules(config.geo_rules), detectors,
+        keyed_pseudonyms(spark, key),  # the key goes to the JVM function that holds it; not kept here
+        now, as_of or now, allow_shrink, started=started,
+    )
+    with b.stack:
+        for step in (s for s in STEPS if s.when is None or s.when(b)):
+            with step.guard(b) if step.guard else contextlib.nullcontext(), stage(step.name) if step.name else _unreported() as st:
+                step.work(b, st)
+            if b.result is not None:
+                return b.result
+    raise RuntimeError("the run's steps ended without a result")  # a bug: publish_step always sets one
+
+
+@contextlib.contextmanager
+def _unreported():
+    yield Stage("")
+
+
+def json_text(value: Any) -> str:
+    import json
+
+    return json.dumps(value, indent=2) + "\n"
 
 
 def _preload_gate_library() -> None:
-    """Import Great Expectations while Spark builds the snapshot: the import takes 4-15 s in a fresh process (as a
-    scheduled run always is), and the driver's Python is idle while it waits on Spark."""
     import great_expectations  # noqa: F401
 
 
-def _counts(snap: SnapshotFrames, posts_read: int) -> dict:
+def _counts(snap: SnapshotFrames, posts_read: int) -> Counts:
     by_reason = {r: 0 for r in REASONS}
     by_reason.update({row["reason"]: row["count"] for row in snap.ledger.groupBy("reason").count().collect()})
     # The quarantine by the check each post failed (a fixed set of names): one small aggregate.
     by_check = {row["check"]: row["count"] for row in snap.quarantine.groupBy(F.coalesce("detail", F.lit("unknown")).alias("check")).count().collect()}
     by_reason["invalid"] = sum(by_check.values())
-    return {
-        "posts_read": posts_read,
-        "kept": snap.shards.count(),  # from the Parquet footers
-        "excluded": sum(v for r, v in by_reason.items() if r != "invalid"),
-        "quarantined": by_reason["invalid"],
-        "by_reason": by_reason,
-        "quarantine_by_check": dict(sorted(by_check.items(), key=lambda kv: (-kv[1], kv[0]))),
-    }
+    return Counts(
+        posts_read=posts_read,
+        kept=snap.shards.count(),  # from the Parquet footers
+        excluded=sum(v for r, v in by_reason.items() if r != "invalid"),
+        quarantined=by_reason["invalid"],
+        by_reason=by_reason,
+        quarantine_by_check=dict(sorted(by_check.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
 
 
-def publication_record(posts_read: int, kept: int, previous: dict | None, max_shrink: float, allow_shrink: bool) -> dict:
+def publication_record(posts_read: int, kept: int, previous: Manifest | None, max_shrink: float, allow_shrink: bool) -> dict:
     """What the publication checks compare, and their verdict in words (the manifest's ``publication``).
 
-    ``previous``: the manifest of the previous published snapshot (``publish.previous_published``), whose current
-    revision's ``counts.kept`` is compared, so rows a purge removed from it since are not counted as this run's fall.
+    ``previous``: the manifest of the previous published snapshot (``previous_published``), whose current revision's
+    kept rows are compared, so rows a purge removed from it since are not counted as this run's fall.
     """
     before = None
     if previous is not None:
-        c = previous.get("counts") or {}
-        before = {
-            "snapshot_id": previous.get("snapshot_id"),
-            "as_of": previous.get("as_of"),
-            "revision": previous.get("revision", 0),
-            "kept": int(c["kept"]) if isinstance(c.get("kept"), int) else sum(int(s.get("rows", 0)) for s in previous.get("shards") or []),
-        }
-    shrink = publication_shrink(kept, before["kept"] if before else None)
+        before = {"snapshot_id": previous.snapshot_id, "as_of": previous.as_of, "revision": previous.revision or 0, "kept": previous.kept}
+    shrink = publication_shrink(kept, previous.kept if previous is not None else None)
     if posts_read == 0:
         verdict = "the posts table gave no post at the cut-off: an empty feed is never published, even with --allow-shrink; check inputs.posts and the feed that fills it"
     elif before is None:
@@ -229,135 +423,3 @@ def publication_record(posts_read: int, kept: int, previous: dict | None, max_sh
         "shrink_allowed": bool(allow_shrink),
         "verdict": verdict,
     }
-
-
-def run(
-    spark: SparkSession,
-    config: Config,
-    *,
-    key: bytes,
-    as_of: dt.datetime | None = None,
-    now: dt.datetime | None = None,
-    geo: GeoRules | None = None,
-    detectors: Detectors | None = None,
-    allow_shrink: bool = False,
-) -> RunResult:
-    """Build, check and publish one snapshot as of ``as_of`` (default: now).
-
-    ``geo`` and ``detectors`` are the config's files, loaded by the caller before it started Spark (default: load them).
-    Raises ``QualityGateError`` (nothing published) when an expectation fails, among them: no post read, or kept
-    rows fallen by more than ``output.max_shrink`` against the previous published snapshot (``allow_shrink`` lets
-    that fall through, and the manifest says so).
-    """
-    started = time.time()
-    now = now or utc_now()
-    as_of = as_of or now
-    geo = geo if geo is not None else load_geo_rules(config.geo_rules)
-    detectors = detectors if detectors is not None else load_detectors(config.detectors)
-    # Compiled in the JVM now, in Java's regex dialect: a pattern Java cannot read stops the run before any work.
-    register_scanner(spark, detectors)
-    pseudonyms = keyed_pseudonyms(spark, key)  # the key goes to the JVM function that holds it; not kept here
-    tables = read_inputs(spark, config)
-    check_fresh(tables["objections"], config.rules.objections_max_staleness_hours, now)
-
-    identity = snapshot_identity(config, tables, geo, as_of=as_of, key_fingerprint=pseudonyms.fingerprint)
-    snapshot_id = snapshot_id_for(as_of, identity)
-    root = Path(config.output_root)
-    if publishing.is_published(root, snapshot_id):
-        log.info("snapshot %s already published; nothing new", snapshot_id)
-        published = publishing.snapshot_dir(root, snapshot_id)
-        return RunResult(snapshot_id, published, False, manifest=manifests.read(published))
-
-    # Read before the build: a previous manifest that cannot be read stops the run before it costs anything.
-    previous = publishing.previous_published(root, as_of, other_than=snapshot_id)
-    run_id = publishing.new_run_id(now)
-    publishing.clean_stale_staging(root, started_before=started)
-    cutoff = _naive_utc(as_of)
-    allowed_countries = sorted(geo.in_effect(as_of))
-    # The gate's independent count of posts read is a scan of its own; it runs beside the pipeline (on slots the
-    # pipeline leaves idle) instead of after it. Its result is only used by the gate. The gate's library is
-    # imported beside it too (if that fails, the gate's own import raises the error).
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="postcurate-background") as background, publishing.Staging.open(
-        root, snapshot_id, run_id
-    ) as staging:
-        background.submit(_preload_gate_library)
-        posts_read_counted = background.submit(count_posts_read, tables["posts"].df, cutoff)
-        posts_read, dedup = stage_outputs(spark, staging.path, tables, config=config, geo=geo, detectors=detectors, cutoff=cutoff, pseudonyms=pseudonyms)
-        built = time.time()
-        with SnapshotFrames(spark, staging.path) as snap:
-            with stage("manifest") as st:
-                counts = _counts(snap, posts_read)
-                shard_files = manifests.describe_shards(staging.path / "shards")
-                manifest = manifests.build(
-                    snapshot_id=snapshot_id,
-                    run_id=run_id,
-                    as_of=as_of,
-                    created_at=now,
-                    tables=tables,
-                    geo=geo,
-                    config=config,
-                    key_fp=identity["key_fingerprint"],
-                    shards=shard_files,
-                    counts=counts,
-                    # Plain columns of the files: the gate's facts (text scans) are left to the gate.
-                    stats=manifests.shard_stats(snap.shards),
-                    allowed_countries=allowed_countries,
-                    dedup=dedup,
-                )
-                # The published snapshot this one follows, for the report's side-by-side view (None for the first).
-                manifest["previous"] = report.previous_summary(previous)
-                st.count(kept=counts["kept"], excluded=counts["excluded"], quarantined=counts["quarantined"], shard_files=len(shard_files))
-            gate_started = time.time()
-            inputs = GateInputs(
-                posts=tables["posts"].df, objections=tables["objections"].df, as_of=cutoff, pseudonyms=pseudonyms, posts_read=posts_read_counted.result()
-            )
-            record = manifest["publication"] = publication_record(inputs.posts_read, counts["kept"], previous, config.output.max_shrink, allow_shrink)
-            publication = publication_frame(
-                posts_read=record["posts_read"], kept=record["kept"], previous_kept=(record["previous"] or {}).get("kept"), shrink_allowed=allow_shrink
-            )
-            with stage("gate") as gst:
-                gate = run_gate(
-                    snap.gate_frames(manifest, inputs) | {"publication": publication},
-                    gate_parameters(
-                        allowed_countries=allowed_countries,
-                        allowed_post_types=config.rules.allowed_post_types,
-                        min_text_length=config.rules.min_text_length,
-                        max_shrink=config.output.max_shrink,
-                    ),
-                    scopes=("snapshot", "inputs", "publish"),
-                )
-                gst.count(failed=0 if gate.success else 1)
-        gate_s = time.time() - gate_started
-        manifest["quality"] = gate.to_dict()
-        manifest["timings_s"] = {
-            "build": round(built - started, 1),
-            "gate": round(gate_s, 1),
-            "total": round(time.time() - started, 1),
-        }
-        log.info("quality gate: %s in %.1f s (build took %.1f s)", "passed" if gate.success else "FAILED", gate_s, built - started)
-        (staging.path / "quality").mkdir(exist_ok=True)
-        (staging.path / "quality" / "results.json").write_text(json.dumps(manifest["quality"], indent=2) + "\n")
-        report_path = report.write_report(staging.path / "report", manifest)
-        if not gate.success:
-            kept = publishing.reject(root, staging.path)
-            why = [f"  {manifest['publication']['verdict']}"] if any(o.suite == "publication" for o in gate.failures) else []
-            raise QualityGateError("\n".join([gate.message(), *why, f"  results and report kept in {kept}"]))
-        with publishing.publish_lock(root), stage("publish"):
-            if publishing.is_published(root, snapshot_id):
-                # Another run published the same snapshot while we built ours; it is identical, keep theirs.
-                published = publishing.snapshot_dir(root, snapshot_id)
-                return RunResult(snapshot_id, published, False, manifest=manifests.read(published))
-            publishing.append_audit_tables(spark, root, staging.path, snapshot_id=snapshot_id, run_id=run_id)
-            manifests.write(staging.path, manifest)
-            write_card(staging.path, manifest, config)  # the dataset card (README.md), from the manifest and the rules in force
-            publishing.move_into_place(root, staging.path, snapshot_id)
-    published = publishing.snapshot_dir(root, snapshot_id)
-    return RunResult(
-        snapshot_id,
-        published,
-        True,
-        counts=counts,
-        manifest=manifest,
-        run_id=run_id,
-        report_path=published / report_path.relative_to(staging.path),
-    )

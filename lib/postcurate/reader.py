@@ -13,9 +13,8 @@ that it does not name are not part of the snapshot.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
-import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,27 +23,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from postcurate.errors import EXIT_QUALITY_GATE_FAILED, PostcurateError
+from postcurate.snapshot import layout
+from postcurate.snapshot.layout import LATEST, MANIFEST
+from postcurate.snapshot.manifest import (
+    Manifest,
+    ManifestError,
+    SnapshotError,
+    read_json,
+)
 
-MANIFEST = "manifest.json"
-LATEST = "LATEST"
+__all__ = ["ChecksumError", "ManifestError", "Shard", "Snapshot", "SnapshotError", "open_snapshot", "read_manifest", "summarize"]
+
 SPLITS = ("train", "validation")
 # Hive partition columns: in the shard schema, but stored in the folder names rather than in the Parquet files.
 PARTITION_COLUMNS = ("split", "country")
-# Files a purge writes are named part-purge-<purge_id>-...; one whose id is in no revision's history was left by a
-# purge that was interrupted (see postcurate.purge.revisions).
-PURGE_FILE = re.compile(r"^part-purge-([0-9a-z]+)-")
-
-
-class SnapshotError(PostcurateError):
-    """A snapshot cannot be found or opened (no LATEST, no manifest, unreadable manifest file, bad selection). Exit 2."""
-
-
-class ManifestError(SnapshotError):
-    """A snapshot's manifest is not valid JSON or not a postcurate manifest: the published snapshot is damaged.
-
-    Exit 4, as a failed quality check (a missing snapshot is the user's mistake, exit 2; a damaged one is not)."""
-
-    exit_code = EXIT_QUALITY_GATE_FAILED
 
 
 class ChecksumError(PostcurateError):
@@ -66,7 +58,7 @@ class Shard:
     sha256: str
     file: Path  # absolute location on disk
 
-    def read_verified(self) -> bytes:
+    def read_verified(self) -> builtins.bytes:  # the field ``bytes`` hides the type in the class body
         """The file's bytes, after checking their size and SHA-256 against the manifest (raises ``ChecksumError``)."""
         try:
             data = self.file.read_bytes()
@@ -217,53 +209,20 @@ def _with_partitions(batch: pa.RecordBatch, shard: Shard, wanted: list[str] | No
     return out.select(wanted) if wanted is not None else out
 
 
-def expected_files(manifest: dict) -> set[str]:
-    """Every shard file a snapshot folder may hold: those the current revision lists, and those that earlier
-    revisions listed and a purge replaced (they stay for readers of those revisions until the purge's
-    ``retain_until``; the next purge or ``postcurate purge --gc`` after that removes them).
-
-    The current manifest's ``purges`` history is enough: each revision's files are the previous revision's, minus
-    what it replaced, plus its new files, so every file any revision listed is current or was replaced once.
-    """
-    listed = {str(s["path"]) for s in manifest.get("shards") or []}
-    for entry in manifest.get("purges") or []:
-        listed.update(str(p) for p in entry.get("replaced") or [])
-    return listed
-
-
 def unlisted_files(snapshot_dir: str | Path, manifest: dict) -> list[str]:
-    """One line per file under ``shards/`` that no revision of the manifest lists; empty when there is none."""
-    folder = Path(snapshot_dir)
-    expected = expected_files(manifest)
-    purge_ids = {entry.get("purge_id") for entry in manifest.get("purges") or []}
-    problems = []
-    for path in sorted(p for p in (folder / "shards").rglob("*") if p.is_file()):
-        rel = str(path.relative_to(folder))
-        if rel in expected:
-            continue
-        interrupted = (m := PURGE_FILE.match(path.name)) is not None and m.group(1) not in purge_ids
-        hint = " (left by an interrupted purge: `postcurate purge --gc` removes it)" if interrupted else ""
-        problems.append(f"{rel}: shard file not listed in the manifest or in its purge history{hint}")
-    return problems
+    """One line per file under ``shards/`` that no revision of the manifest lists (``Manifest.unlisted_files``)."""
+    return Manifest.from_dict(manifest).unlisted_files(snapshot_dir)
 
 
 def read_manifest(folder: str | Path) -> dict:
-    """The manifest of the snapshot in ``folder``, checked to be a postcurate manifest (a dict with a ``shards`` list).
+    """The manifest of the snapshot in ``folder`` as JSON, checked to be a postcurate manifest (with a ``shards`` list).
 
     Raises ``SnapshotError`` (exit 2) when there is none or it cannot be read, ``ManifestError`` (exit 4) when it is
     not valid JSON or not a manifest: that snapshot is damaged.
     """
-    path = Path(folder) / MANIFEST
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise SnapshotError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        manifest = json.loads(text)
-    except ValueError as exc:
-        raise ManifestError(f"{path} is not valid JSON ({exc.msg} at line {exc.lineno}): the snapshot is damaged; do not train on it") from None
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("shards"), list):
-        raise ManifestError(f"{path} has no 'shards' list; is this a postcurate snapshot? (a damaged manifest: do not train on it)")
+    manifest = read_json(folder)
+    if not isinstance(manifest.get("shards"), list):
+        raise ManifestError(f"{Path(folder) / MANIFEST} has no 'shards' list; is this a postcurate snapshot? (a damaged manifest: do not train on it)")
     return manifest
 
 
@@ -271,7 +230,7 @@ def resolve_snapshot_dir(location: str | Path, snapshot_id: str | None = None) -
     """The snapshot folder for ``location``: a snapshot folder itself, or an output root (its LATEST, or ``snapshot_id``)."""
     location = Path(location)
     if snapshot_id is not None:
-        folder = location / "snapshots" / snapshot_id
+        folder = layout.snapshot_dir(location, snapshot_id)
         if not (folder / MANIFEST).is_file():
             raise SnapshotError(f"no published snapshot {snapshot_id!r} under {location} (no {folder / MANIFEST})")
         return folder
@@ -280,7 +239,7 @@ def resolve_snapshot_dir(location: str | Path, snapshot_id: str | None = None) -
     pointer = location / LATEST
     if pointer.is_file():
         latest = pointer.read_text().strip()
-        folder = location / "snapshots" / latest
+        folder = layout.snapshot_dir(location, latest)
         if not latest or not (folder / MANIFEST).is_file():
             raise SnapshotError(f"{pointer} names snapshot {latest!r}, but {folder / MANIFEST} does not exist")
         return folder
@@ -362,7 +321,8 @@ def summarize(snapshot: Snapshot, *, samples: int = 5, verify: bool = True, text
             n = batch.num_rows
             rows += n
             by_split[shard.split] = by_split.get(shard.split, 0) + n
-            by_country[shard.country] = by_country.get(shard.country, 0) + n
+            if shard.country is not None:  # a file in no country (the empty snapshot's) gives no batch; typed as the manifest counts
+                by_country[shard.country] = by_country.get(shard.country, 0) + n
             chars += int(pc.sum(pc.utf8_length(batch.column("text"))).as_py() or 0)
             for entry in pc.value_counts(batch.column("lang")).to_pylist():
                 lang = entry["values"] or "(unknown)"

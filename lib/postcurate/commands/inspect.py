@@ -33,7 +33,7 @@ def _locate(snapshot: str | None, root: str | None, config_path: str | None) -> 
         ) from None
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB", "TB"):
         if n < 1024 or unit == "TB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"

@@ -251,19 +251,6 @@ def summarise(recall: list[dict], decoys: list[dict], by_class: list[dict] | Non
     return report
 
 
-def _git_commit() -> tuple[str | None, bool | None]:
-    """The checkout's commit and whether tracked files differ from it (None outside a git checkout)."""
-    import subprocess
-
-    here = Path(__file__).resolve().parent
-    try:
-        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=here, capture_output=True, text=True, timeout=10, check=True).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None, None
-    return sha or None, bool(dirty)
-
-
 def _sha256(data: bytes) -> str:
     import hashlib
 
@@ -275,7 +262,7 @@ def measurement(report: dict, labels: Path, records: int, detectors_path: str | 
     code and detector settings, and the figures."""
     import datetime as dt
 
-    from postcurate.resources import data_dir
+    from postcurate.resources import checkout, checkout_commit, data_dir
 
     detectors_file: Traversable  # a file of the checkout, or of the installed package
     if detectors_path:
@@ -284,7 +271,9 @@ def measurement(report: dict, labels: Path, records: int, detectors_path: str | 
         detectors_file = DEFAULT_DETECTORS
     else:
         detectors_file = data_dir("conf") / "detectors.yaml"  # the shipped settings, as default_detectors() reads them
-    commit, dirty = _git_commit()
+    root = checkout()
+    found = checkout_commit(root) if root is not None else None  # "<sha>" or "<sha>-dirty"; None outside a checkout
+    commit, dirty = (found.removesuffix("-dirty"), found.endswith("-dirty")) if found else (None, None)
     return {
         "format": 1,
         "measured_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),

@@ -21,10 +21,11 @@ def purge(config_path: str, snapshot_ids: tuple[str, ...], all_published: bool, 
     Running it again with nothing new to remove changes nothing and exits 0.
     """
     from postcurate.config import load_config
-    from postcurate.purge import gc, purge as run_purge
+    from postcurate.purge import gc
+    from postcurate.purge import purge as run_purge
     from postcurate.rules.geo import load_geo_rules
-    from postcurate.runlock import run_lock
     from postcurate.session import build_spark_from_config
+    from postcurate.snapshot.publish import run_lock
     from postcurate.storage import check_writable
 
     if snapshot_ids and all_published:
@@ -86,8 +87,8 @@ def audit(config_path: str, snapshot_id: str | None, as_json: bool) -> None:
         table = table.where(F.col("snapshot_id") == snapshot_id)
     if as_json:
         # The audit log grows with purges and shards, not with data: printing it whole is what a reviewer asks for.
-        rows = [r.asDict(recursive=True) for r in table.orderBy("purged_at", "snapshot_id", "shard").collect()]
-        click.echo(json.dumps(rows, indent=2, default=str))
+        records = [r.asDict(recursive=True) for r in table.orderBy("purged_at", "snapshot_id", "shard").collect()]
+        click.echo(json.dumps(records, indent=2, default=str))
         return
     rows = audit_log.summary(table).collect()
     header = f"{'purged at (UTC)':<20} {'snapshot':<32} {'rev':>3}  {'reason':<12} {'shards':>6} {'rows':>8} {'authors':>7}"

@@ -27,10 +27,9 @@ def validate(snapshot: str, config_path: str | None, master: str) -> None:
     Exit code 0 when everything matches; 4 when a checksum or an expectation does not, a shard file is missing or
     listed by no revision, or the manifest is damaged (as `postcurate inspect`); 2 when there is no snapshot there.
     """
-    from postcurate import manifest as manifests
-    from postcurate.quality.validate import naive_cutoff, validate_snapshot
-    from postcurate.reader import read_manifest
+    from postcurate.quality.validate import naive_cutoff, read_published, validate_snapshot
     from postcurate.session import build_spark, build_spark_from_config
+    from postcurate.snapshot import layout
 
     config = None
     folder = Path(snapshot)
@@ -39,10 +38,10 @@ def validate(snapshot: str, config_path: str | None, master: str) -> None:
 
         config = load_config(config_path)
         if not folder.is_dir():
-            folder = Path(config.output_root) / "snapshots" / snapshot
-    if not (folder / manifests.MANIFEST).is_file():
-        raise InputError(f"{folder} is not a published snapshot (no {manifests.MANIFEST})")
-    manifest = read_manifest(folder)  # a damaged manifest is refused before Spark starts
+            folder = layout.snapshot_dir(config.output_root, snapshot)
+    if not (folder / layout.MANIFEST).is_file():
+        raise InputError(f"{folder} is not a published snapshot (no {layout.MANIFEST})")
+    manifest = read_published(folder)  # a damaged manifest is refused before Spark starts
     spark = build_spark_from_config(config, app_name="postcurate-validate") if config else build_spark("postcurate-validate", master=master)
     inputs = None
     if config is not None and config.key_env:
@@ -55,7 +54,7 @@ def validate(snapshot: str, config_path: str | None, master: str) -> None:
     )
 
 
-def _pinned_inputs(spark, config, manifest: dict, naive_cutoff):
+def _pinned_inputs(spark, config, manifest, naive_cutoff):
     """The inputs at the versions the snapshot was built from, or None when the key is not available."""
     import os
 
@@ -67,7 +66,8 @@ def _pinned_inputs(spark, config, manifest: dict, naive_cutoff):
         click.echo(f"validate: {config.key_env} is not set; checking the snapshot's own files only", err=True)
         return None
     pseudonyms = keyed_pseudonyms(spark, config.key())
-    if pseudonyms.fingerprint != manifest["key_fingerprint"]:
+    if pseudonyms.fingerprint != manifest.key_fingerprint:
         raise SecretError(f"the key in {config.key_env} is not the one this snapshot was built with (fingerprints differ)")
-    pinned = {name: read_pinned(spark, name, manifest["inputs"][name]["path"], manifest["inputs"][name]["delta_version"]) for name in ("posts", "objections")}
+    identity = manifest.identity()
+    pinned = {name: read_pinned(spark, name, identity.paths[name], identity.versions[name]) for name in ("posts", "objections")}
     return GateInputs(posts=pinned["posts"].df, objections=pinned["objections"].df, as_of=naive_cutoff(manifest), pseudonyms=pseudonyms)

@@ -8,6 +8,7 @@ with a ``pattern`` as a Java regular expression, with no code. A new built-in ki
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -75,6 +76,7 @@ class Detectors:
     protect_urls: bool = True
     lottery_words: tuple[str, ...] = ()  # a list of small numbers after one of these is a draw, not a phone number
     source: str = "detectors.yaml"  # the file they came from, for error messages
+    sha256: str = ""  # of the file's bytes, as read once: the run identity and the recall measurement name them by it
 
     @property
     def types(self) -> list[str]:
@@ -265,11 +267,12 @@ def load_detectors(path: str | Path) -> Detectors:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"detectors file not found: {path}")
+    data = path.read_bytes()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(data.decode("utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path.name} is not valid YAML: {exc}") from None
-    return parse_detectors(raw, path.name)
+    return replace(parse_detectors(raw, path.name), sha256=hashlib.sha256(data).hexdigest())
 
 
 def default_detectors() -> Detectors:
@@ -278,8 +281,9 @@ def default_detectors() -> Detectors:
     from postcurate.resources import data_dir
 
     shipped = data_dir("conf") / "detectors.yaml"
+    data = shipped.read_bytes()
     try:
-        raw = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(data.decode("utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError(f"the shipped detectors.yaml is not valid YAML: {exc}") from None
-    return parse_detectors(raw, "detectors.yaml")
+    return replace(parse_detectors(raw, "detectors.yaml"), sha256=hashlib.sha256(data).hexdigest())

@@ -1,8 +1,10 @@
 """The purge audit log: an append-only Delta table at ``<output_root>/audit``.
 
 One row per (purge, snapshot, shard, reason): when, which snapshot and revision, which shard file was replaced (and
-by which), how many rows went, why (``objection`` or ``hold:<CC>``), and the pseudonymous ids of the authors whose
-rows went (objections only; a hold is about a country). Pseudonymous ids only: the raw ids never reach this table.
+by which), how many rows went, why (the ledger's reasons: ``objected`` or ``geo_blocked``), and the pseudonymous ids
+of the authors whose rows went (objections only; a geo block is about a country, named by the shard's folder).
+Pseudonymous ids only: the raw ids never reach this table. Rows the first purges wrote with their own words
+(``objection``, ``hold:<CC>``) are read in the ledger's (``read_audit``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from pathlib import Path
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-AUDIT_DIR = "audit"
+from postcurate.snapshot import PurgeEntry, layout
+
+AUDIT_DIR = layout.AUDIT_LOG
 
 AUDIT_SCHEMA = (
     "purge_id string, purged_at timestamp, snapshot_id string, revision int, reason string, shard string, "
@@ -39,7 +43,9 @@ def read_audit(spark: SparkSession, output_root: str | Path) -> DataFrame | None
     path = audit_path(output_root)
     if not Path(path).is_dir() or not DeltaTable.isDeltaTable(spark, path):
         return None
-    return spark.read.format("delta").load(path)
+    reason = F.col("reason")
+    in_ledger_words = F.when(reason == "objection", F.lit("objected")).when(reason.startswith("hold:"), F.lit("geo_blocked")).otherwise(reason)
+    return spark.read.format("delta").load(path).withColumn("reason", in_ledger_words)
 
 
 def audited_purge_ids(spark: SparkSession, output_root: str | Path, snapshot_id: str) -> set[str]:
@@ -50,30 +56,34 @@ def audited_purge_ids(spark: SparkSession, output_root: str | Path, snapshot_id:
     return {r["purge_id"] for r in audit.where(F.col("snapshot_id") == snapshot_id).select("purge_id").distinct().collect()}
 
 
-def rows_from_history(spark: SparkSession, snapshot_id: str, entry: dict, common: dict) -> DataFrame:
+def rows_from_history(spark: SparkSession, snapshot_id: str, entry: PurgeEntry, common: dict) -> DataFrame:
     """Audit rows rebuilt from a manifest's ``purges`` entry, for a purge interrupted after its manifest switch.
 
     The manifest keeps which shards, why and how many rows, but not the authors' ids: those stay null here.
     """
+    def provenance(name: str):
+        value = getattr(entry, name)
+        return common.get(name) if value is None else value
+
     records = [
         (
-            entry["purge_id"],
-            dt.datetime.fromisoformat(entry["purged_at"]).astimezone(dt.timezone.utc),  # aware: not read in local time
+            entry.purge_id,
+            dt.datetime.fromisoformat(str(entry.purged_at)).astimezone(dt.timezone.utc),  # aware: not read in local time
             snapshot_id,
-            int(entry["revision"]),
+            int(entry.revision or 0),
             s["reason"],
             s["path"],
             list(s.get("replaced_by") or []),
             int(s["rows_removed"]),
             s.get("authors"),
             None,
-            entry.get("objections_version", common.get("objections_version")),
-            entry.get("geo_rules_sha256", common.get("geo_rules_sha256")),
-            entry.get("key_fingerprint", common.get("key_fingerprint")),
-            entry.get("code_version", common.get("code_version")),
+            provenance("objections_version"),
+            provenance("geo_rules_sha256"),
+            provenance("key_fingerprint"),
+            provenance("code_version"),
             True,
         )
-        for s in entry.get("shards", [])
+        for s in entry.shards or []
     ]
     return spark.createDataFrame(records, AUDIT_SCHEMA)
 

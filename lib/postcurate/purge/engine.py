@@ -4,74 +4,63 @@ For each published snapshot: find the shards holding rows of objectors (through 
 partitions no geo rule covers any more, write new shard files without those rows, check them, and publish a new
 manifest revision atomically. Shards that held none of those rows are not touched (same files, same checksums).
 The files a revision replaces are removed once its retention has passed.
+
+Rows a purge removes are recorded under the ledger's reasons (the contract's words): ``objected`` and
+``geo_blocked`` (a held shard's entry also names its country). Manifests and audit rows written with the first
+purge's words (``objection``, ``hold:<CC>``) are read as those (``snapshot.manifest.purge_reason``).
 """
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import datetime as dt
 import json
 import logging
 import os
 import shutil
-import sys
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import DataType, StructType
+from pyspark.sql.types import ArrayType, DataType, MapType, StructType
 
 import postcurate
 from postcurate import report
-from postcurate.card import CARD, write_card
+from postcurate.card import write_card
+from postcurate.clock import naive_utc, utc_now
 from postcurate.config import Config, PurgeSettings
-from postcurate.errors import PostcurateError, QualityGateError
+from postcurate.errors import ConfigError, PostcurateError, QualityGateError
 from postcurate.lake import read_pinned
-from postcurate.manifest import (
-    by_country_split,
-    describe_shard,
-    primary_language,
-    sha256_file,
-    tally,
-)
 from postcurate.pseudonyms import Pseudonyms, key_fingerprint, keyed_pseudonyms
-from postcurate.publish import write_empty_shards
 from postcurate.purge import audit as audit_log
 from postcurate.purge.checks import Rewrite, check_rewritten
 from postcurate.purge.index import (
-    INDEX_DIR,
     build_author_index,
     index_of,
     read_shards,
     read_valid_index,
     shard_relative_path,
 )
-from postcurate.purge.revisions import (
-    MANIFEST,
-    PURGE_FILE_PREFIX,
-    STAGING_DIR,
+from postcurate.quality.frames import objector_pseudonyms
+from postcurate.report import REPORT_HTML, REPORT_JSON
+from postcurate.rules.geo import load_geo_rules
+from postcurate.shards import primary_language, write_empty_shards
+from postcurate.snapshot import Manifest, PurgeEntry, ShardFile, layout
+from postcurate.snapshot.revisions import (
     collect_garbage,
     new_purge_id,
     publish_revision,
-    published_snapshots,
-    read_manifest,
-    revision_of,
+    read_current,
 )
-from postcurate.report import REPORT_HTML, REPORT_JSON
-from postcurate.rules.eligibility import objectors
-from postcurate.rules.geo import load_geo_rules
 
 log = logging.getLogger("postcurate.purge")
 
-# Test hook: seconds to sleep after the new files are in place and before the manifest is switched, so a test can
-# kill the process exactly there. Never set in production.
-PAUSE_ENV = "POSTCURATE_PURGE_PAUSE_AFTER_WRITE"
-PAUSE_MARKER = "purge: paused before the manifest switch"
+OBJECTED, GEO_BLOCKED = "objected", "geo_blocked"
 
 
 class SnapshotNotFoundError(PostcurateError):
@@ -109,41 +98,23 @@ class PurgeResult:
         return any(s.changed for s in self.snapshots)
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
-def _naive_utc(ts: dt.datetime) -> dt.datetime:
-    return ts.astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-
 def objector_pids(objections: DataFrame, now: dt.datetime, pseudonyms: Pseudonyms) -> DataFrame:
-    """Pseudonyms (``author_pid``) of every author with an objection in effect at ``now`` (one row each)."""
-    return objections.transform(objectors, _naive_utc(now)).select(pseudonyms.author(F.col("author_id")).alias("author_pid"))
+    """Pseudonyms (``author_pid``) of every author with an objection in effect at ``now`` (the gate's own definition)."""
+    return objector_pseudonyms(objections, naive_utc(now), pseudonyms)
 
 
 def select_snapshots(output_root: Path, snapshot_ids: list[str] | None) -> list[Path]:
     """The snapshots to purge: the named ones (each must be published) or every published one."""
-    published = published_snapshots(output_root)
+    published = layout.published_snapshots(output_root)
     if not snapshot_ids:
-        return published
-    by_id = {p.name: p for p in published}
-    missing = [s for s in snapshot_ids if s not in by_id]
+        return [layout.snapshot_dir(output_root, s) for s in published]
+    missing = [s for s in snapshot_ids if s not in published]
     if missing:
         raise SnapshotNotFoundError(
-            f"no published snapshot {', '.join(missing)} under {Path(output_root) / 'snapshots'}"
-            + (f"; published: {', '.join(sorted(by_id))}" if by_id else "; nothing is published there")
+            f"no published snapshot {', '.join(missing)} under {Path(output_root) / layout.SNAPSHOTS}"
+            + (f"; published: {', '.join(published)}" if published else "; nothing is published there")
         )
-    return [by_id[s] for s in snapshot_ids]
-
-
-def _country(entry: dict) -> str | None:
-    if entry.get("country"):
-        return entry["country"]
-    for part in Path(entry["path"]).parts:
-        if part.startswith("country="):
-            return part.split("=", 1)[1]
-    return None
+    return [layout.snapshot_dir(output_root, s) for s in snapshot_ids]
 
 
 _NON_NULL_DEFAULTS = {
@@ -162,10 +133,12 @@ def _as_declared(col: Column, dtype: DataType, nullable: bool) -> Column:
     data that met the original declaration, it only carries the declaration over, so the schema stays identical.
     """
     name = dtype.typeName()
-    if name == "map" and not dtype.valueContainsNull:
-        col = F.transform_values(col, lambda _k, v: _as_declared(v, dtype.valueType, False))
-    elif name == "array" and not dtype.containsNull:
-        col = F.transform(col, lambda v: _as_declared(v, dtype.elementType, False))
+    if isinstance(dtype, MapType) and not dtype.valueContainsNull:
+        values = dtype.valueType
+        col = F.transform_values(col, lambda _k, v: _as_declared(v, values, False))
+    elif isinstance(dtype, ArrayType) and not dtype.containsNull:
+        elements = dtype.elementType
+        col = F.transform(col, lambda v: _as_declared(v, elements, False))
     if nullable:
         return col
     if name == "map":
@@ -186,11 +159,25 @@ def _file_schema(path: Path, fallback: StructType) -> StructType:
     return StructType.fromJson(json.loads(raw)) if raw else fallback
 
 
-def _pause_for_tests() -> None:
-    seconds = os.environ.get(PAUSE_ENV)
-    if seconds:
-        print(PAUSE_MARKER, file=sys.stderr, flush=True)
-        time.sleep(float(seconds))
+@dataclass
+class _Plan:
+    """What a purge removes from one snapshot: objectors' rows in ``affected`` shards, every row of ``held`` ones."""
+
+    manifest: Manifest
+    manifest_sha: str
+    index: DataFrame
+    holds: list[str]  # countries no geo rule covers any more
+    held: list[ShardFile]
+    affected: dict[str, tuple[int, int]]  # shard path -> (objectors' rows, objectors)
+    hit_authors: DataFrame
+
+    @property
+    def rewritten(self) -> list[str]:
+        return sorted(self.affected)
+
+    @property
+    def rows_removed(self) -> dict[str, int]:
+        return {p: self.affected[p][0] for p in self.rewritten} | {s.path: s.rows for s in self.held}
 
 
 class _Purger:
@@ -202,13 +189,14 @@ class _Purger:
         self.settings = purge_settings(config)
         pseudonyms = keyed_pseudonyms(spark, key)
         self.fingerprint = pseudonyms.fingerprint
-        geo = load_geo_rules(config.geo_rules)
-        self.allowed = geo.in_effect(now)
+        self.geo = load_geo_rules(config.geo_rules)
+        self.detectors = _detectors_for_card(config)
+        self.allowed = self.geo.in_effect(now)
         objections = read_pinned(spark, "objections", config.inputs.objections)
         self.objectors = objector_pids(objections.df, now, pseudonyms).persist(StorageLevel.MEMORY_AND_DISK)
-        self.provenance = {
+        self.provenance: dict[str, Any] = {  # the purge entry's and the audit rows' provenance fields
             "objections_version": objections.version,
-            "geo_rules_sha256": geo.sha256,
+            "geo_rules_sha256": self.geo.sha256,
             "key_fingerprint": self.fingerprint,
             "code_version": postcurate.__version__,
         }
@@ -216,162 +204,166 @@ class _Purger:
     def close(self) -> None:
         self.objectors.unpersist()
 
-    # -- the author index -------------------------------------------------------------------------------------
-    def _index(self, snap: Path, manifest: dict) -> tuple[DataFrame, str]:
+    def _index(self, snap: Path, manifest: Manifest) -> DataFrame:
         """The snapshot's current author index, built first when it is missing or stale."""
-        shards = manifest["shards"]
-        name = manifest.get("author_index", INDEX_DIR)
-        index = read_valid_index(self.spark, snap, name, shards)
+        name = manifest.author_index or layout.AUTHOR_INDEX
+        index = read_valid_index(self.spark, snap, name, manifest.shards)
         if index is not None:
-            return index, name
-        if "author_index" in manifest:
-            name = f"{INDEX_DIR}.{self.purge_id}"  # the named one belongs to a revision: never rewrite it
+            return index
+        if manifest.author_index is not None:
+            name = f"{layout.AUTHOR_INDEX}.{self.purge_id}"  # the named one belongs to a revision: never rewrite it
         else:
             shutil.rmtree(snap / name, ignore_errors=True)  # unreferenced and unusable
-        log.info("%s: building the author index (%d shards)", snap.name, len(shards))
-        build_author_index(self.spark, snap, [s["path"] for s in shards if s.get("rows", 1) > 0], snap / name)
-        return self.spark.read.parquet(str(snap / name)), name
+        log.info("%s: building the author index (%d shards)", snap.name, len(manifest.shards))
+        build_author_index(self.spark, snap, [s.path for s in manifest.shards if s.rows > 0], snap / name)
+        return self.spark.read.parquet(str(snap / name))
 
-    # -- one snapshot -----------------------------------------------------------------------------------------
     def purge_snapshot(self, snap: Path) -> SnapshotOutcome:
-        manifest, manifest_sha = read_manifest(snap)
+        """Plan, write the new files, check them, publish the revision, then its documents and audit rows."""
+        manifest, manifest_sha = read_current(snap)
         self._recover_audit(snap, manifest)
-        shards: list[dict] = manifest["shards"]
-        revision = revision_of(manifest)
-        # The zero-row files of a snapshot with no row belong to no country: nothing there to hold.
-        holds = sorted({c for c in map(_country, shards) if c is not None and c not in self.allowed})
-        held = [s for s in shards if _country(s) in holds]
-        held_paths = {s["path"] for s in held}
+        plan = self._plan(snap, manifest, manifest_sha)
+        if not plan.held and not plan.affected:
+            return SnapshotOutcome(snap.name, manifest.current_revision, False, shards_untouched=len(manifest.shards))
+        staging = snap / layout.PURGE_STAGING / self.purge_id
+        shutil.rmtree(staging, ignore_errors=True)
+        removed_stats = self._write_removed(snap, plan, staging)
+        replaced_by, ledger_files = self._place_files(snap, plan, staging)
+        shards = self._new_shard_list(snap, plan, replaced_by, staging)
+        revision = manifest.current_revision + 1
+        index_name = self._write_index(snap, plan, replaced_by, revision)
+        entry = self._entry(plan, replaced_by, ledger_files, revision)
+        new_manifest = manifest.after_purge(entry, shards, index_name=index_name, **removed_stats)
 
-        index, index_name = self._index(snap, manifest)
+        failures = check_rewritten(self.spark, Rewrite(snap, manifest, new_manifest, replaced_by, plan.rows_removed, plan.holds, self.objectors))
+        if failures:
+            collect_garbage(snap, self.now)  # the new files belong to no revision: remove them
+            raise QualityGateError(f"purge of snapshot {snap.name} failed its checks; nothing changed: " + "; ".join(failures))
+        publish_revision(snap, new_manifest)
+        log.info("%s: revision %d published (%s)", snap.name, revision, ", ".join(f"{k} {v}" for k, v in sorted(entry.rows_removed.items())))
+        rewrite_documents(snap, new_manifest, staging, geo=self.geo, detectors=self.detectors)
+        self._audit(snap, entry, staging / "authors")
+        shutil.rmtree(snap / layout.PURGE_STAGING, ignore_errors=True)
+        return SnapshotOutcome(
+            snap.name,
+            revision,
+            True,
+            rows_removed=entry.rows_removed,
+            shards_rewritten=len(plan.rewritten),
+            shards_dropped=len(plan.held),
+            shards_untouched=len(manifest.shards) - len(plan.rows_removed),
+        )
+
+    def _plan(self, snap: Path, manifest: Manifest, manifest_sha: str) -> _Plan:
+        # The zero-row files of a snapshot with no row belong to no country: nothing there to hold.
+        countries = [s.partition_country for s in manifest.shards]
+        holds = sorted({c for c in countries if c is not None and c not in self.allowed})
+        held = [s for s in manifest.shards if s.partition_country in holds]
+        held_paths = {s.path for s in held}
+        index = self._index(snap, manifest)
         hits = index.join(self.objectors, "author_pid", "left_semi").where(~F.col("shard").isin(*held_paths) if held_paths else F.lit(True))
         # One row per affected shard file: bounded by the number of shards, not by data.
         affected = {
             r["shard"]: (int(r["rows"]), int(r["authors"]))
             for r in hits.groupBy("shard").agg(F.sum("rows").alias("rows"), F.countDistinct("author_pid").alias("authors")).collect()
         }
-        if not held and not affected:
-            return SnapshotOutcome(snap.name, revision, False, shards_untouched=len(shards))
+        return _Plan(manifest, manifest_sha, index, holds, held, affected, hits.select("author_pid").distinct())
 
-        new_revision = revision + 1
-        staging = snap / STAGING_DIR / self.purge_id
-        shutil.rmtree(staging, ignore_errors=True)
-        by_path = {s["path"]: s for s in shards}
-        rewritten_paths = sorted(affected)
-        hit_authors = hits.select("author_pid").distinct()
-
-        # Rows that go: objectors' rows in affected shards, every row of held shards. They become ledger rows.
+    def _write_removed(self, snap: Path, plan: _Plan, staging: Path) -> dict[str, dict[str, int]]:
+        """The rows that stay (``staging/shards``), and the rows that go as ledger rows (``staging/ledger``), with the
+        authors per shard (``staging/authors``); the languages and PII counts of what went."""
         gone_parts = []
-        if rewritten_paths:
-            src = read_shards(self.spark, snap, rewritten_paths).withColumn("shard", shard_relative_path(F.col("_metadata.file_path")))
-            gone_parts.append(src.join(hit_authors, "author_pid", "left_semi").withColumn("reason", F.lit("objected")))
-            self._write_kept(snap, src, hit_authors, rewritten_paths, staging / "shards")
-        if held:
-            held_rows = read_shards(self.spark, snap, sorted(held_paths)).withColumn("shard", shard_relative_path(F.col("_metadata.file_path")))
-            gone_parts.append(held_rows.withColumn("reason", F.lit("geo_blocked")))
+        if plan.rewritten:
+            src = read_shards(self.spark, snap, plan.rewritten).withColumn("shard", shard_relative_path(F.col("_metadata.file_path")))
+            gone_parts.append(src.join(plan.hit_authors, "author_pid", "left_semi").withColumn("reason", F.lit(OBJECTED)))
+            self._write_kept(snap, src, plan.hit_authors, plan.rewritten, staging / "shards")
+        if plan.held:
+            held_rows = read_shards(self.spark, snap, sorted(s.path for s in plan.held)).withColumn("shard", shard_relative_path(F.col("_metadata.file_path")))
+            gone_parts.append(held_rows.withColumn("reason", F.lit(GEO_BLOCKED)))
         gone = gone_parts[0]
         for part in gone_parts[1:]:
             gone = gone.unionByName(part)
         gone = gone.persist(StorageLevel.MEMORY_AND_DISK)  # read three times below; grows with removed rows only
         try:
-            gone.select("post_pid", "author_pid", "reason").write.parquet(str(staging / "ledger"))
-            gone.where(F.col("reason") == "objected").groupBy("shard").agg(
-                F.sort_array(F.collect_set("author_pid")).alias("author_pids")
-            ).write.parquet(str(staging / "authors"))
-            langs_removed = {r["lang"]: int(r["count"]) for r in gone.groupBy(primary_language(F.col("lang")).alias("lang")).count().collect()}
-            pii_removed = {
+            gone.select("post_pid", "author_pid", "reason").write.parquet(str(staging / layout.LEDGER))
+            gone.where(F.col("reason") == OBJECTED).groupBy("shard").agg(F.sort_array(F.collect_set("author_pid")).alias("author_pids")).write.parquet(
+                str(staging / "authors")
+            )
+            langs = {r["lang"]: int(r["count"]) for r in gone.groupBy(primary_language(F.col("lang")).alias("lang")).count().collect()}
+            pii = {
                 r["type"]: int(r["n"])
                 for r in gone.select(F.explode("pii_counts").alias("type", "count")).groupBy("type").agg(F.sum("count").alias("n")).collect()
             }
         finally:
             gone.unpersist()
+        return {"langs_removed": langs, "pii_removed": pii}
 
-        # Move the new files into place (new names; nothing existing is overwritten).
-        replaced_by: dict[str, list[dict]] = {}
-        for i, path in enumerate(rewritten_paths):
+    def _place_files(self, snap: Path, plan: _Plan, staging: Path) -> tuple[dict[str, list[ShardFile]], list[str]]:
+        """Move the new files into place under new names (nothing existing is overwritten)."""
+        by_path = {s.path: s for s in plan.manifest.shards}
+        prefix = f"{layout.PURGE_FILE_PREFIX}{self.purge_id}"
+        replaced_by: dict[str, list[ShardFile]] = {}
+        for i, path in enumerate(plan.rewritten):
             folder = staging / "shards" / f"sid={i}"
-            files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
             entries = []
-            for j, file in enumerate(files):
-                target = (snap / path).parent / f"{PURGE_FILE_PREFIX}{self.purge_id}-{i:05d}-{j:03d}.snappy.parquet"
+            for j, file in enumerate(sorted(folder.glob("*.parquet")) if folder.is_dir() else []):
+                target = (snap / path).parent / f"{prefix}-{i:05d}-{j:03d}.snappy.parquet"
                 os.rename(file, target)
-                rel = str(target.relative_to(snap))
-                entries.append(
-                    by_path[path] | {"path": rel, "rows": pq.read_metadata(target).num_rows, "bytes": target.stat().st_size, "sha256": sha256_file(target)}
-                )
+                described = ShardFile.describe(snap / layout.SHARDS, target)
+                entries.append(dataclasses.replace(by_path[path], path=described.path, rows=described.rows, bytes=described.bytes, sha256=described.sha256))
             replaced_by[path] = entries
         ledger_files = []
-        (snap / "ledger").mkdir(exist_ok=True)
-        for j, file in enumerate(sorted((staging / "ledger").glob("*.parquet"))):
-            target = snap / "ledger" / f"{PURGE_FILE_PREFIX}{self.purge_id}-{j:05d}.snappy.parquet"
+        (snap / layout.LEDGER).mkdir(exist_ok=True)
+        for j, file in enumerate(sorted((staging / layout.LEDGER).glob("*.parquet"))):
+            target = snap / layout.LEDGER / f"{prefix}-{j:05d}.snappy.parquet"
             os.rename(file, target)
             ledger_files.append(str(target.relative_to(snap)))
+        return replaced_by, ledger_files
 
-        rows_removed = {p: affected[p][0] for p in rewritten_paths} | {s["path"]: s["rows"] for s in held}
-        new_shards = [s for s in shards if s["path"] not in rows_removed] + [e for p in rewritten_paths for e in replaced_by[p]]
-        if not new_shards:
+    def _new_shard_list(self, snap: Path, plan: _Plan, replaced_by: dict[str, list[ShardFile]], staging: Path) -> list[ShardFile]:
+        removed = plan.rows_removed
+        shards = [s for s in plan.manifest.shards if s.path not in removed] + [e for p in plan.rewritten for e in replaced_by[p]]
+        if not shards:
             # Every row went: like a build that keeps none, the snapshot holds a zero-row file per split, so readers
             # still find its columns (the columns of the files it replaces).
-            columns = read_shards(self.spark, snap, [shards[0]["path"]])
-            name = f"{PURGE_FILE_PREFIX}{self.purge_id}-empty.snappy.parquet"
-            files = write_empty_shards(columns, snap / "shards", name, scratch=staging / "empty")
-            new_shards = [describe_shard(snap / "shards", f) for f in files]
-        new_shards.sort(key=lambda s: s["path"])
+            columns = read_shards(self.spark, snap, [plan.manifest.shards[0].path])
+            name = f"{layout.PURGE_FILE_PREFIX}{self.purge_id}-empty.snappy.parquet"
+            files = write_empty_shards(columns, snap / layout.SHARDS, name, scratch=staging / "empty")
+            shards = [ShardFile.describe(snap / layout.SHARDS, f) for f in files]
+        return sorted(shards, key=lambda s: s.path)
 
-        # The index of the new revision: unchanged shards keep their rows, rewritten ones are indexed afresh.
-        new_index_name = f"{INDEX_DIR}.r{new_revision}"
-        shutil.rmtree(snap / new_index_name, ignore_errors=True)
-        kept_index = index.where(~F.col("shard").isin(*rows_removed))
-        new_files = [e["path"] for entries in replaced_by.values() for e in entries]
+    def _write_index(self, snap: Path, plan: _Plan, replaced_by: dict[str, list[ShardFile]], revision: int) -> str:
+        """The index of the new revision: unchanged shards keep their rows, rewritten ones are indexed afresh."""
+        name = f"{layout.AUTHOR_INDEX}.r{revision}"
+        shutil.rmtree(snap / name, ignore_errors=True)
+        kept_index = plan.index.where(~F.col("shard").isin(*plan.rows_removed))
+        new_files = [e.path for entries in replaced_by.values() for e in entries]
         if new_files:
             kept_index = kept_index.unionByName(index_of(read_shards(self.spark, snap, new_files)))
-        kept_index.repartition(1).write.parquet(str(snap / new_index_name))
+        kept_index.repartition(1).write.parquet(str(snap / name))
+        return name
 
+    def _entry(self, plan: _Plan, replaced_by: dict[str, list[ShardFile]], ledger_files: list[str], revision: int) -> PurgeEntry:
         reasons: dict[str, int] = {}
         detail = []
-        for p in rewritten_paths:
-            reasons["objection"] = reasons.get("objection", 0) + affected[p][0]
-            detail.append(
-                {"path": p, "reason": "objection", "rows_removed": affected[p][0], "authors": affected[p][1], "replaced_by": [e["path"] for e in replaced_by[p]]}
-            )
-        for s in held:
-            reason = f"hold:{_country(s)}"
-            reasons[reason] = reasons.get(reason, 0) + s["rows"]
-            detail.append({"path": s["path"], "reason": reason, "rows_removed": s["rows"], "authors": None, "replaced_by": []})
-        retain_until = self.now + dt.timedelta(hours=self.settings.retention_hours)
-        entry = {
-            "purge_id": self.purge_id,
-            "revision": new_revision,
-            "purged_at": self.now.isoformat(),
-            "rows_removed": reasons,
-            "shards": detail,
-            "replaced": sorted(rows_removed),
-            "retain_until": retain_until.isoformat(),
-            "ledger_files": ledger_files,
-            "previous_manifest_sha256": manifest_sha,
-            **self.provenance,
-        }
-        new_manifest = _revised(manifest, new_shards, reasons, pii_removed, langs_removed, entry, new_index_name)
-
-        rewrite = Rewrite(snap, manifest, new_manifest, replaced_by, rows_removed, holds, self.objectors)
-        failures = check_rewritten(self.spark, rewrite)
-        if failures:
-            collect_garbage(snap, self.now)  # the new files belong to no revision: remove them
-            raise QualityGateError(f"purge of snapshot {snap.name} failed its checks; nothing changed: " + "; ".join(failures))
-
-        publish_revision(snap, new_manifest, before_replace=_pause_for_tests)
-        log.info("%s: revision %d published (%s)", snap.name, new_revision, ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
-        rewrite_documents(snap, new_manifest, self.config, staging)
-        self._audit(snap, new_manifest, entry, staging / "authors")
-        shutil.rmtree(snap / STAGING_DIR, ignore_errors=True)
-        return SnapshotOutcome(
-            snap.name,
-            new_revision,
-            True,
+        for p in plan.rewritten:
+            rows, authors = plan.affected[p]
+            reasons[OBJECTED] = reasons.get(OBJECTED, 0) + rows
+            detail.append({"path": p, "reason": OBJECTED, "rows_removed": rows, "authors": authors, "replaced_by": [e.path for e in replaced_by[p]]})
+        for s in plan.held:
+            reasons[GEO_BLOCKED] = reasons.get(GEO_BLOCKED, 0) + s.rows
+            detail.append({"path": s.path, "reason": GEO_BLOCKED, "country": s.partition_country, "rows_removed": s.rows, "authors": None, "replaced_by": []})
+        return PurgeEntry(
+            purge_id=self.purge_id,
+            revision=revision,
+            purged_at=self.now.isoformat(),
             rows_removed=reasons,
-            shards_rewritten=len(rewritten_paths),
-            shards_dropped=len(held),
-            shards_untouched=len(shards) - len(rows_removed),
+            shards=detail,
+            replaced=sorted(plan.rows_removed),
+            retain_until=(self.now + dt.timedelta(hours=self.settings.retention_hours)).isoformat(),
+            ledger_files=ledger_files,
+            previous_manifest_sha256=plan.manifest_sha,
+            **self.provenance,
         )
 
     def _write_kept(self, snap: Path, src: DataFrame, hit_authors: DataFrame, paths: list[str], target: Path) -> None:
@@ -384,7 +376,7 @@ class _Purger:
         kept.select(*columns, "sid").repartition("sid").write.partitionBy("sid").parquet(str(target))
 
     # -- the audit log ----------------------------------------------------------------------------------------
-    def _audit(self, snap: Path, manifest: dict, entry: dict, authors_dir: Path) -> None:
+    def _audit(self, snap: Path, entry: PurgeEntry, authors_dir: Path) -> None:
         base = audit_log.rows_from_history(self.spark, snap.name, entry, self.provenance).drop("author_pids").withColumn("recovered", F.lit(False))
         if (authors_dir / "_SUCCESS").is_file():
             authors = self.spark.read.parquet(str(authors_dir)).withColumnRenamed("shard", "_shard")
@@ -393,98 +385,63 @@ class _Purger:
             base = base.withColumn("author_pids", F.lit(None).cast("array<string>"))
         audit_log.append(self.spark, self.root, base)
 
-    def _recover_audit(self, snap: Path, manifest: dict) -> None:
+    def _recover_audit(self, snap: Path, manifest: Manifest) -> None:
         """Write audit rows for purges whose manifest switch happened but whose audit append did not."""
-        history = manifest.get("purges") or []
-        if not history:
+        if not manifest.history:
             return
         done = audit_log.audited_purge_ids(self.spark, self.root, snap.name)
-        for entry in history:
-            if entry.get("purge_id") not in done:
-                log.warning("%s: audit rows of purge %s were missing; rebuilt from the manifest", snap.name, entry.get("purge_id"))
+        for entry in manifest.history:
+            if entry.purge_id not in done:
+                log.warning("%s: audit rows of purge %s were missing; rebuilt from the manifest", snap.name, entry.purge_id)
                 audit_log.append(self.spark, self.root, audit_log.rows_from_history(self.spark, snap.name, entry, self.provenance))
 
 
-def _revised(
-    manifest: dict,
-    shards: list[dict],
-    reasons: dict[str, int],
-    pii_removed: dict[str, int],
-    langs_removed: dict[str, int],
-    entry: dict,
-    index_name: str,
-) -> dict:
-    """The next manifest revision: the new shard list, counts that still reconcile, and the purge history."""
-    m = copy.deepcopy(manifest)
-    m["shards"] = shards
-    m["revision"] = entry["revision"]
-    m["revised_at"] = entry["purged_at"]
-    m["author_index"] = index_name
-    m["purges"] = list(m.get("purges") or []) + [entry]
-    counts = m.get("counts")
-    removed = sum(reasons.values())
-    objected = reasons.get("objection", 0)
-    held = removed - objected
-    if isinstance(counts, dict):
-        # Purged posts move from "kept" to "excluded" with the contract's reason, and the ledger gets their rows,
-        # so posts_read = kept + excluded + quarantined still holds.
-        if isinstance(counts.get("kept"), int):
-            counts["kept"] = sum(s["rows"] for s in shards)
-        if isinstance(counts.get("excluded"), int):
-            counts["excluded"] += removed
-        by_reason = counts.get("by_reason")
-        if isinstance(by_reason, dict):
-            by_reason["objected"] = by_reason.get("objected", 0) + objected
-            by_reason["geo_blocked"] = by_reason.get("geo_blocked", 0) + held
-        for key, field_ in (("by_country", "country"), ("by_split", "split")):
-            if isinstance(counts.get(key), dict):
-                counts[key] = tally(shards, field_)
-        if isinstance(counts.get("by_country_split"), dict):
-            counts["by_country_split"] = by_country_split(shards)
-        if isinstance(counts.get("by_lang"), dict):
-            left = {k: v - langs_removed.get(k, 0) for k, v in counts["by_lang"].items() if v - langs_removed.get(k, 0) > 0}
-            counts["by_lang"] = dict(sorted(left.items(), key=lambda kv: (-kv[1], kv[0])))
-        purged = dict(counts.get("purged") or {})
-        for reason, n in reasons.items():
-            purged[reason] = purged.get(reason, 0) + n
-        counts["purged"] = dict(sorted(purged.items()))
-    if isinstance(m.get("pii_redactions"), dict):
-        m["pii_redactions"] = {k: v - pii_removed.get(k, 0) for k, v in m["pii_redactions"].items() if v - pii_removed.get(k, 0) > 0}
-    return m
+def _detectors_for_card(config: Config):
+    """The detectors file, for the card's list of detectors in force; None (the card says n/a) when it cannot be read."""
+    from postcurate.pii import load_detectors
+
+    try:
+        return load_detectors(config.detectors)
+    except (ConfigError, OSError, UnicodeDecodeError):
+        return None
 
 
-DOCUMENTS = (CARD, f"report/{REPORT_HTML}", f"report/{REPORT_JSON}")
+DOCUMENTS = (layout.CARD, f"{layout.REPORT_DIR}/{REPORT_HTML}", f"{layout.REPORT_DIR}/{REPORT_JSON}")
 
 
-def rewrite_documents(snapshot_dir: Path, manifest: dict, config: Config, scratch: Path) -> None:
+def rewrite_documents(snapshot_dir: Path, manifest: Manifest, scratch: Path, *, geo=None, detectors=None) -> None:
     """Rewrite the dataset card (``README.md``) and the reviewer's report (``report/``) from ``manifest``, the
     revision just made current, each file replaced atomically (the report is rendered into ``scratch`` first).
 
     They follow the manifest switch, so they never describe a revision that is not published; a purge that dies in
     between leaves them older than the manifest, and the next purge or gc rewrites them (``refresh_documents``).
     """
-    rendered = report.write_report(Path(scratch) / "report", manifest).parent
-    (snapshot_dir / "report").mkdir(exist_ok=True)
+    rendered = report.write_report(Path(scratch) / layout.REPORT_DIR, manifest).parent
+    (snapshot_dir / layout.REPORT_DIR).mkdir(exist_ok=True)
     for file in sorted(rendered.iterdir()):
-        os.replace(file, snapshot_dir / "report" / file.name)
-    write_card(snapshot_dir, manifest, config)
+        os.replace(file, snapshot_dir / layout.REPORT_DIR / file.name)
+    write_card(snapshot_dir, manifest, geo=geo, detectors=detectors)
 
 
 def refresh_documents(snapshot_dir: Path, config: Config) -> bool:
     """Rewrite the card and the report of a purged snapshot when one of them is older than its manifest (a purge
     died between the manifest switch and the documents, or purged with a version that did not rewrite them)."""
     snapshot_dir = Path(snapshot_dir)
-    manifest, _ = read_manifest(snapshot_dir)
-    if revision_of(manifest) == 0:
+    manifest = Manifest.read(snapshot_dir)
+    if manifest.current_revision == 0:
         return False  # as published: the card and the report were written with the manifest
-    switched = (snapshot_dir / MANIFEST).stat().st_mtime_ns
+    switched = (snapshot_dir / layout.MANIFEST).stat().st_mtime_ns
     stale = [d for d in DOCUMENTS if not (snapshot_dir / d).is_file() or (snapshot_dir / d).stat().st_mtime_ns < switched]
     if not stale:
         return False
-    log.warning("%s: %s older than revision %d; rewritten", snapshot_dir.name, ", ".join(stale), revision_of(manifest))
-    scratch = snapshot_dir / STAGING_DIR / f"documents-{uuid.uuid4().hex[:8]}"
+    log.warning("%s: %s older than revision %d; rewritten", snapshot_dir.name, ", ".join(stale), manifest.current_revision)
+    scratch = snapshot_dir / layout.PURGE_STAGING / f"documents-{uuid.uuid4().hex[:8]}"
     try:
-        rewrite_documents(snapshot_dir, manifest, config, scratch)
+        geo = load_geo_rules(config.geo_rules)
+    except ConfigError:
+        geo = None  # the card then reads the rules from the path the manifest records
+    try:
+        rewrite_documents(snapshot_dir, manifest, scratch, geo=geo, detectors=_detectors_for_card(config))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return True
@@ -510,7 +467,7 @@ def purge(
     snapshots = select_snapshots(root, snapshot_ids)
     fingerprint = key_fingerprint(key)
     for snap in snapshots:
-        recorded = read_manifest(snap)[0].get("key_fingerprint")
+        recorded = Manifest.read(snap).identity().key_fingerprint
         if recorded != fingerprint:
             raise KeyMismatchError(
                 f"snapshot {snap.name} was made with a different pseudonymisation key (fingerprint {recorded or 'missing'}, "
@@ -535,7 +492,8 @@ def gc(config: Config, *, now: dt.datetime | None = None) -> list[str]:
     """Only remove what has expired or was left by interrupted purges, in every published snapshot."""
     now = now or utc_now()
     removed = []
-    for snap in published_snapshots(Path(config.output_root)):
+    for snapshot_id in layout.published_snapshots(Path(config.output_root)):
+        snap = layout.snapshot_dir(config.output_root, snapshot_id)
         refresh_documents(snap, config)
         removed += [f"{snap.name}/{g}" for g in collect_garbage(snap, now)]
     return removed

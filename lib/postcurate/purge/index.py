@@ -15,7 +15,9 @@ from pathlib import Path
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-INDEX_DIR = "author_index"
+from postcurate.snapshot import ShardFile, layout
+
+INDEX_DIR = layout.AUTHOR_INDEX
 
 # The part of a file URI that the manifest lists: shards/split=<s>/country=<CC>/<file>. The last match wins, so an
 # output root that itself contains "shards/" in its path does not confuse it.
@@ -58,24 +60,24 @@ def empty_index(spark: SparkSession) -> DataFrame:
     return spark.createDataFrame([], "author_pid string, shard string, rows long")
 
 
-def write_author_index(spark: SparkSession, snapshot_dir: str | Path, shards: list[dict] | None = None) -> Path:
+def write_author_index(spark: SparkSession, snapshot_dir: str | Path, shards: list[ShardFile] | None = None) -> Path:
     """Write ``<snapshot_dir>/author_index/`` for the shards of a snapshot; call it at publish time, before the manifest.
 
     ``shards`` are the manifest's shard entries (``path`` relative to ``snapshot_dir``); by default every Parquet file
     under ``<snapshot_dir>/shards`` (the staged snapshot, before any purge).
 
     >>> write_author_index(spark, staging)            # in the job, after the shards are written
-    >>> manifest = manifests.build(...)               # then the manifest, last
+    >>> manifest = Manifest.build(...)                # then the manifest, last
     """
     snapshot_dir = Path(snapshot_dir)
     if shards is None:
         paths = sorted(str(p.relative_to(snapshot_dir)) for p in (snapshot_dir / "shards").rglob("*.parquet"))
     else:
-        paths = [s["path"] for s in shards]
+        paths = [s.path for s in shards]
     return build_author_index(spark, snapshot_dir, paths, snapshot_dir / INDEX_DIR)
 
 
-def read_valid_index(spark: SparkSession, snapshot_dir: Path, index_dir: str, shards: list[dict]) -> DataFrame | None:
+def read_valid_index(spark: SparkSession, snapshot_dir: Path, index_dir: str, shards: list[ShardFile]) -> DataFrame | None:
     """The index at ``index_dir`` if it names exactly the manifest's (non-empty) shard files; None otherwise."""
     folder = Path(snapshot_dir) / index_dir
     if not (folder / "_SUCCESS").is_file():
@@ -84,5 +86,5 @@ def read_valid_index(spark: SparkSession, snapshot_dir: Path, index_dir: str, sh
     if set(index.columns) != {"author_pid", "shard", "rows"}:
         return None
     indexed = {r["shard"] for r in index.select("shard").distinct().collect()}  # one row per shard file, not per post
-    expected = {s["path"] for s in shards if s.get("rows", 1) > 0}
+    expected = {s.path for s in shards if s.rows > 0}
     return index if indexed == expected else None

@@ -166,7 +166,7 @@ def objector_pseudonyms(objections: DataFrame, as_of: dt.datetime, pseudonyms: P
     """``author_pid`` of every objection in effect at ``as_of``: an author who objected twice appears twice.
 
     No distinct: the only use is a semi join, which keeps a shard row once however often its author appears, and
-    a distinct would shuffle every objection row's raw id (10.6M rows, 6 s on the 20M-user benchmark lake).
+    a distinct would shuffle every objection row's raw id (docs/benchmarks.md, "Notes from the code").
     """
     return objections_in_effect(objections, as_of).select(pseudonyms.author(F.col("author_id")).alias("author_pid"))
 
@@ -184,7 +184,7 @@ def _hashed_keys_match(left: DataFrame, right: DataFrame, column: str) -> bool:
 def objector_posts_in_shards(shards: DataFrame, objector_pids: DataFrame) -> DataFrame | pd.DataFrame:
     """Shard rows whose author objected, reduced to their partition (the count is what matters).
 
-    Pseudonyms are first compared by hash (16 s -> 7 s with 7M objections in effect). Only if a key matches
+    Pseudonyms are first compared by hash: 8-byte keys shuffle faster than 64-character ones. Only if a key matches
     (a leak, or a hash collision) is the exact frame built, and the suite counts it; otherwise nothing leaked and
     the frame is an empty pandas frame, which Great Expectations checks without another Spark job. The hashed
     comparison runs here, when the frame is built.
@@ -192,6 +192,11 @@ def objector_posts_in_shards(shards: DataFrame, objector_pids: DataFrame) -> Dat
     if not _hashed_keys_match(shards, objector_pids, "author_pid"):
         return pd.DataFrame({"split": pd.Series(dtype="object"), "country": pd.Series(dtype="object")})
     return shards.join(objector_pids, on="author_pid", how="left_semi").select("split", "country")
+
+
+def row_count(frame: DataFrame | pd.DataFrame) -> int:
+    """Rows in a frame this module built (a pandas frame when nothing was found, else a Spark frame)."""
+    return len(frame) if isinstance(frame, pd.DataFrame) else frame.count()
 
 
 def excluded_posts_in_shards(shards: DataFrame, ledger: DataFrame, quarantine: DataFrame) -> DataFrame | pd.DataFrame:

@@ -18,6 +18,7 @@ from postcurate import schemas
 from postcurate.pseudonyms import Pseudonyms
 from postcurate.quality import frames as derived
 from postcurate.quality.residual import register_residual_check, residual_counts
+from postcurate.snapshot.manifest import Manifest, ManifestError
 
 log = logging.getLogger("postcurate.quality")
 
@@ -90,7 +91,7 @@ class SnapshotFrames:
         self.facts = derived.shard_facts(self.shards, register_residual_check(spark)).persist(StorageLevel.MEMORY_AND_DISK)
         self._cached: list[DataFrame] = [self.facts]
 
-    def __enter__(self) -> "SnapshotFrames":
+    def __enter__(self) -> SnapshotFrames:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -101,17 +102,17 @@ class SnapshotFrames:
             df.unpersist()
         self._cached.clear()
 
-    def _repeated_texts(self, manifest: dict) -> DataFrame | pd.DataFrame:
+    def _repeated_texts(self, manifest: Manifest) -> DataFrame | pd.DataFrame:
         """Shard rows sharing a normalised text, when the snapshot was built with rule 10 on (an empty frame for
         one built without it, or before it existed: repeated texts are then allowed)."""
-        if not ((manifest.get("settings") or {}).get("dedup") or {}).get("enabled"):
+        if not ((manifest.settings or {}).get("dedup") or {}).get("enabled"):
             return pd.DataFrame({"rows": pd.Series(dtype="int64")})
         from postcurate.dedup import register_normaliser
 
         register_normaliser(self.spark)
         return derived.repeated_texts(self.shards)
 
-    def gate_frames(self, manifest: dict, inputs: GateInputs | None = None) -> dict[str, Any]:
+    def gate_frames(self, manifest: Manifest, inputs: GateInputs | None = None) -> dict[str, Any]:
         """Every frame a suite may name. Without ``inputs``, posts read is the manifest's figure and the
         objector check is not built (its suite has scope ``inputs``)."""
         if inputs is not None and inputs.posts_read is not None:
@@ -121,7 +122,10 @@ class SnapshotFrames:
             posts_read = derived.posts_read(inputs.posts, inputs.as_of)
             log.info("quality: posts read counted from the inputs in %.1f s", time.monotonic() - started)
         else:
-            posts_read = manifest["counts"]["posts_read"]
+            counted = manifest.counts.posts_read if manifest.counts else None
+            if counted is None:  # nothing to reconcile the rows against: the check cannot pass
+                raise ManifestError(f"manifest of {manifest.snapshot_id} has no counts.posts_read: the snapshot is damaged; do not train on it")
+            posts_read = counted
         frames = {
             "shard_facts": self.facts,
             "residual_pii": residual_counts(self.facts),
@@ -131,7 +135,7 @@ class SnapshotFrames:
                 in_shards=self.facts.count(),
                 in_ledger=self.ledger.count(),
                 in_quarantine=self.quarantine.count(),
-                in_manifest=sum(s["rows"] for s in manifest["shards"]),
+                in_manifest=sum(s.rows for s in manifest.shards),
             ),
             "excluded_posts_in_shards": derived.excluded_posts_in_shards(self.shards, self.ledger, self.quarantine),
             "authors_on_both_sides": derived.authors_on_both_sides(self.facts),

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from postcurate.report import recall
 from postcurate.report.svg import bar_chart, stacked_bar_chart
+from postcurate.snapshot.manifest import Counts, Manifest
 
 REPORT_HTML = "index.html"
 REPORT_JSON = "report.json"
@@ -45,20 +46,20 @@ MOVED_MOST = 5
 PREVIOUS_FIELDS = ("posts_read", "kept", "excluded", "quarantined")
 
 
-def previous_summary(m: dict | None) -> dict | None:
+def previous_summary(m: Manifest | None) -> dict | None:
     """What the report compares against: the counts of the published snapshot this one follows (its manifest, found
-    by ``publish.previous_published``), or None for the first snapshot."""
+    by ``snapshot.publish.previous_published``), or None for the first snapshot."""
     if m is None:
         return None
-    c = m.get("counts") or {}
+    c = m.counts or Counts()
     return {
-        "snapshot_id": m.get("snapshot_id"),
-        "as_of": m.get("as_of"),
-        "created_at": m.get("created_at"),
-        "counts": {k: c.get(k) for k in PREVIOUS_FIELDS},
-        "by_reason": c.get("by_reason") or {},
-        "by_country": c.get("by_country") or {},
-        "quarantine_by_check": c.get("quarantine_by_check"),
+        "snapshot_id": m.snapshot_id,
+        "as_of": m.as_of,
+        "created_at": m.created_at,
+        "counts": {k: getattr(c, k) for k in PREVIOUS_FIELDS},
+        "by_reason": c.by_reason or {},
+        "by_country": c.by_country or {},
+        "quarantine_by_check": c.quarantine_by_check,
     }
 
 
@@ -265,7 +266,7 @@ def _signed(n) -> str:
     return f"{n:+,}" if isinstance(n, int) else f"{n:+,.2f}"
 
 
-def _bytes(n: int) -> str:
+def _bytes(n: float) -> str:
     for unit in ("B", "KiB", "MiB", "GiB"):
         if n < 1024 or unit == "GiB":
             return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
@@ -561,11 +562,14 @@ Shares are of the {kept:,} kept posts{f"; the validation split is configured at 
 """
 
 
-def write_report(out_dir: Path, manifest: dict) -> Path:
-    """Write ``index.html`` and ``report.json`` into ``out_dir``; the page's path."""
+def write_report(out_dir: Path, manifest: Manifest | dict) -> Path:
+    """Write ``index.html`` and ``report.json`` into ``out_dir``; the page's path.
+
+    The figures are read from the manifest's JSON form (``Manifest.to_dict``): ``report.json`` mirrors it, and a
+    reviewer can check every figure on the page against ``manifest.json`` key by key."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    fig = figures(manifest)
+    fig = figures(manifest.to_dict() if isinstance(manifest, Manifest) else manifest)
     (out_dir / REPORT_JSON).write_text(json.dumps(fig, indent=2, default=str) + "\n")
     page = out_dir / REPORT_HTML
     page.write_text(render_html(fig), encoding="utf-8")

@@ -1,15 +1,19 @@
 """The detectors' measured recall, as ``postcurate pii-eval LABELS --record FILE`` writes it (``eval/recall.json``).
 
-    {"measured_at": "2026-11-30T12:00:00+00:00", "code_commit": "3f2a...",
-     "eval_set": {"path": "eval/pii_eval.jsonl", "sha256": "...", "records": 1200},
+One format, pii-eval's (``"format": 1``, docs/pii.md "Recorded measurements"); the fields read here::
+
+    {"format": 1, "measured_at": "2026-12-01T14:00:00Z", "code_commit": "3f2a...", "code_dirty": false,
+     "eval_set": {"path": "eval/pii_eval_v2.jsonl", "sha256": "...", "records": 5400},
      "detectors_sha256": "...",
-     "recall": {"email": {"values": 400, "vanished": 398, "recall": 0.995}, ...},
-     "survival": {"date": {"values": 300, "survived": 297, "survival": 0.99}, ...}}
+     "recall": {"email": {"values": 400, "vanished": 398, "recall": 0.995, ...}, ...},
+     "recall_by_class": {"ascii": {"values": ..., "vanished": ..., "recall": ...}, ...},
+     "survival": {"date": {"values": 300, "survived": 297, "survival": 0.99, ...}, ...},
+     "overall": {"recall": 0.987, ...}}
 
 A measurement holds for one detector configuration: the run records it in the manifest only when its
 ``detectors_sha256`` is the run's, so the report and the card never show another configuration's figures as this
-snapshot's. The reader is tolerant: a missing, unreadable or partial file is "no recall measured", never an error
-(a run must not fail over its report). Only names and numbers are kept from the file.
+snapshot's. The reader is tolerant: a missing, unreadable or partial file, or a format it does not know, is "no
+recall measured", never an error (a run must not fail over its report). Only names and numbers are kept from the file.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+FORMAT = 1  # what pii-eval --record writes (postcurate.commands.pii.measurement)
 MEASURED = "measured"
 OTHER_DETECTORS = "other_detectors"
 NONE = "none"
@@ -57,18 +62,25 @@ def _table(raw: Any, hit: str, rate: str) -> dict[str, dict]:
 
 def parse(raw: Any) -> dict | None:
     """The measurement in ``raw`` (a decoded recall file), reduced to names and numbers; None when it holds no recall."""
-    if not isinstance(raw, dict):
+    if not isinstance(raw, dict) or raw.get("format", FORMAT) != FORMAT:
         return None
     recall = _table(raw.get("recall"), "vanished", "recall")
     if not recall:
         return None
-    eval_set = raw.get("eval_set") if isinstance(raw.get("eval_set"), dict) else {}
+    eval_set = raw.get("eval_set")
+    if not isinstance(eval_set, dict):
+        eval_set = {}
     values = [r["values"] for r in recall.values()]
     vanished = [r["vanished"] for r in recall.values()]
-    overall = sum(vanished) / sum(values) if None not in values and None not in vanished and sum(values) else None
+    overall = _share((raw.get("overall") or {}).get("recall")) if isinstance(raw.get("overall"), dict) else None
+    if overall is None and None not in values and None not in vanished and sum(values):
+        overall = sum(vanished) / sum(values)
+    commit = _text(raw.get("code_commit"), 64)
+    if commit and raw.get("code_dirty") is True and not commit.endswith("-dirty"):
+        commit += "-dirty"
     return {
         "measured_at": _text(raw.get("measured_at"), 40),
-        "code_commit": _text(raw.get("code_commit"), 64),
+        "code_commit": commit,
         "eval_set": {
             "path": _text(eval_set.get("path")),
             "sha256": _text(eval_set.get("sha256"), 64),
@@ -78,6 +90,7 @@ def parse(raw: Any) -> dict | None:
         "recall": recall,
         "overall_recall": round(overall, 4) if overall is not None else None,
         "lowest": min(recall.items(), key=lambda kv: kv[1]["recall"])[0],
+        "recall_by_class": _table(raw.get("recall_by_class"), "vanished", "recall"),
         "survival": _table(raw.get("survival"), "survived", "survival"),
     }
 
@@ -104,9 +117,9 @@ def for_detectors(detectors_sha256: str | None, path) -> dict:
     return {"status": MEASURED, **found}
 
 
-def recorded(manifest: dict) -> dict:
-    """The recall block of a manifest (``pii_recall``), read defensively: older manifests have none."""
-    block = manifest.get("pii_recall")
+def recorded(manifest) -> dict:
+    """The recall block of a manifest (a ``Manifest``, or its JSON form), read defensively: older manifests have none."""
+    block = manifest.get("pii_recall") if isinstance(manifest, dict) else manifest.pii_recall
     if not isinstance(block, dict) or block.get("status") not in (MEASURED, OTHER_DETECTORS, NONE):
         return {"status": NONE}
     if block["status"] == MEASURED and not isinstance(block.get("recall"), dict):
