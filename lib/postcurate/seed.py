@@ -286,7 +286,9 @@ def posts_frame(spark: SparkSession, n_posts: int, n_users: int, dice: _Dice, se
         ((F.col("_scenario") == "deleted") & last).alias("is_deleted"),
         F.col("geo_lat"),
         F.col("geo_lon"),
-        F.to_date(updated).alias("ingest_date"),
+        # The sample platform dumps once a month (the folder is named by the month's last day): a folder per day
+        # would give a 3,000-post lake nearly a thousand folders of one tiny file each, slow to write and to read.
+        F.last_day(F.to_date(updated)).alias("ingest_date"),
         last.alias("_last"),
         F.col("_scenario"),
         F.col("_invalid_kind"),
@@ -381,7 +383,7 @@ def seed_lake(
             writer = writer.partitionBy(partition)
         writer.save(f"{root}/{name}")
 
-    # One task per ingest date, so each date's folder gets one file rather than one per generating task.
+    # One task per ingest date, so each dump's folder gets one file rather than one per generating task.
     save(post_rows.repartition("ingest_date"), "posts", "ingest_date")
     users_schema, objections_schema = schemas.load("users"), schemas.load("objections")
     save(user_rows.select(*users_schema.names), "users")
