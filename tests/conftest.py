@@ -79,6 +79,20 @@ def write_config(folder, lake, output_root, **overrides) -> Path:
     return path
 
 
+def _publish(spark, lake_root, folder: Path, **overrides):
+    """The real job run in this process on ``lake_root`` into ``folder / "out"``, as of the generator's reference time."""
+    import datetime as dt
+
+    from postcurate.config import load_config
+    from postcurate.job import parse_as_of, run
+
+    config = load_config(write_config(folder, lake_root, folder / "out", **overrides))
+    now = dt.datetime.now(dt.timezone.utc)
+    result = run(spark, config, key=TEST_KEY, as_of=parse_as_of(REFERENCE_AS_OF, now), now=now)
+    assert result.published
+    return result
+
+
 @pytest.fixture(scope="session")
 def sample_lake(spark, tmp_path_factory):
     """A seeded lake of 3,000 posts (and its _truth table), shared by the end-to-end tests. Read-only."""
@@ -90,36 +104,31 @@ def sample_lake(spark, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def small_lake(spark, tmp_path_factory):
+    """A seeded lake of 300 posts, for the tests where the lake's size is not the point (runs in their own process,
+    a crash, a disk that fills). Read-only."""
+    from postcurate.seed import seed_lake
+
+    return seed_lake(spark, str(tmp_path_factory.mktemp("small-lake")), posts=300, seed=11)
+
+
+@pytest.fixture(scope="session")
+def small_lake_snapshot(spark, small_lake, tmp_path_factory):
+    """One published snapshot of ``small_lake`` as of the generator's reference time, made in this process. Read-only."""
+    return _publish(spark, small_lake.root, tmp_path_factory.mktemp("small-lake-published"))
+
+
+@pytest.fixture(scope="session")
 def published_snapshot(spark, sample_lake, tmp_path_factory):
     """One published snapshot of ``sample_lake`` as of the generator's reference time. Read-only."""
-    import datetime as dt
-
-    from postcurate.config import load_config
-    from postcurate.job import parse_as_of, run
-
-    folder = tmp_path_factory.mktemp("published")
-    config = load_config(write_config(folder, sample_lake.root, folder / "out"))
-    now = dt.datetime.now(dt.timezone.utc)
-    result = run(spark, config, key=TEST_KEY, as_of=parse_as_of(REFERENCE_AS_OF, now), now=now)
-    assert result.published
-    return result
+    return _publish(spark, sample_lake.root, tmp_path_factory.mktemp("published"))
 
 
 @pytest.fixture(scope="session")
 def empty_snapshot(spark, sample_lake, tmp_path_factory):
     """A snapshot of ``sample_lake`` where every post was read and none qualified (no text is 100,000 characters
     long), published alone in its own output root. Read-only."""
-    import datetime as dt
-
-    from postcurate.config import load_config
-    from postcurate.job import parse_as_of, run
-
-    folder = tmp_path_factory.mktemp("empty-snapshot")
-    config = load_config(write_config(folder, sample_lake.root, folder / "out", rules__min_text_length=100_000))
-    now = dt.datetime.now(dt.timezone.utc)
-    result = run(spark, config, key=TEST_KEY, as_of=parse_as_of(REFERENCE_AS_OF, now), now=now)
-    assert result.published
-    return result
+    return _publish(spark, sample_lake.root, tmp_path_factory.mktemp("empty-snapshot"), rules__min_text_length=100_000)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ def test_harness_times_baseline_and_job_and_reports_figures(spark, tmp_path):
     """One size, once, with the parts timed too; then the parts alone on the same (reused) lake. The lake is seeded
     with a bigger objections table than the default, so the options reach the generator."""
     bench = _bench_module()
-    report = bench.run_bench(spark, [1000], tmp_path, shard_mb=1, users=400, objection_rate=0.5, components=True)
+    report = bench.run_bench(spark, [200], tmp_path, shard_mb=1, users=400, objection_rate=0.5, components=True)
     (r,) = report["results"]
     assert r["posts_read"] == r["posts"] + max(3, r["posts"] // 5000)
     assert r["baseline_s"] > 0 and r["job_s"] > 0 and r["ratio"] == pytest.approx(r["job_s"] / r["baseline_s"], rel=0.02)  # from unrounded times
@@ -30,7 +30,7 @@ def test_harness_times_baseline_and_job_and_reports_figures(spark, tmp_path):
     assert r["published"] and r["shards"]["files"] > 0
     assert r["jvm_peak_heap_mb"]["job"] > 0
     assert r["shards"]["files"] >= r["shards"]["partitions"] > 0
-    assert r["seed_s"] is not None and (tmp_path / "lake-1000-u400-o0.5" / "posts" / "_delta_log").is_dir()
+    assert r["seed_s"] is not None and (tmp_path / "lake-200-u400-o0.5" / "posts" / "_delta_log").is_dir()
     # A bigger objections table on request: half the users object; some of those who withdrew object a second time.
     assert r["users"] == 400
     assert 160 <= r["objection_rows"] <= 260
@@ -40,7 +40,7 @@ def test_harness_times_baseline_and_job_and_reports_figures(spark, tmp_path):
     assert parts["read_resolve_s"] > 0
     # The parts alone against the baseline, without the job: two rounds, each with its own baseline; and a second
     # run reuses the seeded lake instead of generating it again.
-    quick = bench.run_bench(spark, [1000], tmp_path, shard_mb=1, users=400, objection_rate=0.5, parts_only=True)["results"][0]
+    quick = bench.run_bench(spark, [200], tmp_path, shard_mb=1, users=400, objection_rate=0.5, parts_only=True)["results"][0]
     assert quick["seed_s"] is None
     assert quick["parts_only"] and len(quick["parts_rounds"]) == 2 and "job_s" not in quick
     for q in quick["parts_rounds"]:

@@ -46,7 +46,7 @@ def _demo_config(folder: Path, **output) -> Path:
 def _demo(config: Path, *flags: str, env: dict | None = None) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if k not in (KEY_ENV, "POSTCURATE_LOG_DIR")} | {"PYTHONPATH": LIB} | (env or {})
     return subprocess.run(
-        [sys.executable, "-m", "postcurate", *flags, "demo", "--config", str(config), "--posts", "300"],
+        [sys.executable, "-m", "postcurate", *flags, "demo", "--config", str(config), "--posts", "100"],
         capture_output=True, text=True, timeout=1500, env=environ,
     )
 

@@ -92,11 +92,8 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_a_run_with_ui_and_event_log_on_never_exposes_the_key(spark, tmp_path):
-    from postcurate.seed import seed_lake
-
-    lake = tmp_path / "lake"
-    seed_lake(spark, str(lake), posts=400, seed=3)
+def test_a_run_with_ui_and_event_log_on_never_exposes_the_key(tmp_path, small_lake):
+    lake = Path(small_lake.root)
     port, events = _free_port(), tmp_path / "events"
     events.mkdir()
     config = {

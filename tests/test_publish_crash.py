@@ -50,10 +50,10 @@ def _tail(log: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def crashed_then_recovered(sample_lake, tmp_path_factory):
+def crashed_then_recovered(small_lake, tmp_path_factory):
     folder = tmp_path_factory.mktemp("crash")
     root = folder / "out"
-    config = write_config(folder, sample_lake.root, root, spark=SPARK)
+    config = write_config(folder, small_lake.root, root, spark=SPARK)
     log = folder / "runs.log"
 
     killed = _start_run(config, log)
@@ -100,7 +100,7 @@ def test_the_next_run_cleans_up_and_publishes_a_complete_snapshot(spark, crashed
     assert validation.gate.success and validation.files_checked > 0
 
 
-def test_shards_are_deterministic_across_runs(crashed_then_recovered, published_snapshot):
+def test_shards_are_deterministic_across_runs(crashed_then_recovered, small_lake_snapshot):
     """Same inputs, rules and key: the same rows, in the same order, in the same files, whatever the Spark settings
     (the recovered run had its own JVM with adaptive execution on; the fixture's run did not).
 
@@ -111,15 +111,15 @@ def test_shards_are_deterministic_across_runs(crashed_then_recovered, published_
 
     root, _, _, _ = crashed_then_recovered
     (snapshot_id,) = layout.published_snapshots(root)
-    assert snapshot_id == published_snapshot.snapshot_id
+    assert snapshot_id == small_lake_snapshot.snapshot_id
     ours_dir = layout.snapshot_dir(root, snapshot_id)
     ours = read_json(ours_dir)
-    theirs = published_snapshot.manifest
+    theirs = small_lake_snapshot.manifest
 
     def files(m):
         return [(s["path"], s["rows"]) for s in m["shards"]]
 
     assert files(ours) == files(theirs)
     for shard in ours["shards"]:
-        assert pq.read_table(ours_dir / shard["path"]).equals(pq.read_table(published_snapshot.snapshot_path / shard["path"])), shard["path"]
+        assert pq.read_table(ours_dir / shard["path"]).equals(pq.read_table(small_lake_snapshot.snapshot_path / shard["path"])), shard["path"]
     assert ours["counts"] == theirs["counts"] and ours["run_id"] != theirs["run_id"]

@@ -79,12 +79,12 @@ def tampered(spark, sample_lake, published_snapshot, tmp_path_factory):
     return dest
 
 
-def _rejected_run(spark, sample_lake, tmp_path):
+def _rejected_run(spark, lake, tmp_path):
     """Run the whole job (with whatever was patched into it) and return its gate failure and output root."""
     import postcurate.job as job
 
     root = tmp_path / "out"
-    config = load_config(write_config(tmp_path, sample_lake.root, root))
+    config = load_config(write_config(tmp_path, lake.root, root))
     now = dt.datetime.now(dt.timezone.utc)
     with pytest.raises(QualityGateError) as failure:
         job.run(spark, config, key=TEST_KEY, as_of=job.parse_as_of(REFERENCE_AS_OF, now), now=now)
@@ -128,7 +128,7 @@ def test_validate_catches_tampering_the_checksums_cannot(spark, tampered):
     assert LEAKED_EMAIL not in text
 
 
-def test_a_run_with_planted_defects_publishes_nothing(spark, sample_lake, tmp_path, monkeypatch):
+def test_a_run_with_planted_defects_publishes_nothing(spark, small_lake, tmp_path, monkeypatch):
     """The whole job, with two bugs planted in the pipeline: objections ignored, and an email the redaction missed."""
     import dataclasses
 
@@ -147,7 +147,7 @@ def test_a_run_with_planted_defects_publishes_nothing(spark, sample_lake, tmp_pa
 
     monkeypatch.setattr(job, "decide", buggy_decide)
     monkeypatch.setattr(job, "destinations", buggy_destinations)
-    failure, root = _rejected_run(spark, sample_lake, tmp_path)
+    failure, root = _rejected_run(spark, small_lake, tmp_path)
     text = str(failure.value)
     assert failure.value.exit_code == EXIT_QUALITY_GATE_FAILED
     assert "nothing was published" in text

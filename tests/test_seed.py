@@ -14,9 +14,9 @@ def _table(spark, root, name):
 
 
 def test_same_seed_same_lake_other_seed_other_lake(spark, tmp_path):
-    a = seed_lake(spark, str(tmp_path / "a"), posts=400, seed=5)
-    b = seed_lake(spark, str(tmp_path / "b"), posts=400, seed=5)
-    c = seed_lake(spark, str(tmp_path / "c"), posts=400, seed=6)
+    a = seed_lake(spark, str(tmp_path / "a"), posts=100, seed=5)
+    b = seed_lake(spark, str(tmp_path / "b"), posts=100, seed=5)
+    c = seed_lake(spark, str(tmp_path / "c"), posts=100, seed=6)
     for name in ("posts", "users", "objections", "_truth"):
         assert_df_equality(_table(spark, a.root, name), _table(spark, b.root, name), ignore_row_order=True)
     assert _table(spark, a.root, "posts").exceptAll(_table(spark, c.root, "posts")).count() > 0
