@@ -66,9 +66,15 @@ def _wait(proc: subprocess.Popen, log: Path, timeout: float = SUBMIT_TIMEOUT) ->
         pytest.fail(f"spark-submit did not finish in {timeout}s; log tail:\n{log.read_text()[-4000:]}")
 
 
-# A 3,000-post job on two one-core executors: one shuffle partition per core; no 3 s wait for a busy executor that
+# A 3,000-post job on two one-core executors: one shuffle partition per core; the lake's many small files read in a
+# few tasks, not ~30 (Spark counts 4 MB to open each file and cuts at 128 MB); no 3 s wait for a busy executor that
 # holds a cached block when the other one is idle; no code generation for frames this small (as the test session).
-SMALL_JOB_CONF = {"spark.sql.shuffle.partitions": 2, "spark.locality.wait": "0s", "spark.sql.codegen.wholeStage": False}
+SMALL_JOB_CONF = {
+    "spark.sql.shuffle.partitions": 2,
+    "spark.sql.files.maxPartitionBytes": "1g",
+    "spark.locality.wait": "0s",
+    "spark.sql.codegen.wholeStage": False,
+}
 
 
 def _cluster_config(folder: Path, lake: str, out: Path, **spark_conf) -> Path:
@@ -209,8 +215,9 @@ def test_a_lost_worker_changes_nothing(cluster, sample_lake, published_snapshot,
     out = tmp_path / "out"
     events_dir = tmp_path / "events"
     events_dir.mkdir()
-    # More, smaller tasks than usual: the job runs long enough on two one-core executors to lose one mid-way.
-    config = _cluster_config(tmp_path, sample_lake.root, out, **{"spark.sql.shuffle.partitions": 16, "spark.sql.adaptive.enabled": False})
+    # Two tasks per core in every shuffle, none coalesced: both executors have work in hand all through the job, so
+    # one can be lost mid-way (the event log below proves a task was).
+    config = _cluster_config(tmp_path, sample_lake.root, out, **{"spark.sql.shuffle.partitions": 4, "spark.sql.adaptive.enabled": False})
     log = tmp_path / "submit.log"
     proc = cluster.submit(JOB, _job_args(config), log=log,
                           conf={"spark.eventLog.enabled": "true", "spark.eventLog.dir": events_dir.as_uri(),
