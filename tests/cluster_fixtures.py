@@ -22,6 +22,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from postcurate.session import delta_package
 REPO = Path(__file__).resolve().parents[1]
 SPARK_HOME = Path(pyspark.__file__).resolve().parent
 WORKERS = 2
+QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 def _die_with_test_process() -> None:
@@ -100,11 +102,27 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
-def jar_submit_args(own_jar: Path) -> list[str]:
-    """The JVM classes for spark-submit: postcurate's jar, and Delta's (the pre-fetched jars when
-    POSTCURATE_SPARK_JARS names them, else the Maven package)."""
-    delta = os.environ.get("POSTCURATE_SPARK_JARS")
+def jar_submit_args(own_jar: Path, delta_jars: str | None = None) -> list[str]:
+    """The JVM classes for spark-submit: postcurate's jar, and Delta's (the pre-fetched jars ``delta_jars``, or those
+    POSTCURATE_SPARK_JARS names, else the Maven package)."""
+    delta = delta_jars or os.environ.get("POSTCURATE_SPARK_JARS")
     return ["--jars", f"{delta},{own_jar}"] if delta else ["--jars", str(own_jar), "--packages", delta_package()]
+
+
+def prefetched_delta_jars(spark) -> str:
+    """The delta-spark and delta-storage jar files the test session already resolved (README: "pre-fetched jars"),
+    comma-separated for ``--jars``. ``--packages`` resolves 33 modules with Ivy on every submit (about 5 s) and
+    ships all 86 MB of them to each executor, most of them copies of jars Spark already has."""
+    conf = spark.sparkContext.getConf()
+    # spark.jars: the POSTCURATE_SPARK_JARS files; spark.repl.local.jars: what spark.jars.packages resolved.
+    listed = ",".join(conf.get(key, "") for key in ("spark.jars", "spark.repl.local.jars")).split(",")
+    found = sorted({
+        urllib.parse.unquote(urllib.parse.urlparse(j).path) if j.startswith("file:") else j
+        for j in listed
+        if re.search(r"(^|[_/])delta-(spark_[0-9.]+_2\.13|storage)-[0-9.]+\.jar$", j)
+    })
+    assert len(found) == 2 and all(Path(j).is_file() for j in found), f"the test session's Delta jars not found: {found}"
+    return ",".join(found)
 
 
 @dataclass
@@ -130,11 +148,14 @@ class Cluster:
     py_files: Path
     jar: Path
     env: dict[str, str]
+    delta_jars: str | None = None  # pre-fetched Delta jars for --jars (None: --packages)
     master: Daemon | None = None
     workers: list[Daemon] = field(default_factory=list)
 
-    def submit(self, script: Path, args: list[str], *, conf: dict[str, str] | None = None, log: Path) -> subprocess.Popen:
-        """Start ``spark-submit`` of ``script`` against this cluster (client mode); stdout and stderr go to ``log``."""
+    def submit(self, script: Path, args: list[str], *, conf: dict[str, str] | None = None, log: Path,
+               delta_package: bool = False) -> subprocess.Popen:
+        """Start ``spark-submit`` of ``script`` against this cluster (client mode); stdout and stderr go to ``log``.
+        Delta comes from the pre-fetched jars (``delta_jars``), or as ``--packages`` when ``delta_package``."""
         settings = {
             "spark.pyspark.python": str(self.python),
             "spark.pyspark.driver.python": str(self.python),
@@ -142,10 +163,15 @@ class Cluster:
             "spark.executor.cores": "1",
             "spark.ui.enabled": "false",
             "spark.driver.host": "127.0.0.1",
+            # Short-lived JVMs on two shared cores: the C2 compiler's and parallel GC's threads cost more than
+            # they return in a job of seconds.
+            "spark.driver.extraJavaOptions": QUICK_JVM,
+            "spark.executor.extraJavaOptions": QUICK_JVM,
             **(conf or {}),
         }
+        delta_jars = None if delta_package else self.delta_jars
         cmd = [str(SPARK_HOME / "bin" / "spark-submit"), "--master", self.master_url, "--deploy-mode", "client",
-               "--driver-memory", "1g", *jar_submit_args(self.jar), "--py-files", str(self.py_files)]
+               "--driver-memory", "1g", *jar_submit_args(self.jar, delta_jars), "--py-files", str(self.py_files)]
         for key, value in settings.items():
             cmd += ["--conf", f"{key}={value}"]
         cmd += [str(script), *args]
@@ -176,7 +202,8 @@ def _start(name: str, cls: str, args: list[str], env: dict, log: Path) -> Daemon
 
 
 @contextlib.contextmanager
-def standalone_cluster(root: Path, python: Path, py_files: Path, jar: Path, *, worker_memory: str = "1g", startup_timeout: float = 120):
+def standalone_cluster(root: Path, python: Path, py_files: Path, jar: Path, *, delta_jars: str | None = None, worker_memory: str = "1g",
+                       startup_timeout: float = 120):
     """Start a master and two one-core workers on 127.0.0.1; yield a ``Cluster``; stop them all on exit."""
     root.mkdir(parents=True, exist_ok=True)
     conf_dir = root / "spark-conf"  # an empty conf dir: nothing from the host's Spark configuration leaks in
@@ -187,11 +214,12 @@ def standalone_cluster(root: Path, python: Path, py_files: Path, jar: Path, *, w
         "SPARK_CONF_DIR": str(conf_dir),
         "SPARK_LOCAL_IP": "127.0.0.1",
         "SPARK_DAEMON_MEMORY": "256m",
+        "SPARK_DAEMON_JAVA_OPTS": QUICK_JVM,
         "PYSPARK_PYTHON": str(python),
         "PYSPARK_DRIVER_PYTHON": str(python),
     }
     port = free_port()
-    cluster = Cluster(root, f"spark://127.0.0.1:{port}", python, py_files, jar, env)
+    cluster = Cluster(root, f"spark://127.0.0.1:{port}", python, py_files, jar, env, delta_jars)
     try:
         cluster.master = _start("master", "org.apache.spark.deploy.master.Master",
                                 ["--host", "127.0.0.1", "--port", str(port), "--webui-port", str(free_port())], env, root / "master.log")

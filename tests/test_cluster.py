@@ -18,7 +18,17 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
-from cluster_fixtures import REPO, SPARK_HOME, build_dist, kill_group, running_tasks, runtime_python, standalone_cluster, wait_for
+from cluster_fixtures import (
+    REPO,
+    SPARK_HOME,
+    build_dist,
+    kill_group,
+    prefetched_delta_jars,
+    running_tasks,
+    runtime_python,
+    standalone_cluster,
+    wait_for,
+)
 from conftest import REFERENCE_AS_OF, TEST_KEY, write_config
 
 from postcurate.errors import EXIT_NOTHING_NEW, EXIT_PUBLISHED
@@ -40,9 +50,11 @@ def dist(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def cluster(dist, tmp_path_factory):
+def cluster(dist, spark, tmp_path_factory):
+    """The cluster, one for the module. Delta's jars: the files the suite's session resolved (its first submit of
+    the job takes them as --packages instead, the other documented way)."""
     _, zipped, jar, python = dist
-    with standalone_cluster(tmp_path_factory.mktemp("cluster"), python, zipped, jar) as c:
+    with standalone_cluster(tmp_path_factory.mktemp("cluster"), python, zipped, jar, delta_jars=prefetched_delta_jars(spark)) as c:
         yield c
 
 
@@ -54,9 +66,20 @@ def _wait(proc: subprocess.Popen, log: Path, timeout: float = SUBMIT_TIMEOUT) ->
         pytest.fail(f"spark-submit did not finish in {timeout}s; log tail:\n{log.read_text()[-4000:]}")
 
 
+# A 3,000-post job on two one-core executors: one shuffle partition per core; the lake's many small files read in a
+# few tasks, not ~30 (Spark counts 4 MB to open each file and cuts at 128 MB); no 3 s wait for a busy executor that
+# holds a cached block when the other one is idle; no code generation for frames this small (as the test session).
+SMALL_JOB_CONF = {
+    "spark.sql.shuffle.partitions": 2,
+    "spark.sql.files.maxPartitionBytes": "1g",
+    "spark.locality.wait": "0s",
+    "spark.sql.codegen.wholeStage": False,
+}
+
+
 def _cluster_config(folder: Path, lake: str, out: Path, **spark_conf) -> Path:
     # The cluster example's shape: Delta comes from spark-submit, no master (spark-submit decides).
-    return write_config(folder, lake, out, spark={"delta_from_submit": True, "conf": {"spark.sql.shuffle.partitions": 8, **spark_conf}})
+    return write_config(folder, lake, out, spark={"delta_from_submit": True, "conf": {**SMALL_JOB_CONF, **spark_conf}})
 
 
 def _job_args(config: Path) -> list[str]:
@@ -158,7 +181,7 @@ def test_spark_submit_publishes_what_local_mode_publishes(cluster, sample_lake, 
     config = _cluster_config(tmp_path, sample_lake.root, out)
     started = time.monotonic()
     log = tmp_path / "submit.log"
-    rc = _wait(cluster.submit(JOB, _job_args(config), log=log), log)
+    rc = _wait(cluster.submit(JOB, _job_args(config), log=log, delta_package=True), log)
     assert rc == EXIT_PUBLISHED, log.read_text()[-4000:]
     print(f"cluster run: {time.monotonic() - started:.0f}s")
     assert_same_snapshot(_published(out), published_snapshot.snapshot_path)
@@ -169,7 +192,8 @@ def test_spark_submit_publishes_what_local_mode_publishes(cluster, sample_lake, 
     assert events[-1] | {"ts": 0, "run_id": 0} == {"ts": 0, "run_id": 0, "level": "info", "logger": "postcurate",
                                                       "event": "run_end", "command": "run", "exit_code": 0, "outcome": "ok"}
 
-    # The scheduler's retry of a finished run: nothing new, exit 3, through spark-submit.
+    # The scheduler's retry of a finished run: nothing new, exit 3, through spark-submit (Delta from the pre-fetched
+    # jars this time: how Delta reaches the cluster is no part of the snapshot's identity).
     log = tmp_path / "again.log"
     rc = _wait(cluster.submit(JOB, _job_args(config), log=log), log)
     assert rc == EXIT_NOTHING_NEW, log.read_text()[-4000:]
@@ -191,8 +215,9 @@ def test_a_lost_worker_changes_nothing(cluster, sample_lake, published_snapshot,
     out = tmp_path / "out"
     events_dir = tmp_path / "events"
     events_dir.mkdir()
-    # More, smaller tasks than usual: the job runs long enough on two one-core executors to lose one mid-way.
-    config = _cluster_config(tmp_path, sample_lake.root, out, **{"spark.sql.shuffle.partitions": 16, "spark.sql.adaptive.enabled": False})
+    # Two tasks per core in every shuffle, none coalesced: both executors have work in hand all through the job, so
+    # one can be lost mid-way (the event log below proves a task was).
+    config = _cluster_config(tmp_path, sample_lake.root, out, **{"spark.sql.shuffle.partitions": 4, "spark.sql.adaptive.enabled": False})
     log = tmp_path / "submit.log"
     proc = cluster.submit(JOB, _job_args(config), log=log,
                           conf={"spark.eventLog.enabled": "true", "spark.eventLog.dir": events_dir.as_uri(),
