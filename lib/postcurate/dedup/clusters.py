@@ -124,7 +124,7 @@ def candidate_pairs(bands: DataFrame, order: DataFrame, max_bucket: int) -> Data
         crowded = buckets.where(F.col("n") > 2).select("key", "n").persist(StorageLevel.MEMORY_AND_DISK)
         cached.append(crowded)
         # One job fills the cache and says both how many keys are crowded and whether any is above max_bucket.
-        crowded_keys, largest = crowded.agg(F.count(F.lit(1)), F.max("n")).first()
+        crowded_keys, largest = crowded.agg(F.count(F.lit(1)), F.max("n")).collect()[0]
         if crowded_keys:
             members = bands.join(_maybe_broadcast(crowded, crowded_keys), "key").persist(StorageLevel.MEMORY_AND_DISK)
             cached.append(members)

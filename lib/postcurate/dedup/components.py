@@ -9,6 +9,7 @@ column type (here a struct of the keep order: the component's label is the post 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame
@@ -164,7 +165,7 @@ def _flat(vertex: str, fields: list[tuple[str | None, T.DataType]], prefix: str)
 def _rebuilt(prefix: str, fields: list[tuple[str | None, T.DataType]]) -> Column:
     if fields[0][0] is None:
         return F.col(f"{prefix}0")
-    return F.struct(*(F.col(f"{prefix}{i}").alias(name) for i, (name, _) in enumerate(fields)))
+    return F.struct(*(F.col(f"{prefix}{i}").alias(str(name)) for i, (name, _) in enumerate(fields)))
 
 
 def _decide_in_order(links: pd.DataFrame, width: int, max_rounds: int) -> pd.DataFrame:
@@ -219,10 +220,10 @@ def _decide_in_order(links: pd.DataFrame, width: int, max_rounds: int) -> pd.Dat
         else:
             status.append("removed")
             duplicate_of.append(min(w for w in neighbours[v] if kept[w] and in_time[w]))
-    component = [root(v) for v in range(n)]
+    component = np.array([root(v) for v in range(n)], dtype=np.int64)
     columns = {f"v{i}": vertices[k] for i, k in enumerate(keys)}
     columns |= {f"c{i}": vertices[k].iloc[component].reset_index(drop=True) for i, k in enumerate(keys)}
-    pointer = [max(d, 0) for d in duplicate_of]
+    pointer = np.array([max(d, 0) for d in duplicate_of], dtype=np.int64)
     columns |= {f"u{i}": vertices[k].iloc[pointer].reset_index(drop=True) for i, k in enumerate(keys)}
     return pd.DataFrame(columns).assign(status=status, has_duplicate_of=[d >= 0 for d in duplicate_of])
 
