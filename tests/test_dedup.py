@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import random
 import unicodedata
 
 import pyarrow.parquet as pq
@@ -20,8 +21,10 @@ from postcurate.dedup import (
     ComponentsDidNotConverge,
     candidate_pairs,
     cluster_sizes,
+    clusters_in_one_task,
     connected_components,
     duplicates,
+    kept_in_order,
     normalised_text,
     register_near_duplicate_functions,
     register_normaliser,
@@ -186,12 +189,12 @@ def _spark_settings(spark, settings: dict):
 
 
 # Each layout changes how the input is partitioned and how Spark shuffles it: one partition and one shuffle
-# partition; seven input partitions, 13 shuffle partitions and no adaptive coalescing; rows reversed, hashed by
-# text, and every join shuffled instead of broadcast.
+# partition; seven input partitions, 13 shuffle partitions, no adaptive coalescing, and the clusters found in
+# distributed rounds instead of one task; rows reversed, hashed by text, and every join shuffled instead of broadcast.
 LAYOUTS = {
-    "one": (lambda df: df.coalesce(1), {"spark.sql.shuffle.partitions": "1"}, None),
-    "many": (lambda df: df.repartition(7), {"spark.sql.shuffle.partitions": "13", "spark.sql.adaptive.enabled": "false"}, None),
-    "reversed_shuffled": (lambda df: df.repartition(3, "text"), {"spark.sql.shuffle.partitions": "5"}, 0),
+    "one": (lambda df: df.coalesce(1), {"spark.sql.shuffle.partitions": "1"}, {}),
+    "many": (lambda df: df.repartition(7), {"spark.sql.shuffle.partitions": "13", "spark.sql.adaptive.enabled": "false"}, {"ONE_TASK_LINKS": -1}),
+    "reversed_shuffled": (lambda df: df.repartition(3, "text"), {"spark.sql.shuffle.partitions": "5"}, {"BROADCAST_ROWS": 0}),
 }
 
 
@@ -199,9 +202,9 @@ LAYOUTS = {
 def test_the_kept_posts_do_not_depend_on_the_partitioning_or_the_shuffle(spark, near, world_duplicates, layout, monkeypatch):
     import postcurate.dedup.clusters as clusters
 
-    arrange, settings, broadcast_rows = LAYOUTS[layout]
-    if broadcast_rows is not None:
-        monkeypatch.setattr(clusters, "BROADCAST_ROWS", broadcast_rows)
+    arrange, settings, constants = LAYOUTS[layout]
+    for name, value in constants.items():
+        monkeypatch.setattr(clusters, name, value)
     df = arrange(candidates(spark, WORLD if layout != "reversed_shuffled" else WORLD[::-1]))
     with _spark_settings(spark, settings):
         found = duplicates(df, SETTINGS, near)
@@ -318,6 +321,51 @@ def test_connected_components_fail_loudly_when_they_do_not_settle(spark):
     order = [(i * 7919) % 3001 for i in range(1, 3001)]
     with pytest.raises(ComponentsDidNotConverge, match="dedup.max_iterations"):
         _components(spark, list(zip(order, order[1:], strict=False)), max_iterations=2)
+
+
+VERTEX = "struct<created_at:timestamp,post_pid:string>"
+
+
+def _random_graph(seed: int) -> list[tuple]:
+    """Links between posts in the keep order's vertex type: random clusters with shared creation times (ties go by
+    pseudonym), a chain of edits in scrambled order, one in the keep order (each post linked to the one before:
+    it takes a round per two posts to decide) and a star."""
+    rng = random.Random(seed)
+    day = dt.datetime(2025, 3, 1)
+    posts = sorted((day + dt.timedelta(hours=rng.randrange(8)), f"p{rng.randrange(10**6):06d}{i}") for i in range(36))
+    rng.shuffle(head := posts[:22])
+    links = [(rng.choice(head[:14]), rng.choice(head[:14])) for _ in range(16)]
+    links += list(zip(head[14:22], head[15:22], strict=False))
+    links += list(zip(posts[22:30], posts[23:30], strict=False))
+    links += [(posts[35], p) for p in posts[30:35]]
+    return [(a, b) for a, b in links if a != b]
+
+
+@pytest.mark.parametrize("seed, max_rounds", [(1, 40), (2, 2)])
+def test_clusters_in_one_task_are_the_distributed_rounds_rows(spark, seed, max_rounds):
+    """The one-task path (a small graph) gives exactly the rows of connected components plus the keep rounds,
+    including the "chain" posts that too few rounds leave undecided."""
+    edges = spark.createDataFrame(_random_graph(seed), f"src {VERTEX}, dst {VERTEX}")
+    components = connected_components(edges, max_iterations=40)
+    distributed = kept_in_order(edges, components, max_rounds=max_rounds)
+    try:
+        one_task = clusters_in_one_task(edges, max_rounds=max_rounds)
+        assert_df_equality(one_task, distributed, ignore_row_order=True, ignore_nullable=True)
+        statuses = {r["status"] for r in distributed.select("status").distinct().collect()}
+        assert {"kept", "removed"} <= statuses and (("chain" in statuses) == (max_rounds < 40))
+    finally:
+        distributed.unpersist()
+        components.unpersist()
+
+
+def test_clusters_in_one_task_of_plain_vertices_and_of_no_links(spark):
+    edges = spark.createDataFrame([(5, 3), (3, 9), (9, 5), (12, 11), (40, 20), (20, 30), (30, 10)], "src long, dst long")
+    got = {r["vertex"]: (r["component"], r["status"], r["duplicate_of"]) for r in clusters_in_one_task(edges, max_rounds=40).collect()}
+    assert got == {
+        3: (3, "kept", None), 5: (3, "removed", 3), 9: (3, "removed", 3), 11: (11, "kept", None), 12: (11, "removed", 11),
+        10: (10, "kept", None), 30: (10, "removed", 10), 20: (10, "kept", None), 40: (10, "removed", 20),
+    }
+    assert clusters_in_one_task(edges.where("src < 0"), max_rounds=40).count() == 0
 
 
 def test_the_gates_repeated_text_frame_counts_texts_equal_after_normalising(spark, near):

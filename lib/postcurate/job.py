@@ -202,7 +202,7 @@ def dedup_step(b: Build, st: Stage) -> None:
     found = b.cached(find_duplicates(b.candidates, b.config.dedup, register_near_duplicate_functions(b.spark, b.config.dedup)))
     b.dedup |= cluster_sizes(found)
     st.count(removed=b.dedup["removed"], clusters=b.dedup["clusters"], largest_cluster=b.dedup["largest_cluster"])
-    b.candidates = with_duplicate_reason(b.candidates, found)
+    b.candidates = with_duplicate_reason(b.candidates, found, removed=b.dedup["removed"])
 
 
 def write_step(b: Build, _: Stage) -> None:

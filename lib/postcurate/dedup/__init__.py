@@ -18,7 +18,7 @@ from postcurate.dedup.clusters import (
     with_duplicate_reason,
     with_normalised_text,
 )
-from postcurate.dedup.components import ComponentsDidNotConverge, connected_components
+from postcurate.dedup.components import ComponentsDidNotConverge, clusters_in_one_task, connected_components, kept_in_order
 from postcurate.dedup.functions import (
     NearDuplicateFunctions,
     normalised_text,
@@ -31,10 +31,12 @@ __all__ = [
     "NearDuplicateFunctions",
     "candidate_pairs",
     "cluster_sizes",
+    "clusters_in_one_task",
     "connected_components",
     "duplicates",
     "exact_duplicates",
     "keep_order",
+    "kept_in_order",
     "normalised_text",
     "register_near_duplicate_functions",
     "register_normaliser",

@@ -15,7 +15,8 @@ Pure DataFrame functions over the redacted candidates (``post_pid``, ``created_a
 5. ``connected_components`` (``postcurate.dedup.components``) over the similar pairs: the clusters.
 6. ``kept_in_order``: in the keep order, a post stays unless it is a near-duplicate of a post that stays before
    it; a cluster keeps its earliest post, and more than one only when it is a chain of edits whose ends are not
-   near-duplicates of each other.
+   near-duplicates of each other. Steps 5 and 6 run in distributed rounds; a graph of at most ``ONE_TASK_LINKS``
+   links (most days' input) is clustered and decided in one task instead (``clusters_in_one_task``, same rows).
 7. ``duplicates``: one row per post in a cluster, with the post it duplicates if it goes.
 
 The keep order: the earliest ``created_at``, ties by ``post_pid``; the same whatever the partitioning.
@@ -28,12 +29,20 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from postcurate.config import DedupSettings
-from postcurate.dedup.components import connected_components, detached, kept_in_order
+from postcurate.dedup.components import clusters_in_one_task, connected_components, detached, kept_in_order
 from postcurate.dedup.functions import NearDuplicateFunctions, normalised_text
 
 # Rows of a frame broadcast to every task rather than shuffled against a large one (a hash table of this many
 # small rows is a few tens of MB); larger frames are joined by shuffling both sides.
 BROADCAST_ROWS = 2_000_000
+
+# Near-duplicate links that one Python worker clusters in one task (a few seconds and a few tens of MB for the
+# largest); a larger graph runs the distributed rounds, whose fixed cost (a few Spark jobs a round, for dozens of
+# rounds) is what a small input would otherwise pay.
+ONE_TASK_LINKS = 200_000
+
+# Why a post in a cluster goes (``duplicates``' ``kind``; null for a post that stays).
+KINDS = ("exact", "near", "chain")
 
 # Histogram bins of cluster sizes (posts per cluster, the kept one included) for the manifest and the report.
 CLUSTER_SIZE_BINS = ((2, 2), (3, 5), (6, 10), (11, 100), (101, 1000), (1001, None))
@@ -114,7 +123,8 @@ def candidate_pairs(bands: DataFrame, order: DataFrame, max_bucket: int) -> Data
         pairs = buckets.where(F.col("n") == 2).select(F.col("lo").alias("a"), F.col("hi").alias("b"))
         crowded = buckets.where(F.col("n") > 2).select("key", "n").persist(StorageLevel.MEMORY_AND_DISK)
         cached.append(crowded)
-        crowded_keys = crowded.count()
+        # One job fills the cache and says both how many keys are crowded and whether any is above max_bucket.
+        crowded_keys, largest = crowded.agg(F.count(F.lit(1)), F.max("n")).collect()[0]
         if crowded_keys:
             members = bands.join(_maybe_broadcast(crowded, crowded_keys), "key").persist(StorageLevel.MEMORY_AND_DISK)
             cached.append(members)
@@ -125,9 +135,8 @@ def candidate_pairs(bands: DataFrame, order: DataFrame, max_bucket: int) -> Data
                 .where(F.col("x.node") < F.col("y.node"))
                 .select(F.col("x.node").alias("a"), F.col("y.node").alias("b"))
             )
-            large = members.where(F.col("n") > max_bucket)
-            if not large.isEmpty():
-                large = large.join(order, "node")
+            if largest > max_bucket:
+                large = members.where(F.col("n") > max_bucket).join(order, "node")
                 earliest = large.groupBy("key").agg(F.min(F.struct("order", "node")).alias("first")).select("key", F.col("first.node").alias("first"))
                 pairs = pairs.unionByName(
                     large.join(earliest, "key").select(F.least("node", "first").alias("a"), F.greatest("node", "first").alias("b"))
@@ -191,8 +200,11 @@ def duplicates(candidates: DataFrame, settings: DedupSettings, near: NearDuplica
         )
         pairs = keep(candidate_pairs(with_band_keys(searched, near), searched.select("node", "order"), settings.max_bucket))
         edges = keep(similar_pairs(pairs, searched, near, settings.threshold))
-        components = keep(connected_components(edges, max_iterations=settings.max_iterations))
-        linked = keep(kept_in_order(edges, components, max_rounds=settings.max_iterations))
+        if edges.count() <= ONE_TASK_LINKS:
+            linked = keep(clusters_in_one_task(edges, max_rounds=settings.max_iterations))
+        else:
+            components = keep(connected_components(edges, max_iterations=settings.max_iterations))
+            linked = keep(kept_in_order(edges, components, max_rounds=settings.max_iterations))
         near_posts = linked.select(
             F.col("vertex").alias("order"),
             F.col("component").alias("cluster"),
@@ -227,15 +239,16 @@ def duplicates(candidates: DataFrame, settings: DedupSettings, near: NearDuplica
             df.unpersist()
 
 
-def with_duplicate_reason(candidates: DataFrame, duplicates_found: DataFrame) -> DataFrame:
+def with_duplicate_reason(candidates: DataFrame, duplicates_found: DataFrame, removed: int | None = None) -> DataFrame:
     """Rule 10: ``reason`` becomes "duplicate" for the candidates ``duplicates_found`` says go, if still kept so far.
 
     ``duplicates_found`` should be persisted: its posts that go are counted to decide whether they are broadcast
-    (a table of pseudonyms to every task) or shuffled against the candidates.
+    (a table of pseudonyms to every task) or shuffled against the candidates. ``removed``: that count when it is
+    already known (``cluster_sizes``' "removed": a post goes exactly when it has a ``duplicate_of``).
     """
     gone = duplicates_found.where(F.col("duplicate_of").isNotNull()).select("post_pid", F.lit(True).alias("_duplicate"))
     return (
-        candidates.join(_maybe_broadcast(gone, gone.count()), "post_pid", "left")
+        candidates.join(_maybe_broadcast(gone, gone.count() if removed is None else removed), "post_pid", "left")
         .withColumn("reason", F.when(F.col("reason").isNull() & F.coalesce(F.col("_duplicate"), F.lit(False)), F.lit("duplicate")).otherwise(F.col("reason")))
         .drop("_duplicate")
     )
@@ -247,20 +260,22 @@ def _bin_name(low: int, high: int | None) -> str:
 
 def cluster_sizes(duplicates_found: DataFrame) -> dict:
     """Posts removed (by kind) and the distribution of cluster sizes (posts per cluster, kept ones included),
-    aggregated in Spark: only a count per kind and per distinct size reach the driver."""
-    kinds = {r["kind"]: r["count"] for r in duplicates_found.groupBy("kind").count().collect()}
-    per_size = duplicates_found.groupBy("cluster").agg(F.count(F.lit(1)).alias("size")).groupBy("size").count().collect()
+    aggregated in Spark: only a row per distinct size (its clusters, and its posts of each kind) reaches the driver."""
+    per_cluster = duplicates_found.groupBy("cluster").agg(
+        F.count(F.lit(1)).alias("size"), *(F.count_if(F.col("kind") == kind).alias(kind) for kind in KINDS)
+    )
+    per_size = per_cluster.groupBy("size").agg(F.count(F.lit(1)).alias("count"), *(F.sum(kind).alias(kind) for kind in KINDS)).collect()
+    removed = {kind: sum(int(r[kind]) for r in per_size) for kind in KINDS}
     bins = []
     for low, high in CLUSTER_SIZE_BINS:
         inside = [r for r in per_size if r["size"] >= low and (high is None or r["size"] <= high)]
         bins.append({"sizes": _bin_name(low, high), "clusters": sum(r["count"] for r in inside), "posts": sum(r["size"] * r["count"] for r in inside)})
-    removed = {k: int(v) for k, v in kinds.items() if k is not None}
     return {
         "removed": sum(removed.values()),
-        "removed_exact": removed.get("exact", 0),
-        "removed_near": removed.get("near", 0),
-        "removed_chain": removed.get("chain", 0),
-        "kept_from_clusters": int(kinds.get(None, 0)),
+        "removed_exact": removed["exact"],
+        "removed_near": removed["near"],
+        "removed_chain": removed["chain"],
+        "kept_from_clusters": sum(r["size"] * r["count"] for r in per_size) - sum(removed.values()),
         "clusters": sum(b["clusters"] for b in bins),
         "largest_cluster": max((r["size"] for r in per_size), default=0),
         "cluster_sizes": bins,

@@ -9,9 +9,12 @@ column type (here a struct of the keep order: the component's label is the post 
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 from postcurate.errors import PostcurateError
 
@@ -146,3 +149,107 @@ def kept_in_order(edges: DataFrame, components: DataFrame, *, max_rounds: int) -
     finally:
         state.unpersist()
         both.unpersist()
+
+
+def _fields(vertex_type: T.DataType) -> list[tuple[str | None, T.DataType]]:
+    # A struct vertex travels to pandas as one column per field (``None``: the vertex is a plain value).
+    if isinstance(vertex_type, T.StructType):
+        return [(f.name, f.dataType) for f in vertex_type.fields]
+    return [(None, vertex_type)]
+
+
+def _flat(vertex: str, fields: list[tuple[str | None, T.DataType]], prefix: str) -> list[Column]:
+    return [F.col(f"{vertex}.{name}" if name else vertex).alias(f"{prefix}{i}") for i, (name, _) in enumerate(fields)]
+
+
+def _rebuilt(prefix: str, fields: list[tuple[str | None, T.DataType]]) -> Column:
+    if fields[0][0] is None:
+        return F.col(f"{prefix}0")
+    return F.struct(*(F.col(f"{prefix}{i}").alias(str(name)) for i, (name, _) in enumerate(fields)))
+
+
+def _decide_in_order(links: pd.DataFrame, width: int, max_rounds: int) -> pd.DataFrame:
+    """``kept_in_order`` of one whole graph, sequentially: ``links`` holds ``s0..``, ``d0..`` (the two ends)."""
+    keys = [f"k{i}" for i in range(width)]
+    ends = [links[[f"{side}{i}" for i in range(width)]].set_axis(keys, axis=1) for side in ("s", "d")]
+    # Ranks in the keep order: Spark orders structs field by field with nulls first, and strings by code point
+    # (their UTF-8 bytes), which is how pandas sorts them too.
+    vertices = pd.concat(ends, ignore_index=True).drop_duplicates().sort_values(keys, na_position="first", kind="mergesort", ignore_index=True)
+    ranked = vertices.assign(_rank=range(len(vertices)))
+    a, b = (end.merge(ranked, on=keys, how="left")["_rank"].tolist() for end in ends)
+    n = len(vertices)
+
+    # Components: union-find, each set rooted at its smallest rank (the earliest post).
+    parent = list(range(n))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    neighbours: list[list[int]] = [[] for _ in range(n)]
+    for x, y in zip(a, b, strict=True):
+        if x != y:
+            neighbours[x].append(y)
+            neighbours[y].append(x)
+            rx, ry = root(x), root(y)
+            parent[max(rx, ry)] = min(rx, ry)
+
+    # The keep order, and the round in which ``kept_in_order``'s parallel rounds would decide each vertex: a vertex
+    # stays one round after its last earlier neighbour went, and goes in the round its first staying earlier
+    # neighbour stays. Vertices those rounds leave undecided after ``max_rounds`` go as "chain".
+    kept = [False] * n
+    decided_in = [0] * n
+    for v in range(n):
+        staying_before = [decided_in[w] for w in neighbours[v] if w < v and kept[w]]
+        if staying_before:
+            decided_in[v] = min(staying_before)
+        else:
+            kept[v] = True
+            decided_in[v] = 1 + max((decided_in[w] for w in neighbours[v] if w < v), default=0)
+    in_time = [r <= max_rounds for r in decided_in]
+    status, duplicate_of = [], []
+    for v in range(n):
+        if not in_time[v]:
+            status.append("chain")
+            duplicate_of.append(root(v))
+        elif kept[v]:
+            status.append("kept")
+            duplicate_of.append(-1)
+        else:
+            status.append("removed")
+            duplicate_of.append(min(w for w in neighbours[v] if kept[w] and in_time[w]))
+    component = np.array([root(v) for v in range(n)], dtype=np.int64)
+    columns = {f"v{i}": vertices[k] for i, k in enumerate(keys)}
+    columns |= {f"c{i}": vertices[k].iloc[component].reset_index(drop=True) for i, k in enumerate(keys)}
+    pointer = np.array([max(d, 0) for d in duplicate_of], dtype=np.int64)
+    columns |= {f"u{i}": vertices[k].iloc[pointer].reset_index(drop=True) for i, k in enumerate(keys)}
+    return pd.DataFrame(columns).assign(status=status, has_duplicate_of=[d >= 0 for d in duplicate_of])
+
+
+def clusters_in_one_task(edges: DataFrame, *, max_rounds: int) -> DataFrame:
+    """``kept_in_order(edges, connected_components(edges, ...), max_rounds=...)``, computed in one task.
+
+    For a graph small enough to hold in one Python worker (the caller bounds it), every distributed round of the
+    two (a few Spark jobs each, their fixed cost dominating on a small input) is replaced by one grouped pandas
+    function: union-find for the components, one pass in the keep order for who stays, with the round in which
+    the distributed rounds would decide each vertex, so a cluster that ``max_rounds`` leaves undecided loses the
+    same vertices as "chain". The same rows as the distributed functions (a test compares them on random graphs);
+    the components themselves have no round limit here, so a small graph whose components would not settle in
+    ``max_iterations`` distributed rounds is still clustered, exactly.
+    """
+    fields = _fields(edges.schema["src"].dataType)
+    width = len(fields)
+    links = edges.select(F.lit(0).alias("_graph"), *_flat("src", fields, "s"), *_flat("dst", fields, "d"))
+    schema = T.StructType(
+        [T.StructField(f"{p}{i}", t) for p in ("v", "c", "u") for i, (_, t) in enumerate(fields)]
+        + [T.StructField("status", T.StringType()), T.StructField("has_duplicate_of", T.BooleanType())]
+    )
+    decided = links.groupBy("_graph").applyInPandas(lambda pdf: _decide_in_order(pdf, width, max_rounds), schema)
+    return decided.select(
+        _rebuilt("v", fields).alias("vertex"),
+        _rebuilt("c", fields).alias("component"),
+        "status",
+        F.when(F.col("has_duplicate_of"), _rebuilt("u", fields)).alias("duplicate_of"),
+    )
