@@ -215,7 +215,7 @@ def write_step(b: Build, _: Stage) -> None:
     curated.quarantine.write.parquet(str(b.staging / layout.QUARANTINE))
     shards.tidy(b.staging)
     # Lets a later purge find an author's shards without scanning them all (after tidy: it keeps its _SUCCESS).
-    shards.tidy(write_author_index(b.spark, b.staging), keep_success=True)
+    shards.tidy(write_author_index(b.spark, b.staging, schema=curated.shards.schema), keep_success=True)
     b.built = time.time()
 
 
