@@ -379,7 +379,7 @@ def _counts(snap: SnapshotFrames, posts_read: int, shard_files: list[ShardFile])
     destinations = snap.destination_counts()
     by_reason: dict = {r: 0 for r in REASONS}
     by_reason.update(destinations["ledger"])
-    by_check = destinations["quarantine"]
+    by_check: dict = destinations["quarantine"]
     by_reason["invalid"] = sum(by_check.values())
     return Counts(
         posts_read=posts_read,

@@ -61,4 +61,5 @@ def residual_counts(facts: DataFrame, column: str = "residual_pii_type") -> pd.D
 
     One aggregate of a row, whatever the number of shard rows.
     """
-    return residual_frame(facts.agg(*residual_aggregates(column)).first())
+    (counted,) = facts.agg(*residual_aggregates(column)).collect()  # a global aggregate: one row
+    return residual_frame(counted)

@@ -144,7 +144,7 @@ class SnapshotFrames:
                 raise ManifestError(f"manifest of {manifest.snapshot_id} has no counts.posts_read: the snapshot is damaged; do not train on it")
             posts_read = counted
         # The shard rows and their residual PII, counted in one aggregate of the facts (which it caches).
-        facts = self.facts.agg(F.count(F.lit(1)).alias("rows"), *residual_aggregates()).first()
+        (facts,) = self.facts.agg(F.count(F.lit(1)).alias("rows"), *residual_aggregates()).collect()
         destinations = self.destination_counts()
         # The hashed leak and repeat checks, one job for all: only those that find a row build their exact frame.
         hashed = {
