@@ -11,6 +11,10 @@ previous manifest, and the background count of posts read, submitted beside the 
 verdict (report) with ``publish``.
 
     python bench/stage_jobs.py --posts 3000
+    python bench/stage_jobs.py --posts 300 --conf spark.sql.adaptive.enabled=false --conf spark.sql.shuffle.partitions=2
+
+``--conf key=value`` (repeatable) is passed to the session's conf, after the defaults: the test suite's settings
+(tests/conftest.py: AQE off, whole-stage codegen off, 2 shuffle partitions) give the figures its runs see.
 """
 
 from __future__ import annotations
@@ -71,18 +75,27 @@ def measure(spark, config) -> tuple[float, list[tuple[str, float, int]]]:
         logger.removeHandler(events)
 
 
+def _setting(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected key=value, got {text!r}")
+    return key.strip(), value.strip()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=3000, help="posts in the seeded lake")
     parser.add_argument("--shuffle-partitions", type=int, default=4)
+    parser.add_argument(
+        "--conf", type=_setting, action="append", default=[], metavar="KEY=VALUE", help="a Spark setting for the session (repeatable)"
+    )
     parser.add_argument("--work", default=None, help="folder for the lake and the outputs (default: a temporary one)")
     args = parser.parse_args(argv)
 
     os.environ["POSTCURATE_BENCH_KEY"] = KEY.decode()
     work = Path(args.work or tempfile.mkdtemp(prefix="postcurate-stage-jobs-"))
-    spark = build_spark(
-        "postcurate-stage-jobs", master="local[2]", conf={"spark.sql.shuffle.partitions": args.shuffle_partitions, "spark.ui.enabled": False}
-    )
+    conf = {"spark.sql.shuffle.partitions": args.shuffle_partitions, "spark.ui.enabled": False, **dict(args.conf)}
+    spark = build_spark("postcurate-stage-jobs", master="local[2]", conf=conf)
     try:
         lake = work / f"lake-{args.posts}"
         seed_lake(spark, str(lake), posts=args.posts)
@@ -90,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
             # A fresh output root each time: the second run must build its snapshot, not find the first's.
             config = load_config(_config(work, lake, work / f"out-{label}", shard_mb=64.0))
             total, stages = measure(spark, config)
-        print(f"{args.posts} posts, local[2], {args.shuffle_partitions} shuffle partitions; the {label} run of two:")
+        settings = ", ".join(f"{k}={v}" for k, v in args.conf) or "no --conf"
+        print(f"{args.posts} posts, local[2], {conf['spark.sql.shuffle.partitions']} shuffle partitions ({settings}); the {label} run of two:")
         print(f"{'stage':<10} {'seconds':>8} {'jobs':>5}")
         for name, seconds, jobs in stages:
             print(f"{name:<10} {seconds:>8.1f} {jobs:>5}")

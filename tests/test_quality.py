@@ -150,6 +150,26 @@ def test_a_post_in_two_shard_rows_fails_the_gate_and_a_clean_frame_costs_no_spar
     assert run_gate({"repeated_posts": clean}, {}, suites_dir=tmp_path).success
 
 
+def test_one_job_names_the_hashed_checks_that_found_a_row_and_their_exact_frames_agree(spark):
+    facts = spark.createDataFrame(
+        [("a" * 64, "x" * 64, "train"), ("a" * 64, "y" * 64, "train"), ("b" * 64, "y" * 64, "validation")], "post_pid string, author_pid string, split string"
+    )
+    clean = facts.where(F.col("post_pid") == "b" * 64)
+    hashed = {
+        "repeated_posts": derived.repeated_posts_suspects(facts),
+        "authors_on_both_sides": derived.authors_on_both_sides_suspects(facts),
+        "clean_repeats": derived.repeated_posts_suspects(clean),
+        "clean_sides": derived.authors_on_both_sides_suspects(clean),
+    }
+    found = derived.suspected(hashed)
+    assert found == {"repeated_posts", "authors_on_both_sides"} and derived.suspected({}) == set()
+    # What ``suspected`` says is what each frame's own check says; the exact frames it lets through count the rows.
+    assert found == {name for name, frame in hashed.items() if not frame.isEmpty()}
+    assert [r["rows"] for r in derived.repeated_posts(facts, suspect=True).collect()] == [2]
+    assert [r["sides"] for r in derived.authors_on_both_sides(facts, suspect=True).collect()] == [2]
+    assert len(derived.repeated_posts(clean, suspect=False)) == 0
+
+
 def test_the_pseudonym_expectation_agrees_with_the_regex_it_replaces(spark, tmp_path):
     """Spark and pandas alike, on values that differ from a pseudonym by one character, case, byte or length."""
     good = "0123456789abcdef" * 4

@@ -24,7 +24,6 @@ from typing import Any
 
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
 
 from postcurate import report, resources, shards
 from postcurate.card import write_card
@@ -52,7 +51,7 @@ from postcurate.quality.frames import shrink as publication_shrink
 from postcurate.report import recall
 from postcurate.rules.eligibility import REASONS
 from postcurate.rules.geo import GeoRules, load_geo_rules
-from postcurate.snapshot import Counts, Manifest, RunIdentity, layout
+from postcurate.snapshot import Counts, Manifest, RunIdentity, ShardFile, layout
 from postcurate.snapshot import publish as publishing
 from postcurate.snapshot.manifest import describe_shards, read_json
 
@@ -216,15 +215,15 @@ def write_step(b: Build, _: Stage) -> None:
     curated.quarantine.write.parquet(str(b.staging / layout.QUARANTINE))
     shards.tidy(b.staging)
     # Lets a later purge find an author's shards without scanning them all (after tidy: it keeps its _SUCCESS).
-    shards.tidy(write_author_index(b.spark, b.staging), keep_success=True)
+    shards.tidy(write_author_index(b.spark, b.staging, schema=curated.shards.schema), keep_success=True)
     b.built = time.time()
 
 
 def manifest_step(b: Build, st: Stage) -> None:
     assert b.staging is not None and b.identity is not None
     b.frames = b.stack.enter_context(SnapshotFrames(b.spark, b.staging))
-    counts = _counts(b.frames, b.posts_read)
     shard_files = describe_shards(b.staging / layout.SHARDS)
+    counts = _counts(b.frames, b.posts_read, shard_files)
     b.manifest = Manifest.build(
         b.identity,
         snapshot_id=b.snapshot_id,
@@ -294,7 +293,8 @@ def publish_step(b: Build, _: Stage) -> None:
         # Another run published the same snapshot while we built ours; it is identical, keep theirs.
         b.result = b.already_published()
         return
-    publishing.append_audit_tables(b.spark, b.root, b.staging, snapshot_id=b.snapshot_id, run_id=b.run_id)
+    staged = {"ledger": b.frames.ledger, "quarantine": b.frames.quarantine} if b.frames is not None else None
+    publishing.append_audit_tables(b.spark, b.root, b.staging, snapshot_id=b.snapshot_id, run_id=b.run_id, staged=staged)
     b.manifest.write(b.staging)
     write_card(b.staging, b.manifest, geo=b.geo, detectors=b.detectors)  # the dataset card (README.md)
     publishing.move_into_place(b.root, b.staging, b.snapshot_id)
@@ -373,15 +373,17 @@ def _preload_gate_library() -> None:
     import great_expectations  # noqa: F401
 
 
-def _counts(snap: SnapshotFrames, posts_read: int) -> Counts:
-    by_reason = {r: 0 for r in REASONS}
-    by_reason.update({row["reason"]: row["count"] for row in snap.ledger.groupBy("reason").count().collect()})
-    # The quarantine by the check each post failed (a fixed set of names): one small aggregate.
-    by_check = {row["check"]: row["count"] for row in snap.quarantine.groupBy(F.coalesce("detail", F.lit("unknown")).alias("check")).count().collect()}
+def _counts(snap: SnapshotFrames, posts_read: int, shard_files: list[ShardFile]) -> Counts:
+    # The ledger by reason and the quarantine by the check each post failed: one small aggregate of both, which
+    # the gate's reconciliation reads again.
+    destinations = snap.destination_counts()
+    by_reason: dict = {r: 0 for r in REASONS}
+    by_reason.update(destinations["ledger"])
+    by_check: dict = destinations["quarantine"]
     by_reason["invalid"] = sum(by_check.values())
     return Counts(
         posts_read=posts_read,
-        kept=snap.shards.count(),  # from the Parquet footers
+        kept=sum(s.rows for s in shard_files),  # from the Parquet footers (the gate counts the rows themselves)
         excluded=sum(v for r, v in by_reason.items() if r != "invalid"),
         quarantined=by_reason["invalid"],
         by_reason=by_reason,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql.types import StructType
 
 from postcurate.snapshot import ShardFile, layout
 
@@ -41,16 +42,22 @@ def index_of(shards: DataFrame) -> DataFrame:
     )
 
 
-def read_shards(spark: SparkSession, snapshot_dir: Path, paths: list[str]) -> DataFrame:
-    """The rows of the given shard files (relative paths), with partition columns ``split`` and ``country``."""
+def read_shards(spark: SparkSession, snapshot_dir: Path, paths: list[str], schema: StructType | None = None) -> DataFrame:
+    """The rows of the given shard files (relative paths), with partition columns ``split`` and ``country``.
+
+    ``schema``: the files' columns when known (the frame the job just wrote), which spares the Spark job that reads
+    it from a footer."""
     snapshot_dir = Path(snapshot_dir)
-    return spark.read.option("basePath", str(snapshot_dir / "shards")).parquet(*[str(snapshot_dir / p) for p in paths])
+    reader = spark.read.option("basePath", str(snapshot_dir / "shards"))
+    if schema is not None:
+        reader = reader.schema(schema)
+    return reader.parquet(*[str(snapshot_dir / p) for p in paths])
 
 
-def build_author_index(spark: SparkSession, snapshot_dir: Path, paths: list[str], target: Path) -> Path:
-    """Write the index of the given shard files to ``target`` (a new folder)."""
+def build_author_index(spark: SparkSession, snapshot_dir: Path, paths: list[str], target: Path, schema: StructType | None = None) -> Path:
+    """Write the index of the given shard files to ``target`` (a new folder); ``schema`` as in ``read_shards``."""
     if paths:
-        index_of(read_shards(spark, snapshot_dir, paths)).repartition(1).write.mode("overwrite").parquet(str(target))
+        index_of(read_shards(spark, snapshot_dir, paths, schema)).repartition(1).write.mode("overwrite").parquet(str(target))
     else:
         empty_index(spark).write.mode("overwrite").parquet(str(target))
     return target
@@ -60,11 +67,11 @@ def empty_index(spark: SparkSession) -> DataFrame:
     return spark.createDataFrame([], "author_pid string, shard string, rows long")
 
 
-def write_author_index(spark: SparkSession, snapshot_dir: str | Path, shards: list[ShardFile] | None = None) -> Path:
+def write_author_index(spark: SparkSession, snapshot_dir: str | Path, shards: list[ShardFile] | None = None, schema: StructType | None = None) -> Path:
     """Write ``<snapshot_dir>/author_index/`` for the shards of a snapshot; call it at publish time, before the manifest.
 
     ``shards`` are the manifest's shard entries (``path`` relative to ``snapshot_dir``); by default every Parquet file
-    under ``<snapshot_dir>/shards`` (the staged snapshot, before any purge).
+    under ``<snapshot_dir>/shards`` (the staged snapshot, before any purge). ``schema``: as in ``read_shards``.
 
     >>> write_author_index(spark, staging)            # in the job, after the shards are written
     >>> manifest = Manifest.build(...)                # then the manifest, last
@@ -74,7 +81,7 @@ def write_author_index(spark: SparkSession, snapshot_dir: str | Path, shards: li
         paths = sorted(str(p.relative_to(snapshot_dir)) for p in (snapshot_dir / "shards").rglob("*.parquet"))
     else:
         paths = [s.path for s in shards]
-    return build_author_index(spark, snapshot_dir, paths, snapshot_dir / INDEX_DIR)
+    return build_author_index(spark, snapshot_dir, paths, snapshot_dir / INDEX_DIR, schema)
 
 
 def read_valid_index(spark: SparkSession, snapshot_dir: Path, index_dir: str, shards: list[ShardFile]) -> DataFrame | None:

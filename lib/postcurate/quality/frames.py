@@ -9,6 +9,8 @@ pandas frames: Great Expectations checks them without a Spark job.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from functools import reduce
 
 import pandas as pd
 from pyspark.sql import Column, DataFrame
@@ -49,50 +51,88 @@ def shard_facts(shards: DataFrame, residual_function: str = FUNCTION) -> DataFra
     )
 
 
-def authors_on_both_sides(facts: DataFrame) -> DataFrame | pd.DataFrame:
-    """One row per author found on both sides of the split, reduced to how many sides (no id).
+def suspected(hashed: Mapping[str, DataFrame]) -> set[str]:
+    """The names of the frames in ``hashed`` that hold a row: one Spark job for them all, where an ``isEmpty`` of
+    each would run one each. For the hashed frames of ``*_suspects`` (a frame with no row: nothing was found).
 
-    Authors are first grouped by a 64-bit hash of their pseudonym, with the smallest and largest hash of their
-    split: one aggregate of fixed-width values. Only if some group holds two splits (a conflict, or two authors
-    whose hashes collide) is the exact frame built; otherwise it is an empty pandas frame, as in
-    ``objector_posts_in_shards``.
+    >>> suspected({"repeated_posts": repeated_posts_suspects(facts), "authors_on_both_sides": ...})
+    set()
     """
+    if not hashed:
+        return set()
+    firsts = [frame.limit(1).select(F.lit(name).alias("frame")) for name, frame in hashed.items()]
+    return {row["frame"] for row in reduce(DataFrame.unionByName, firsts).collect()}
+
+
+def _found(frame: DataFrame, known: bool | None) -> bool:
+    """``known`` when the caller has it (from ``suspected``), else whether ``frame`` holds a row."""
+    return (not frame.isEmpty()) if known is None else known
+
+
+def authors_on_both_sides_suspects(facts: DataFrame) -> DataFrame:
+    """Authors grouped by a 64-bit hash of their pseudonym whose group holds two splits (a conflict, or two authors
+    whose hashes collide): one aggregate of fixed-width values, with the smallest and largest hash of the split."""
     side = F.xxhash64(F.col("split"))  # a null split is a side of its own, as in the exact frame
     hashed = facts.groupBy(F.xxhash64(F.col("author_pid"))).agg((F.min(side) != F.max(side)).alias("both"))
-    if hashed.where(F.col("both")).isEmpty():
+    return hashed.where(F.col("both"))
+
+
+def authors_on_both_sides(facts: DataFrame, suspect: bool | None = None) -> DataFrame | pd.DataFrame:
+    """One row per author found on both sides of the split, reduced to how many sides (no id).
+
+    Authors are first grouped by a hash (``authors_on_both_sides_suspects``). Only if some group holds two splits
+    is the exact frame built; otherwise it is an empty pandas frame, as in ``objector_posts_in_shards``.
+    ``suspect``: whether the hashed frame holds a row, when already known (``suspected``).
+    """
+    if not _found(authors_on_both_sides_suspects(facts), suspect):
         return pd.DataFrame({"sides": pd.Series(dtype="int64")})
     return facts.select("author_pid", "split").distinct().groupBy("author_pid").count().where(F.col("count") > 1).select(
         F.col("count").alias("sides")
     )
 
 
-def repeated_posts(facts: DataFrame) -> DataFrame | pd.DataFrame:
+def repeated_posts_suspects(facts: DataFrame) -> DataFrame:
+    """Hashes of ``post_pid`` counted twice (a repeat, or two posts whose hashes collide): an aggregate of
+    fixed-width keys, where Great Expectations' uniqueness check sorts every 64-character pseudonym in a window."""
+    posts = facts.where(F.col("post_pid").isNotNull())
+    return posts.groupBy(F.xxhash64(F.col("post_pid"))).count().where(F.col("count") > 1)
+
+
+def repeated_posts(facts: DataFrame, suspect: bool | None = None) -> DataFrame | pd.DataFrame:
     """One row per post found in more than one shard row, reduced to how many rows (no id).
 
-    Posts are first counted by a 64-bit hash of their pseudonym: an aggregate of fixed-width keys, where Great
-    Expectations' uniqueness check sorts every 64-character pseudonym in a window. Only if some hash is counted
-    twice (a repeat, or two posts whose hashes collide) is the exact frame built; otherwise it is an empty pandas
-    frame, as in ``objector_posts_in_shards``. A null pseudonym is not a repeat (``post_pid`` not null is checked
-    on its own).
+    Posts are first counted by a hash (``repeated_posts_suspects``). Only if some hash is counted twice is the
+    exact frame built; otherwise it is an empty pandas frame, as in ``objector_posts_in_shards``. A null pseudonym
+    is not a repeat (``post_pid`` not null is checked on its own). ``suspect``: as in ``authors_on_both_sides``.
     """
     posts = facts.where(F.col("post_pid").isNotNull())
-    if posts.groupBy(F.xxhash64(F.col("post_pid"))).count().where(F.col("count") > 1).isEmpty():
+    if not _found(repeated_posts_suspects(facts), suspect):
         return pd.DataFrame({"rows": pd.Series(dtype="int64")})
     return posts.groupBy("post_pid").count().where(F.col("count") > 1).select(F.col("count").alias("rows"))
 
 
-def repeated_texts(shards: DataFrame) -> DataFrame | pd.DataFrame:
+def _normalised_texts(shards: DataFrame) -> DataFrame:
+    from postcurate.dedup import normalised_text
+
+    return shards.select(normalised_text(F.col("text")).alias("normalised")).where(F.col("normalised").isNotNull())
+
+
+def repeated_texts_suspects(shards: DataFrame) -> DataFrame:
+    """Hashes of the normalised texts counted twice (a repeat, or two texts whose hashes collide)."""
+    return _normalised_texts(shards).groupBy(F.xxhash64("normalised")).count().where(F.col("count") > 1)
+
+
+def repeated_texts(shards: DataFrame, suspect: bool | None = None) -> DataFrame | pd.DataFrame:
     """One row per normalised text found in more than one shard row, reduced to how many rows (no text).
 
     Rule 10 leaves one post per text: texts are first counted by a 64-bit hash of their normalised form
-    (``postcurate.dedup.normalised_text``: NFKC, lower case, spaces collapsed), and only if some hash is counted
-    twice (a repeat, or two texts whose hashes collide) are the normalised texts themselves grouped. Needs
-    ``postcurate.dedup.register_normaliser`` to have run in the session.
+    (``postcurate.dedup.normalised_text``: NFKC, lower case, spaces collapsed; ``repeated_texts_suspects``), and
+    only if some hash is counted twice are the normalised texts themselves grouped. Needs
+    ``postcurate.dedup.register_normaliser`` to have run in the session. ``suspect``: as in
+    ``authors_on_both_sides``.
     """
-    from postcurate.dedup import normalised_text
-
-    texts = shards.select(normalised_text(F.col("text")).alias("normalised")).where(F.col("normalised").isNotNull())
-    if texts.groupBy(F.xxhash64("normalised")).count().where(F.col("count") > 1).isEmpty():
+    texts = _normalised_texts(shards)
+    if not _found(repeated_texts_suspects(shards), suspect):
         return pd.DataFrame({"rows": pd.Series(dtype="int64")})
     return texts.groupBy("normalised").count().where(F.col("count") > 1).select(F.col("count").alias("rows"))
 
@@ -171,25 +211,31 @@ def objector_pseudonyms(objections: DataFrame, as_of: dt.datetime, pseudonyms: P
     return objections_in_effect(objections, as_of).select(pseudonyms.author(F.col("author_id")).alias("author_pid"))
 
 
-def _hashed_keys_match(left: DataFrame, right: DataFrame, column: str) -> bool:
-    """Whether any value of ``column`` in ``left`` may also be in ``right``, compared by a 64-bit hash of each.
+def _hashed_keys_in(left: DataFrame, right: DataFrame, column: str) -> DataFrame:
+    """The hashes of ``column`` in ``left`` that are also in ``right``, compared by a 64-bit hash of each.
 
-    The join then shuffles 8-byte keys instead of 64-character pseudonyms. False is exact (equal values have
-    equal hashes); True may be a hash collision, so the caller builds the exact frame.
+    The join then shuffles 8-byte keys instead of 64-character pseudonyms. No row is exact (equal values have
+    equal hashes); a row may be a hash collision, so the caller builds the exact frame.
     """
     key = F.xxhash64(F.col(column)).alias("_key")
-    return not left.select(key).join(right.select(key), on="_key", how="left_semi").isEmpty()
+    return left.select(key).join(right.select(key), on="_key", how="left_semi")
 
 
-def objector_posts_in_shards(shards: DataFrame, objector_pids: DataFrame) -> DataFrame | pd.DataFrame:
+def objector_posts_suspects(shards: DataFrame, objector_pids: DataFrame) -> DataFrame:
+    """Hashes of the shard rows' ``author_pid`` also found among the objectors' (a leak, or a hash collision)."""
+    return _hashed_keys_in(shards, objector_pids, "author_pid")
+
+
+def objector_posts_in_shards(shards: DataFrame, objector_pids: DataFrame, suspect: bool | None = None) -> DataFrame | pd.DataFrame:
     """Shard rows whose author objected, reduced to their partition (the count is what matters).
 
-    Pseudonyms are first compared by hash: 8-byte keys shuffle faster than 64-character ones. Only if a key matches
-    (a leak, or a hash collision) is the exact frame built, and the suite counts it; otherwise nothing leaked and
-    the frame is an empty pandas frame, which Great Expectations checks without another Spark job. The hashed
-    comparison runs here, when the frame is built.
+    Pseudonyms are first compared by hash (``objector_posts_suspects``): 8-byte keys shuffle faster than
+    64-character ones. Only if a key matches (a leak, or a hash collision) is the exact frame built, and the suite
+    counts it; otherwise nothing leaked and the frame is an empty pandas frame, which Great Expectations checks
+    without another Spark job. The hashed comparison runs here, when the frame is built, unless ``suspect`` says
+    its outcome (``suspected``).
     """
-    if not _hashed_keys_match(shards, objector_pids, "author_pid"):
+    if not _found(objector_posts_suspects(shards, objector_pids), suspect):
         return pd.DataFrame({"split": pd.Series(dtype="object"), "country": pd.Series(dtype="object")})
     return shards.join(objector_pids, on="author_pid", how="left_semi").select("split", "country")
 
@@ -199,12 +245,21 @@ def row_count(frame: DataFrame | pd.DataFrame) -> int:
     return len(frame) if isinstance(frame, pd.DataFrame) else frame.count()
 
 
-def excluded_posts_in_shards(shards: DataFrame, ledger: DataFrame, quarantine: DataFrame) -> DataFrame | pd.DataFrame:
+def _excluded(ledger: DataFrame, quarantine: DataFrame) -> DataFrame:
+    return ledger.select("post_pid", "reason").unionByName(quarantine.select("post_pid", "reason"))
+
+
+def excluded_posts_suspects(shards: DataFrame, ledger: DataFrame, quarantine: DataFrame) -> DataFrame:
+    """Hashes of the shard rows' ``post_pid`` also found in the ledger or the quarantine."""
+    return _hashed_keys_in(shards, _excluded(ledger, quarantine), "post_pid")
+
+
+def excluded_posts_in_shards(shards: DataFrame, ledger: DataFrame, quarantine: DataFrame, suspect: bool | None = None) -> DataFrame | pd.DataFrame:
     """Shard rows whose post is also excluded or quarantined, reduced to the exclusion reason.
 
     Compared by hash first, exactly when a hash matches (see ``objector_posts_in_shards``).
     """
-    excluded = ledger.select("post_pid", "reason").unionByName(quarantine.select("post_pid", "reason"))
-    if not _hashed_keys_match(shards, excluded, "post_pid"):
+    excluded = _excluded(ledger, quarantine)
+    if not _found(excluded_posts_suspects(shards, ledger, quarantine), suspect):
         return pd.DataFrame({"reason": pd.Series(dtype="object")})
     return shards.select("post_pid").join(excluded, on="post_pid", how="inner").select("reason")

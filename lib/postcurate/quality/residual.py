@@ -39,20 +39,27 @@ def residual_pii(text: Column, function: str = FUNCTION) -> Column:
     return F.call_function(function, F.coalesce(text, F.lit("")))
 
 
+def residual_aggregates(column: str = "residual_pii_type") -> list[Column]:
+    """Aggregate columns, one per PII type (named after it): how many of the ``column`` values name that type
+    (a text with two types counts in both). For ``residual_counts``, or beside other aggregates of the same rows."""
+    types = F.split(F.col(column), ",")
+
+    def times_named(pii_type: str) -> Column:  # a null value names none (size(null) would be -1)
+        return F.when(F.col(column).isNotNull(), F.size(F.filter(types, lambda found: found == F.lit(pii_type)))).otherwise(0)
+
+    return [F.coalesce(F.sum(times_named(t)), F.lit(0)).alias(t) for t in RESIDUAL_TYPES]
+
+
+def residual_frame(row) -> pd.DataFrame:
+    """The one-row frame the ``residual_pii`` suite checks, from a row holding ``residual_aggregates``' columns."""
+    return pd.DataFrame([{t: int(row[t]) for t in RESIDUAL_TYPES}], columns=list(RESIDUAL_TYPES)).astype("int64")
+
+
 def residual_counts(facts: DataFrame, column: str = "residual_pii_type") -> pd.DataFrame:
     """One row, one column per PII type: how many shard texts hold that type (a text with two types counts in
     both). Counts only, no text: a frame the gate's ``residual_pii`` suite checks without a Spark job.
 
-    Only the texts with a finding are exploded, and the result has at most one row per type.
+    One aggregate of a row, whatever the number of shard rows.
     """
-    found = (
-        facts.where(F.col(column).isNotNull())
-        .select(F.explode(F.split(F.col(column), ",")).alias("type"))
-        .groupBy("type")
-        .count()
-        .collect()
-    )
-    counts = {t: 0 for t in RESIDUAL_TYPES}
-    for row in found:
-        counts[row["type"]] = int(row["count"])
-    return pd.DataFrame([counts], columns=list(RESIDUAL_TYPES)).astype("int64")
+    (counted,) = facts.agg(*residual_aggregates(column)).collect()  # a global aggregate: one row
+    return residual_frame(counted)

@@ -13,11 +13,12 @@ from typing import Any
 import pandas as pd
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 
 from postcurate import schemas
 from postcurate.pseudonyms import Pseudonyms
 from postcurate.quality import frames as derived
-from postcurate.quality.residual import register_residual_check, residual_counts
+from postcurate.quality.residual import register_residual_check, residual_aggregates, residual_frame
 from postcurate.snapshot.manifest import Manifest, ManifestError
 
 log = logging.getLogger("postcurate.quality")
@@ -90,6 +91,20 @@ class SnapshotFrames:
         # The residual-PII check is the gate's own (quality.residual), never the redactor's.
         self.facts = derived.shard_facts(self.shards, register_residual_check(spark)).persist(StorageLevel.MEMORY_AND_DISK)
         self._cached: list[DataFrame] = [self.facts]
+        self._destinations: dict[str, dict[str | None, int]] | None = None
+
+    def destination_counts(self) -> dict[str, dict[str | None, int]]:
+        """Ledger rows by ``reason`` (``"ledger"``) and quarantine rows by the check they failed (``"quarantine"``:
+        ``detail``, "unknown" where none is named), read from the folders: one small aggregate of both, made once
+        for the manifest's counts and the gate's reconciliation."""
+        if self._destinations is None:
+            ledger = self.ledger.groupBy(F.lit("ledger").alias("part"), F.col("reason").alias("key")).count()
+            quarantine = self.quarantine.groupBy(F.lit("quarantine").alias("part"), F.coalesce("detail", F.lit("unknown")).alias("key")).count()
+            counted: dict[str, dict[str | None, int]] = {"ledger": {}, "quarantine": {}}
+            for row in ledger.unionByName(quarantine).collect():
+                counted[row["part"]][row["key"]] = row["count"]
+            self._destinations = counted
+        return self._destinations
 
     def __enter__(self) -> SnapshotFrames:
         return self
@@ -102,15 +117,17 @@ class SnapshotFrames:
             df.unpersist()
         self._cached.clear()
 
-    def _repeated_texts(self, manifest: Manifest) -> DataFrame | pd.DataFrame:
-        """Shard rows sharing a normalised text, when the snapshot was built with rule 10 on (an empty frame for
-        one built without it, or before it existed: repeated texts are then allowed)."""
-        if not ((manifest.settings or {}).get("dedup") or {}).get("enabled"):
-            return pd.DataFrame({"rows": pd.Series(dtype="int64")})
+    @staticmethod
+    def _dedup_on(manifest: Manifest) -> bool:
+        """Whether the snapshot was built with rule 10 on (then a repeated text is a defect)."""
+        return bool(((manifest.settings or {}).get("dedup") or {}).get("enabled"))
+
+    def _normalisable_shards(self) -> DataFrame:
+        """The shard rows, with the normaliser ``repeated_texts`` needs registered in the session."""
         from postcurate.dedup import register_normaliser
 
         register_normaliser(self.spark)
-        return derived.repeated_texts(self.shards)
+        return self.shards
 
     def gate_frames(self, manifest: Manifest, inputs: GateInputs | None = None) -> dict[str, Any]:
         """Every frame a suite may name. Without ``inputs``, posts read is the manifest's figure and the
@@ -126,23 +143,45 @@ class SnapshotFrames:
             if counted is None:  # nothing to reconcile the rows against: the check cannot pass
                 raise ManifestError(f"manifest of {manifest.snapshot_id} has no counts.posts_read: the snapshot is damaged; do not train on it")
             posts_read = counted
+        # The shard rows and their residual PII, counted in one aggregate of the facts (which it caches).
+        (facts,) = self.facts.agg(F.count(F.lit(1)).alias("rows"), *residual_aggregates()).collect()
+        destinations = self.destination_counts()
+        # The hashed leak and repeat checks, one job for all: only those that find a row build their exact frame.
+        hashed = {
+            "excluded_posts_in_shards": derived.excluded_posts_suspects(self.shards, self.ledger, self.quarantine),
+            "authors_on_both_sides": derived.authors_on_both_sides_suspects(self.facts),
+            "repeated_posts": derived.repeated_posts_suspects(self.facts),
+        }
+        dedup_on = self._dedup_on(manifest)
+        if dedup_on:
+            hashed["repeated_texts"] = derived.repeated_texts_suspects(self._normalisable_shards())
+        if inputs is not None:
+            objector_pids = derived.objector_pseudonyms(inputs.objections, inputs.as_of, inputs.pseudonyms)
+            hashed["objector_posts_in_shards"] = derived.objector_posts_suspects(self.shards, objector_pids)
+        found = derived.suspected(hashed)
         frames = {
             "shard_facts": self.facts,
-            "residual_pii": residual_counts(self.facts),
+            "residual_pii": residual_frame(facts),
             "shard_schema": derived.shard_schema(self.shards),
             "reconciliation": derived.reconciliation(
                 posts_read=int(posts_read),
-                in_shards=self.facts.count(),
-                in_ledger=self.ledger.count(),
-                in_quarantine=self.quarantine.count(),
+                in_shards=int(facts["rows"]),
+                in_ledger=sum(destinations["ledger"].values()),
+                in_quarantine=sum(destinations["quarantine"].values()),
                 in_manifest=sum(s.rows for s in manifest.shards),
             ),
-            "excluded_posts_in_shards": derived.excluded_posts_in_shards(self.shards, self.ledger, self.quarantine),
-            "authors_on_both_sides": derived.authors_on_both_sides(self.facts),
-            "repeated_posts": derived.repeated_posts(self.facts),
-            "repeated_texts": self._repeated_texts(manifest),
+            "excluded_posts_in_shards": derived.excluded_posts_in_shards(
+                self.shards, self.ledger, self.quarantine, suspect="excluded_posts_in_shards" in found
+            ),
+            "authors_on_both_sides": derived.authors_on_both_sides(self.facts, suspect="authors_on_both_sides" in found),
+            "repeated_posts": derived.repeated_posts(self.facts, suspect="repeated_posts" in found),
+            # Repeated texts are allowed in a snapshot built without rule 10 (or before it existed).
+            "repeated_texts": derived.repeated_texts(self.shards, suspect="repeated_texts" in found)
+            if dedup_on
+            else pd.DataFrame({"rows": pd.Series(dtype="int64")}),
         }
         if inputs is not None:
-            objector_pids = derived.objector_pseudonyms(inputs.objections, inputs.as_of, inputs.pseudonyms)
-            frames["objector_posts_in_shards"] = derived.objector_posts_in_shards(self.shards, objector_pids)
+            frames["objector_posts_in_shards"] = derived.objector_posts_in_shards(
+                self.shards, objector_pids, suspect="objector_posts_in_shards" in found
+            )
         return frames

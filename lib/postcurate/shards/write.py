@@ -55,15 +55,19 @@ def rows_for_target(shards: DataFrame, target_mb: float, scratch: Path, folders:
         return SIZING_SAMPLE_ROWS
     split, country = max(folders, key=lambda k: (folders[k], str(k)))
     partition = shards.where(F.col("split").eqNullSafe(split) & F.col("country").eqNullSafe(country))
+    in_folder = folders[(split, country)]
     rows = SIZING_SAMPLE_ROWS
     for _ in range(2):
+        whole_folder = rows >= in_folder
         # The first slice of the folder's key range, as its first file will hold: the same rows however the frame
         # is partitioned (a limit takes whichever rows come first, so a cluster and local mode would differ).
-        sample = partition.where(_key_position(F.col("post_pid")) < F.lit(rows / folders[(split, country)]))
+        sample = partition.where(_key_position(F.col("post_pid")) < F.lit(rows / in_folder))
         per_row = _bytes_per_row(sample, scratch)
         if per_row is None:
             break
         rows = max(1000, min(SIZING_MAX_ROWS, int(target_mb * 2**20 / per_row)))
+        if whole_folder and rows >= in_folder:
+            break  # the second sample would be the whole folder again: the same file, the same size
     return rows
 
 

@@ -18,9 +18,10 @@ import re
 import shutil
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from postcurate.errors import ConfigError, InputError, LockedError
 from postcurate.snapshot import layout
@@ -228,17 +229,19 @@ def reject(root: str | Path, staging: Path, keep: tuple[str, ...] = ("quality", 
     return target
 
 
-def append_audit_tables(spark, root: str | Path, staging: Path, *, snapshot_id: str, run_id: str) -> None:
+def append_audit_tables(spark, root: str | Path, staging: Path, *, snapshot_id: str, run_id: str, staged: Mapping[str, Any] | None = None) -> None:
     """Add this snapshot's ledger and quarantine rows to the Delta tables under ``root``, tagged with the ids.
 
     Each snapshot is one partition written with ``replaceWhere``: a retry after a crash between this step and
-    the rename replaces the dead run's rows instead of adding a second copy.
+    the rename replaces the dead run's rows instead of adding a second copy. ``staged``: the staged folders
+    already read (``SnapshotFrames``' ``ledger`` and ``quarantine``), which spares reading their schema again.
     """
     from pyspark.sql import functions as F
 
     layout.check_id(snapshot_id)
     for table in layout.AUDIT_TABLES:
-        rows = spark.read.parquet(str(staging / table)).select("*", F.lit(run_id).alias("run_id"), F.lit(snapshot_id).alias("snapshot_id"))
+        read = staged[table] if staged is not None else spark.read.parquet(str(staging / table))
+        rows = read.select("*", F.lit(run_id).alias("run_id"), F.lit(snapshot_id).alias("snapshot_id"))
         (
             rows.write.format("delta")
             .mode("overwrite")
