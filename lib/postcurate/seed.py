@@ -263,9 +263,18 @@ def posts_frame(spark: SparkSession, n_posts: int, n_users: int, dice: _Dice, se
     v = F.col("version")
     last = v == F.col("_versions")
     lang = dice.weighted("lang", [(code, 1) for code in SENTENCES], F.col("_origin"))
-    text = F.when(
-        F.col("_scenario") == "empty", dice.pick("empty", EMPTY_TEXTS, F.col("_pid"))
-    ).otherwise(_reposted(_post_text(dice, F.col("_origin"), lang, seed), F.col("_repost")))
+    # The text is built once per post, a projection at a time: written as one expression, each use of the original
+    # text (four in a repost, two in an edit) copied the whole generator into the plan (a 1 MB plan string, seconds
+    # of planning for every table written).
+    facts_text = (
+        facts.withColumn("_original_text", _post_text(dice, F.col("_origin"), lang, seed))
+        .withColumn("_reposted_text", _reposted(F.col("_original_text"), F.col("_repost")))
+        .withColumn(
+            "_text",
+            F.when(F.col("_scenario") == "empty", dice.pick("empty", EMPTY_TEXTS, F.col("_pid"))).otherwise(F.col("_reposted_text")),
+        )
+    )
+    text = F.col("_text")
     visibility = (
         F.when((F.col("_scenario") == "not_public") & last, dice.pick("vis", ["friends", "friends_of_friends", "only_me", "custom"], F.col("_pid")))
         .when((F.col("_scenario") == "became_public") & ~last, F.lit("friends"))
@@ -273,7 +282,7 @@ def posts_frame(spark: SparkSession, n_posts: int, n_users: int, dice: _Dice, se
     )
     # Added to the timestamp itself: a viral copy is written at a fraction of a second, and its first version then.
     updated = F.timestamp_add("SECOND", (v - 1) * (dice("edit_gap", F.col("_pid")) * 20 * 86400).cast("long"), F.col("created_at"))
-    versions = facts.withColumn("version", F.explode(F.sequence(F.lit(1), F.col("_versions")))).select(
+    versions = facts_text.withColumn("version", F.explode(F.sequence(F.lit(1), F.col("_versions")))).select(
         F.col("post_id"),
         F.col("author_id"),
         F.col("platform"),
