@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE_AS_OF, TEST_KEY, write_config
+from conftest import REFERENCE_AS_OF, SHORT_JVM_CONF, TEST_KEY, write_config
 
 REPO = Path(__file__).resolve().parents[1]
 LIB = str(REPO / "lib")
@@ -212,7 +212,7 @@ def test_a_disk_that_fills_while_spark_writes_the_shards_exits_6_and_leaves_no_s
     """The executors' ``java.io.IOException: No space left on device`` (inside a Py4JJavaError) is a storage error."""
     root = tmp_path / "small"
     root.mkdir()
-    config = write_config(tmp_path, small_lake.root, root / "out", spark={"master": "local[2]", "conf": {"spark.ui.enabled": False, "spark.sql.shuffle.partitions": 2}})
+    config = write_config(tmp_path, small_lake.root, root / "out", spark={"master": "local[2]", "conf": {"spark.ui.enabled": False, "spark.sql.shuffle.partitions": 2, **SHORT_JVM_CONF}})
     environ = {k: v for k, v in _environ().items() if k != "JAVA_HOME"}  # this one does reach Spark
     # Room for the lock and the write check, not for the shards.
     proc, _ = postcurate("run", "--config", config, "--as-of", REFERENCE_AS_OF, inside=f"mount -t tmpfs -o size=96k tmpfs {root}\nLEFT={root}", environ=environ, timeout=900)

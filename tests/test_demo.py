@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import SHORT_JVM_CONF
 
 from postcurate.config import load_config
 from postcurate.demo import demo_key, key_path
@@ -36,7 +37,7 @@ def _demo_config(folder: Path, **output) -> Path:
         "pseudonyms": {"key_env": KEY_ENV},
         "rules": {"objections_max_staleness_hours": 24},
         "output": {"shard_target_mb": 1},
-        "spark": {"master": "local[2]", "conf": {"spark.ui.enabled": False, "spark.sql.shuffle.partitions": 4, "spark.driver.memory": "1g"}},
+        "spark": {"master": "local[2]", "conf": {"spark.ui.enabled": False, "spark.sql.shuffle.partitions": 4, "spark.driver.memory": "1g", **SHORT_JVM_CONF}},
     }
     path = conf / "local.yaml"
     path.write_text(yaml.safe_dump(config))

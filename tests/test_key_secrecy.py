@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REFERENCE_AS_OF
+from conftest import REFERENCE_AS_OF, SHORT_JVM_CONF
 from pyspark.sql import functions as F
 
 from postcurate.pseudonyms import keyed_pseudonyms
@@ -113,6 +113,7 @@ def test_a_run_with_ui_and_event_log_on_never_exposes_the_key(tmp_path, small_la
                 "spark.eventLog.dir": f"file://{events}",
                 "spark.eventLog.compress": False,
                 "spark.sql.shuffle.partitions": 2,
+                **SHORT_JVM_CONF,
             },
         },
     }

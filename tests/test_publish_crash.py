@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE_AS_OF, TEST_KEY, write_config
+from conftest import REFERENCE_AS_OF, SHORT_JVM_CONF, TEST_KEY, write_config
 
 from postcurate.errors import EXIT_PUBLISHED
 from postcurate.quality.validate import validate_snapshot
@@ -24,7 +24,7 @@ from postcurate.snapshot.manifest import read_json
 LIB = Path(__file__).resolve().parents[1] / "lib"
 SPARK = {
     "master": "local[2]",
-    "conf": {"spark.sql.shuffle.partitions": 2, "spark.ui.enabled": False, "spark.driver.memory": "1g"},
+    "conf": {"spark.sql.shuffle.partitions": 2, "spark.ui.enabled": False, "spark.driver.memory": "1g", **SHORT_JVM_CONF},
 }
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import TEST_KEY
+from conftest import SHORT_JVM_CONF, TEST_KEY
 from purgekit import (
     add_objections,
     author_pid,
@@ -40,7 +40,7 @@ revisions.switch_to = paused
 from postcurate.cli import main
 main(prog_name="postcurate")
 """
-SMALL_SPARK = {"master": "local[1]", "conf": {"spark.sql.shuffle.partitions": 2, "spark.ui.enabled": False, "spark.sql.codegen.wholeStage": False}}
+SMALL_SPARK = {"master": "local[1]", "conf": {"spark.sql.shuffle.partitions": 2, "spark.ui.enabled": False, "spark.sql.codegen.wholeStage": False, **SHORT_JVM_CONF}}
 
 
 def _wait_for(marker: str, log: Path, proc: subprocess.Popen, timeout: float) -> None:
