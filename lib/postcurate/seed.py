@@ -386,8 +386,11 @@ def seed_lake(
     post_schema = schemas.load("posts")
     post_rows = versions.unionByName(orphans).select(*[F.col(c.name).cast(c.type) for c in post_schema.columns])
 
-    def save(df: DataFrame, name: str, partition: str | None = None) -> None:
+    def save(df: DataFrame, name: str, partition: str | None = None, change_feed: bool = True) -> None:
         writer = df.write.format("delta").mode("overwrite").option("overwriteSchema", "true")
+        # The input tables record Delta's change data feed, from which a daily run builds on the last snapshot
+        # (docs/incremental.md); a table property, so every later writer of the table keeps recording it.
+        writer = writer.option("delta.enableChangeDataFeed", str(change_feed).lower())
         if partition:
             writer = writer.partitionBy(partition)
         writer.save(f"{root}/{name}")
@@ -400,7 +403,7 @@ def seed_lake(
     truth = truth_frame(facts, user_rows, objection_rows).unionByName(
         spark.range(n_orphans).select(F.concat(F.lit("row:"), F.col("id").cast("string")).alias("post_id"), F.lit("invalid").alias("expected_reason"))
     )
-    save(truth, "_truth")
+    save(truth, "_truth", change_feed=False)
     read = spark.read.format("delta")
     return SeedSummary(
         root=root,
