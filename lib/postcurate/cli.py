@@ -145,7 +145,7 @@ def _checked_before_spark(config):
     return geo, detectors
 
 
-def _run(config_path: str, as_of: str | None, key: bytes | None = None, allow_shrink: bool = False):
+def _run(config_path: str, as_of: str | None, key: bytes | None = None, allow_shrink: bool = False, full: bool = False):
     from postcurate.clock import parse_as_of, utc_now
     from postcurate.config import load_config
     from postcurate.job import run
@@ -161,7 +161,7 @@ def _run(config_path: str, as_of: str | None, key: bytes | None = None, allow_sh
     with run_lock(config.output_root):
         logs.event("run_start", environment=config.environment, as_of=cutoff.isoformat())
         spark = build_spark_from_config(config)
-        return run(spark, config, key=key, as_of=cutoff, now=now, geo=geo, detectors=detectors, allow_shrink=allow_shrink)
+        return run(spark, config, key=key, as_of=cutoff, now=now, geo=geo, detectors=detectors, allow_shrink=allow_shrink, full=full)
 
 
 def _summary(result) -> str:
@@ -196,9 +196,14 @@ def _summary(result) -> str:
     is_flag=True,
     help="Publish even if kept rows fall by more than output.max_shrink against the previous snapshot (recorded in the manifest). Never lets an empty posts table through.",
 )
-def run(config_path: str, as_of: str | None, allow_shrink: bool) -> None:
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Build from the input tables alone, even where the last snapshot and the tables' change feeds allow an incremental build (docs/incremental.md).",
+)
+def run(config_path: str, as_of: str | None, allow_shrink: bool, full: bool) -> None:
     """Build, check and publish one snapshot."""
-    result = _run(config_path, as_of, allow_shrink=allow_shrink)
+    result = _run(config_path, as_of, allow_shrink=allow_shrink, full=full)
     click.echo(_summary(result))
     if not result.published:
         click.echo("nothing new: this snapshot is already published")

@@ -270,6 +270,16 @@ class DedupSettings:
 
 
 @dataclass(frozen=True)
+class IncrementalSettings:
+    """Runs that start from the last published snapshot and the input tables' change feeds (docs/incremental.md).
+    Not part of a snapshot's identity: an incremental build publishes what a full build would."""
+
+    enabled: bool = setting(True, flag)
+    # Above this share of the base snapshot's posts decided again, the run builds in full (docs/incremental.md).
+    max_changed_fraction: float = setting(0.25, number(0, 1))
+
+
+@dataclass(frozen=True)
 class PurgeSettings:
     """How long files replaced by a purge stay for readers of the previous revision."""
 
@@ -298,6 +308,7 @@ class Config:
     rules: RuleSettings = section(RuleSettings)
     output: OutputSettings = section(OutputSettings)
     dedup: DedupSettings = section(DedupSettings)
+    incremental: IncrementalSettings = section(IncrementalSettings)
     spark: SparkSettings = section(SparkSettings)
     purge: PurgeSettings = section(PurgeSettings)
 

@@ -1,7 +1,10 @@
 """The curation job: a list of steps the runner walks, each reported as one run event (``postcurate.logs.stage``).
 
-    read -> decide -> redact, dedup (rule 10, when on) -> write (shards, ledger, quarantine, author index)
-         -> manifest -> gate -> publish
+    read -> changes -> decide -> redact, dedup (rule 10, when on) -> write (shards, ledger, quarantine, author
+         index, removals) -> manifest -> gate -> publish
+
+``changes`` chooses how to build (``postcurate.incremental``): from the last published snapshot, deciding again only
+the posts the input tables' change feeds and the two cut-offs can have moved, or in full (and says why).
 
 A snapshot is built in ``<output_root>/_staging/<snapshot_id>.<run_id>``, checked by the data-quality gate, and
 becomes visible only by an atomic rename to ``<output_root>/snapshots/<snapshot_id>`` followed by an atomic update
@@ -25,14 +28,14 @@ from typing import Any
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 
-from postcurate import report, resources, shards
+from postcurate import incremental, report, resources, shards
 from postcurate.card import write_card
 from postcurate.clock import naive_utc, parse_as_of, utc_now
 from postcurate.config import Config
 from postcurate.dedup import cluster_sizes, register_near_duplicate_functions, register_normaliser, with_duplicate_reason
 from postcurate.errors import QualityGateError
 from postcurate.lake import PinnedTable, check_fresh, read_pinned
-from postcurate.logs import Stage, stage
+from postcurate.logs import Stage, event, stage
 from postcurate.pii import Detectors, load_detectors
 from postcurate.pii.scanner import register_scanner
 from postcurate.pipeline import decide, destinations, find_duplicates, for_destinations, redact_candidates
@@ -89,6 +92,7 @@ class Build:
     now: dt.datetime
     as_of: dt.datetime
     allow_shrink: bool
+    full: bool = False  # --full: never start from an earlier snapshot
     started: float = field(default_factory=time.time)
     stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
     tables: dict[str, PinnedTable] = field(default_factory=dict)
@@ -97,6 +101,7 @@ class Build:
     run_id: str = ""
     staging: Path | None = None
     posts_read_counted: Future | None = None  # the gate's own count, made beside the pipeline
+    plan: incremental.Plan | None = None  # how this run builds: in full, or from an earlier snapshot
     decided: DataFrame | None = None
     candidates: DataFrame | None = None  # redacted, with rule 10's reason when it is on
     dedup: dict = field(default_factory=dict)  # rule 10's figures for the manifest
@@ -174,14 +179,31 @@ def plan_step(b: Build, _: Stage) -> None:
     b.posts_read_counted = background.submit(count_posts_read, b.tables["posts"].df, b.cutoff)
 
 
+def changes_step(b: Build, st: Stage) -> None:
+    """Full or incremental (``postcurate.incremental.plan``): one event line says which, and why."""
+    assert b.identity is not None
+    b.plan = incremental.plan(
+        b.spark, identity=b.identity, previous=b.previous, tables=b.tables, geo=b.geo, pseudonyms=b.pseudonyms,
+        dedup_enabled=b.config.dedup.enabled, max_changed_fraction=b.config.incremental.max_changed_fraction,
+        root=b.root, full=b.full or not b.config.incremental.enabled, cache=b.cached,
+    )
+    if not b.config.incremental.enabled and not b.full:
+        b.plan.reason = "incremental.enabled is false"
+    log.info("build: %s (%s)", b.plan.mode, b.plan.reason)
+    event("build_mode", mode=b.plan.mode, base=b.plan.base.snapshot_id if b.plan.base else None, reason=b.plan.reason)
+    st.count(incremental=int(b.plan.incremental), changed_posts=b.plan.changed_posts)
+
+
 def decide_step(b: Build, st: Stage) -> None:
-    """Decide every post (materialises the cache the writes read from). Inside the event: planning the cached query
-    already runs jobs (Delta's log replay, broadcasts)."""
+    """Decide every post, or in an incremental build the changed ones (materialises the cache the writes read
+    from). Inside the event: planning the cached query already runs jobs (Delta's log replay, broadcasts)."""
+    assert b.plan is not None
     t = b.tables
-    decided = decide(t["posts"].df, t["users"].df, t["objections"].df, as_of=b.cutoff, geo=b.geo, rules=b.config.rules, pseudonyms=b.pseudonyms)
+    posts = incremental.only(t["posts"].df, b.plan.keys) if b.plan.incremental and b.plan.keys is not None else t["posts"].df
+    decided = decide(posts, t["users"].df, t["objections"].df, as_of=b.cutoff, geo=b.geo, rules=b.config.rules, pseudonyms=b.pseudonyms)
     b.decided = b.cached(decided.transform(for_destinations))
     b.posts_read = b.decided.count()
-    st.count(posts_read=b.posts_read)
+    st.count(**{"posts_decided" if b.plan.incremental else "posts_read": b.posts_read})
 
 
 def redact_step(b: Build, st: Stage) -> None:
@@ -206,8 +228,11 @@ def dedup_step(b: Build, st: Stage) -> None:
 
 def write_step(b: Build, _: Stage) -> None:
     """Write shards, ledger, quarantine and the author index into the staging folder."""
-    assert b.staging is not None and b.decided is not None and b.candidates is not None
+    assert b.staging is not None and b.decided is not None and b.candidates is not None and b.plan is not None
     curated = destinations(b.decided, b.candidates, b.config.output)
+    if b.plan.incremental:
+        curated, carried = incremental.merged(b.spark, b.root, b.plan, curated)
+        b.posts_read += carried
     folders = shards.folder_rows(curated.shards)  # sizes the files, then cuts each folder into them
     rows_per_file = shards.rows_for_target(curated.shards, b.config.output.shard_target_mb, b.staging / "_sizing", folders)
     shards.write_shards(curated.shards, b.staging / layout.SHARDS, rows_per_file, folders)
@@ -216,6 +241,12 @@ def write_step(b: Build, _: Stage) -> None:
     shards.tidy(b.staging)
     # Lets a later purge find an author's shards without scanning them all (after tidy: it keeps its _SUCCESS).
     shards.tidy(write_author_index(b.spark, b.staging, schema=curated.shards.schema), keep_success=True)
+    # The post pseudonyms that left the shards since the previous snapshot, for readers holding a copy of it.
+    removed = incremental.removals(b.spark, b.root, b.previous, b.staging, b.pseudonyms.fingerprint)
+    if removed is not None:
+        removed.coalesce(1).write.parquet(str(b.staging / layout.REMOVED))
+        written = b.spark.read.parquet(str(b.staging / layout.REMOVED))
+        b.plan.removed = {r["reason"]: r["count"] for r in written.groupBy("reason").count().collect()}
     b.built = time.time()
 
 
@@ -246,6 +277,8 @@ def manifest_step(b: Build, st: Stage) -> None:
         shards=shard_files,
         dedup=b.dedup,  # rule 10's figures (postcurate.dedup.cluster_sizes and enabled), counts only
     )
+    assert b.plan is not None
+    b.plan.record(b.manifest)
     # The published snapshot this one follows, for the report's side-by-side view (None for the first).
     b.manifest.previous = report.previous_summary(b.previous)
     st.count(kept=counts.kept, excluded=counts.excluded, quarantined=counts.quarantined, shard_files=len(shard_files))
@@ -309,6 +342,7 @@ def publish_step(b: Build, _: Stage) -> None:
 STEPS: tuple[Step, ...] = (
     Step("read", read_step),
     Step(None, plan_step),
+    Step("changes", changes_step),
     Step("decide", decide_step),
     Step("redact", redact_step, when=lambda b: b.config.dedup.enabled),
     Step(None, redact_step, when=lambda b: not b.config.dedup.enabled),
@@ -331,13 +365,15 @@ def run(
     geo: GeoRules | None = None,
     detectors: Detectors | None = None,
     allow_shrink: bool = False,
+    full: bool = False,
 ) -> RunResult:
     """Build, check and publish one snapshot as of ``as_of`` (default: now), walking ``STEPS``.
 
     ``geo`` and ``detectors`` are the config's files, loaded by the caller before it started Spark (default: load them).
     Raises ``QualityGateError`` (nothing published) when an expectation fails, among them: no post read, or kept
     rows fallen by more than ``output.max_shrink`` against the previous published snapshot (``allow_shrink`` lets
-    that fall through, and the manifest says so).
+    that fall through, and the manifest says so). ``full``: build from the inputs alone, even when an earlier
+    snapshot and the tables' change feeds would allow an incremental build.
     """
     started = time.time()
     now = now or utc_now()
@@ -347,7 +383,7 @@ def run(
     b = Build(
         spark, config, geo if geo is not None else load_geo_rules(config.geo_rules), detectors,
         keyed_pseudonyms(spark, key),  # the key goes to the JVM function that holds it; not kept here
-        now, as_of or now, allow_shrink, started=started,
+        now, as_of or now, allow_shrink, full=full, started=started,
     )
     with b.stack:
         for step in (s for s in STEPS if s.when is None or s.when(b)):

@@ -19,6 +19,7 @@
     shards/split=<s>/country=<CC>/part-*.parquet
     ledger/, quarantine/                  this snapshot's excluded and quarantined posts (Parquet)
     author_index[.r<N>]/                  author pseudonym -> shard files, for the purge
+    removed/                              post pseudonyms that left the shards since the previous snapshot, and why
     quality/results.json, report/, README.md
     _purge/<purge_id>/                    a purge's work in progress
 """
@@ -42,6 +43,7 @@ SHARDS = "shards"
 LEDGER = "ledger"
 QUARANTINE = "quarantine"
 AUTHOR_INDEX = "author_index"
+REMOVED = "removed"
 CARD = "README.md"
 QUALITY_RESULTS = "quality/results.json"
 REPORT_DIR = "report"

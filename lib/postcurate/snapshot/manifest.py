@@ -236,6 +236,9 @@ class Manifest(_Record):
     counts: Counts | None = None
     pii_redactions: dict[str, int] | None = None
     dedup: dict[str, Any] | None = None  # rule 10's figures (postcurate.dedup.cluster_sizes and enabled)
+    mode: str | None = None  # "full" or "incremental" (postcurate.incremental)
+    mode_info: dict[str, Any] | None = None  # why, and for an incremental build its base snapshot and posts decided again
+    removed: dict[str, int] | None = None  # posts that left the shards since the previous snapshot (removed/), by reason
     shards: list[ShardFile] = field(default_factory=list)
     previous: dict[str, Any] | None = None  # postcurate.report.previous_summary of the snapshot this one follows
     publication: dict[str, Any] | None = None  # the publication checks' inputs and verdict
