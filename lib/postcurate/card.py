@@ -309,9 +309,26 @@ def _creation(m: Manifest) -> list[str]:
         f"Posts read: {_n(c.posts_read)}; kept: {_n(c.kept)}; excluded: {_n(c.excluded)}; "
         f"quarantined: {_n(c.quarantined)}. Every post read is in exactly one of these.",
         "",
+        *_build_lines(m),
         *_dedup_lines(m),
         "",
     ]
+
+
+def _build_lines(m: Manifest) -> list[str]:
+    """How the snapshot was built (docs/incremental.md) and the posts that left since the previous one."""
+    if not m.mode:
+        return []
+    info = m.mode_info or {}
+    if m.mode == "incremental":
+        line = f"Built incrementally from snapshot `{info.get('base')}`: {_n(info.get('changed_posts'))} posts decided again, the rest carried over."
+    else:
+        line = f"Built in full ({info.get('reason', 'no reason recorded')})."
+    lines = [line, ""]
+    if m.removed is not None:
+        left = ", ".join(f"{reason} {_n(n)}" for reason, n in m.removed.items()) or "none"
+        lines += [f"Posts that left the shards since the previous snapshot (`removed/`): {left}.", ""]
+    return lines
 
 
 def _consent(m: Manifest) -> list[str]:

@@ -1,0 +1,175 @@
+"""Incremental runs publish what full runs publish: a seeded lake, rounds of generated changes (tests/rounds.py), and
+after each round an incremental run and a full run at the same cut-off and key, compared row by row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REFERENCE_AS_OF, SHORT_JVM_CONF, TEST_KEY, write_config
+from rounds import apply_round
+
+from postcurate.config import load_config
+from postcurate.job import run
+from postcurate.snapshot import layout
+
+REPO = Path(__file__).resolve().parents[1]
+T0 = dt.datetime.fromisoformat(REFERENCE_AS_OF)
+ROUNDS = 5
+OWN_PROCESS = {"master": "local[2]", "conf": {"spark.sql.shuffle.partitions": 2, "spark.ui.enabled": False, "spark.driver.memory": "1g", **SHORT_JVM_CONF}}
+
+
+def _geo_rules_that_move(folder: Path) -> Path:
+    """The shipped geo rules, plus rules that start, end or change their minimum age between the rounds' cut-offs."""
+    raw = yaml.safe_load((REPO / "conf" / "geo_rules.yaml").read_text())
+    for rule in raw["rules"]:
+        if rule["countries"] == ["BR"]:
+            rule["until"] = dt.date(2026, 11, 3)  # a regulator's hold from round 2 to 3
+        if rule["countries"] == ["CA"]:
+            rule["until"] = dt.date(2026, 11, 2)
+    raw["rules"] += [
+        {"countries": ["CA"], "from": dt.date(2026, 11, 2), "min_age": 21, "legal_basis": "notice", "notes": "Test rule: the minimum age rises."},
+        {"countries": ["JP"], "from": dt.date(2026, 11, 4), "min_age": 18, "legal_basis": "notice", "notes": "Test rule: a country starts."},
+    ]
+    path = folder / "geo_rules.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return path
+
+
+def _rows(spark, snapshot: Path, part: str) -> dict[str, tuple]:
+    """post_pid -> the whole row, of one part of a published snapshot."""
+    df = spark.read.parquet(str(snapshot / part))
+    rows = {}
+    for r in df.collect():
+        d = r.asDict(recursive=True)
+        rows[d["post_pid"]] = tuple(sorted((k, repr(v)) for k, v in d.items()))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def rounds(spark, tmp_path_factory):
+    """Round 0: a full build; then ROUNDS rounds of changes, each followed by an incremental and a full run."""
+    from postcurate.seed import seed_lake
+
+    folder = tmp_path_factory.mktemp("incremental")
+    lake = seed_lake(spark, str(folder / "lake"), posts=300, seed=23)
+    geo = _geo_rules_that_move(folder)
+
+    def config(name: str):
+        (folder / name).mkdir(exist_ok=True)
+        # The spark section is for the killed run's own process; in this process the suite's session is used.
+        return load_config(write_config(folder / name, lake.root, folder / name / "out", geo_rules=str(geo), dedup__enabled=False, spark=OWN_PROCESS))
+
+    incremental, full = config("incremental"), config("full")
+    now = dt.datetime.now(dt.timezone.utc)
+    first = run(spark, incremental, key=TEST_KEY, as_of=T0, now=now)
+    run(spark, full, key=TEST_KEY, as_of=T0, now=now)  # each side follows a snapshot of T0 (their removed/ lists)
+    results = []
+    for k in range(1, ROUNDS + 1):
+        prev, cutoff = T0 + dt.timedelta(days=k - 1), T0 + dt.timedelta(days=k)
+        changes = apply_round(spark, lake.root, k, prev_cutoff=prev, cutoff=cutoff, seed=5)
+        now = dt.datetime.now(dt.timezone.utc)
+        inc = run(spark, incremental, key=TEST_KEY, as_of=cutoff, now=now)
+        ful = run(spark, full, key=TEST_KEY, as_of=cutoff, now=now, full=True)
+        results.append((k, changes, inc, ful))
+    return first, results, lake, incremental
+
+
+def test_the_first_run_builds_in_full_and_says_why(rounds):
+    first, *_ = rounds
+    assert first.published
+    assert first.manifest["mode"] == "full"
+    assert first.manifest["mode_info"]["reason"] == "no earlier published snapshot at or before this cut-off"
+    assert "removed" not in first.manifest  # nothing before it to compare with
+
+
+def test_every_round_is_incremental_and_publishes_the_full_builds_rows(spark, rounds):
+    first, results, *_ = rounds
+    base = first.snapshot_id
+    for k, _changes, inc, ful in results:
+        assert inc.published and ful.published, k  # both passed the gate
+        assert inc.manifest["mode"] == "incremental", (k, inc.manifest["mode_info"])
+        assert inc.manifest["mode_info"]["base"] == base, k
+        assert 0 < inc.manifest["mode_info"]["changed_posts"] < inc.counts["posts_read"], k
+        assert ful.manifest["mode"] == "full" and ful.manifest["mode_info"]["reason"] == "asked for (--full)"
+        assert inc.snapshot_id == ful.snapshot_id, k  # same identity
+        for part in (layout.SHARDS, layout.LEDGER, layout.QUARANTINE, layout.REMOVED):
+            a, b = _rows(spark, inc.snapshot_path, part), _rows(spark, ful.snapshot_path, part)
+            assert a.keys() == b.keys(), (k, part, len(a.keys() ^ b.keys()))
+            assert a == b, (k, part, sum(a[p] != b[p] for p in a))
+        assert inc.counts == ful.counts, k
+        assert inc.manifest["removed"] == ful.manifest["removed"], k
+        base = inc.snapshot_id
+
+
+def test_the_rounds_move_posts_every_way(spark, rounds):
+    """The comparison above means something only if the rounds moved posts in and out of the shards."""
+    first, results, *_ = rounds
+    counts = [first.counts] + [ful.counts for _, _, _, ful in results]
+    kept = [c["kept"] for c in counts]
+    assert len(set(kept)) > 2, kept
+    removed: dict[str, int] = {}
+    for _, _, inc, _ in results:
+        for reason, n in inc.manifest["removed"].items():
+            removed[reason] = removed.get(reason, 0) + n
+    # Posts left the shards for these reasons over the rounds (deleted, re-scoped, objected, account, geo, age, gone).
+    for reason in ("deleted", "not_public", "objected", "account_not_eligible", "geo_blocked", "gone"):
+        assert removed.get(reason, 0) > 0, removed
+
+
+def test_a_country_whose_rule_changed_moves_its_posts(spark, rounds):
+    """BR's hold starts at round 3's cut-off: its kept posts leave then, as geo_blocked, with no BR row changed."""
+    _, results, *_ = rounds
+    by_round = {k: ful for k, _, _, ful in results}
+    before = _rows(spark, by_round[2].snapshot_path, layout.SHARDS)
+    after = _rows(spark, by_round[3].snapshot_path, layout.SHARDS)
+    br_before = {p for p, row in before.items() if ("country", "'BR'") in row}
+    assert br_before and not any(("country", "'BR'") in row for row in after.values())
+    removed = _rows(spark, results[2][2].snapshot_path, layout.REMOVED)
+    assert {p for p in br_before if p in removed} == br_before - after.keys()
+    assert all(removed[p] == (("post_pid", repr(p)), ("reason", "'geo_blocked'")) for p in br_before if p in removed)
+
+
+def test_a_killed_incremental_run_leaves_the_previous_snapshot_and_the_next_run_completes(spark, rounds):
+    """One more round; its run, in a process of its own, is killed (SIGKILL) once it writes shards. The last
+    snapshot stays published and LATEST; the next run cleans up and publishes incrementally from it."""
+    _, results, lake, config = rounds
+    root = Path(config.output_root)
+    last = results[-1][2]
+    k = ROUNDS + 1
+    cutoff = T0 + dt.timedelta(days=k)
+    apply_round(spark, lake.root, k, prev_cutoff=cutoff - dt.timedelta(days=1), cutoff=cutoff, seed=5)
+    env = dict(os.environ, POSTCURATE_TEST_KEY=TEST_KEY.decode(), PYTHONPATH=str(REPO / "lib"))
+    log = root.parent / "killed.log"
+    with open(log, "ab") as out:
+        killed = subprocess.Popen(
+            [sys.executable, "-m", "postcurate", "run", "--config", str(config.path), "--as-of", cutoff.isoformat()],
+            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,  # the kill reaches its JVM too
+        )
+    try:
+        deadline = time.monotonic() + 900
+        while not [p for p in (root / "_staging").glob("*/shards/**/*") if p.is_file()]:
+            assert killed.poll() is None, f"the run ended (exit {killed.returncode}) before it wrote shards:\n{log.read_text()[-3000:]}"
+            assert time.monotonic() < deadline, "no staged shard file appeared"
+            time.sleep(0.1)
+        os.killpg(killed.pid, signal.SIGKILL)
+    finally:
+        if killed.poll() is None:
+            os.killpg(killed.pid, signal.SIGKILL)
+        killed.wait(timeout=60)
+    assert '"mode": "incremental"' in log.read_text(), "the killed run was building incrementally"
+    assert layout.latest(root) == last.snapshot_id
+    assert not any(cut == f"{cutoff:%Y%m%dT%H%M%SZ}" for cut in map(layout.cutoff_stamp, layout.published_snapshots(root)))
+
+    now = dt.datetime.now(dt.timezone.utc)
+    again = run(spark, config, key=TEST_KEY, as_of=cutoff, now=now)
+    assert again.published and layout.latest(root) == again.snapshot_id
+    assert again.manifest["mode"] == "incremental" and again.manifest["mode_info"]["base"] == last.snapshot_id
+    assert not (root / "_staging").exists() or not any(p for p in (root / "_staging").iterdir() if not p.name.endswith(".lock"))
