@@ -43,6 +43,32 @@ def spark():
 # compiler alone made a cold 300-post run about 15% faster here (51 s against 58-62 s); semantics are the same.
 SHORT_JVM_CONF = {"spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1"}
 
+def staged_shard_files(root: Path) -> list[Path]:
+    """Shard files a run has written into its staging folder under output root ``root`` so far."""
+    return [p for p in (root / "_staging").glob("*/shards/**/*") if p.is_file()] if (root / "_staging").is_dir() else []
+
+
+def kill_when_writing(run, root: Path, log: Path, timeout_s: float = 900) -> None:
+    """SIGKILL the process group of ``run`` (a ``subprocess.Popen`` started in a session of its own, so its JVM
+    goes too) as soon as it has staged a shard file under ``root``; fail if it ends or times out first."""
+    import signal
+
+    def tail() -> str:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-30:])
+
+    try:
+        deadline = time.monotonic() + timeout_s
+        while not staged_shard_files(root):
+            assert run.poll() is None, f"the run ended (exit {run.returncode}) before it wrote anything:\n{tail()}"
+            assert time.monotonic() < deadline, f"no staged shard file appeared:\n{tail()}"
+            time.sleep(0.1)
+        os.killpg(run.pid, signal.SIGKILL)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+        run.wait(timeout=60)
+
+
 TEST_KEY = b"tk-7f3a9c2e5b8d1f4a6c0e9b2d7a5f3c8e1b4d"  # random-looking: config.key() refuses weak keys
 REFERENCE_AS_OF = "2026-11-01T00:00:00+00:00"
 

@@ -10,11 +10,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE_AS_OF, SHORT_JVM_CONF, TEST_KEY, write_config
+from conftest import REFERENCE_AS_OF, SHORT_JVM_CONF, TEST_KEY, kill_when_writing, write_config
 
 from postcurate.errors import EXIT_PUBLISHED
 from postcurate.quality.validate import validate_snapshot
@@ -41,10 +40,6 @@ def _start_run(config: Path, log: Path) -> subprocess.Popen:
         )
 
 
-def _staged_shard_files(root: Path) -> list[Path]:
-    return [p for p in (root / "_staging").glob("*/shards/**/*") if p.is_file()] if (root / "_staging").is_dir() else []
-
-
 def _tail(log: Path) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-30:])
 
@@ -57,17 +52,7 @@ def crashed_then_recovered(small_lake, tmp_path_factory):
     log = folder / "runs.log"
 
     killed = _start_run(config, log)
-    try:
-        deadline = time.monotonic() + 900
-        while not _staged_shard_files(root):
-            assert killed.poll() is None, f"the run ended (exit {killed.returncode}) before it wrote anything:\n{_tail(log)}"
-            assert time.monotonic() < deadline, f"no staged shard file appeared:\n{_tail(log)}"
-            time.sleep(0.1)
-        os.killpg(killed.pid, signal.SIGKILL)
-    finally:
-        if killed.poll() is None:
-            os.killpg(killed.pid, signal.SIGKILL)
-        killed.wait(timeout=60)
+    kill_when_writing(killed, root, log)
     after_kill = {
         "returncode": killed.returncode,
         "staging": sorted(p.name for p in (root / "_staging").iterdir()),
