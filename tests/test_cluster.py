@@ -190,8 +190,10 @@ def test_spark_submit_publishes_what_local_mode_publishes(cluster, small_lake, s
     assert_same_snapshot(_published(out), small_lake_snapshot.snapshot_path)
     events = [json.loads(line) for line in log.read_text().splitlines() if line.startswith('{"ts"')]
     # Rule 10 is on by default: redaction and deduplication are stages of their own.
-    stages = ["read", "changes", "decide", "redact", "dedup", "write", "manifest", "gate", "publish"]
+    stages = ["read", "decide", "redact", "dedup", "write", "manifest", "gate", "publish"]
     assert [e["stage"] for e in events if e["event"] == "stage"] == stages
+    (mode,) = [e for e in events if e["event"] == "build_mode"]
+    assert mode["mode"] == "full" and mode["reason"].startswith("rule 10 is on")
     assert events[-1] | {"ts": 0, "run_id": 0} == {"ts": 0, "run_id": 0, "level": "info", "logger": "postcurate",
                                                       "event": "run_end", "command": "run", "exit_code": 0, "outcome": "ok"}
 

@@ -1,9 +1,9 @@
 """The curation job: a list of steps the runner walks, each reported as one run event (``postcurate.logs.stage``).
 
-    read -> changes -> decide -> redact, dedup (rule 10, when on) -> write (shards, ledger, quarantine, author
+    read -> (changes) -> decide -> redact, dedup (rule 10, when on) -> write (shards, ledger, quarantine, author
          index, removals) -> manifest -> gate -> publish
 
-``changes`` chooses how to build (``postcurate.incremental``): from the last published snapshot, deciding again only
+``changes`` (reported by a ``build_mode`` event, not a stage line) chooses how to build (``postcurate.incremental``): from the last published snapshot, deciding again only
 the posts the input tables' change feeds and the two cut-offs can have moved, or in full (and says why).
 
 A snapshot is built in ``<output_root>/_staging/<snapshot_id>.<run_id>``, checked by the data-quality gate, and
@@ -179,9 +179,11 @@ def plan_step(b: Build, _: Stage) -> None:
     b.posts_read_counted = background.submit(count_posts_read, b.tables["posts"].df, b.cutoff)
 
 
-def changes_step(b: Build, st: Stage) -> None:
-    """Full or incremental (``postcurate.incremental.plan``): one event line says which, and why."""
+def changes_step(b: Build, _: Stage) -> None:
+    """Full or incremental (``postcurate.incremental.plan``): one ``build_mode`` event says which, why, and how long
+    choosing took (it reads the change feeds)."""
     assert b.identity is not None
+    started = time.time()
     b.plan = incremental.plan(
         b.spark, identity=b.identity, previous=b.previous, tables=b.tables, geo=b.geo, pseudonyms=b.pseudonyms,
         dedup_enabled=b.config.dedup.enabled, max_changed_fraction=b.config.incremental.max_changed_fraction,
@@ -189,9 +191,10 @@ def changes_step(b: Build, st: Stage) -> None:
     )
     if not b.config.incremental.enabled and not b.full:
         b.plan.reason = "incremental.enabled is false"
-    log.info("build: %s (%s)", b.plan.mode, b.plan.reason)
-    event("build_mode", mode=b.plan.mode, base=b.plan.base.snapshot_id if b.plan.base else None, reason=b.plan.reason)
-    st.count(incremental=int(b.plan.incremental), changed_posts=b.plan.changed_posts)
+    event(
+        "build_mode", mode=b.plan.mode, base=b.plan.base.snapshot_id if b.plan.base else None, reason=b.plan.reason,
+        changed_posts=b.plan.changed_posts, duration_s=round(time.time() - started, 1),
+    )
 
 
 def decide_step(b: Build, st: Stage) -> None:
@@ -342,7 +345,7 @@ def publish_step(b: Build, _: Stage) -> None:
 STEPS: tuple[Step, ...] = (
     Step("read", read_step),
     Step(None, plan_step),
-    Step("changes", changes_step),
+    Step(None, changes_step),  # its own event: build_mode
     Step("decide", decide_step),
     Step("redact", redact_step, when=lambda b: b.config.dedup.enabled),
     Step(None, redact_step, when=lambda b: not b.config.dedup.enabled),
