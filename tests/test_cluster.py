@@ -193,7 +193,7 @@ def test_spark_submit_publishes_what_local_mode_publishes(cluster, small_lake, s
     stages = ["read", "decide", "redact", "dedup", "write", "manifest", "gate", "publish"]
     assert [e["stage"] for e in events if e["event"] == "stage"] == stages
     (mode,) = [e for e in events if e["event"] == "build_mode"]
-    assert mode["mode"] == "full" and mode["reason"].startswith("rule 10 is on")
+    assert mode["mode"] == "full" and mode["reason"] == "no earlier published snapshot at or before this cut-off"
     assert events[-1] | {"ts": 0, "run_id": 0} == {"ts": 0, "run_id": 0, "level": "info", "logger": "postcurate",
                                                       "event": "run_end", "command": "run", "exit_code": 0, "outcome": "ok"}
 
