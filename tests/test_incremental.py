@@ -4,11 +4,13 @@ after each round an incremental run and a full run at the same cut-off and key, 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 import yaml
 from conftest import REFERENCE_AS_OF, SHORT_JVM_CONF, TEST_KEY, kill_when_writing, write_config
@@ -171,6 +173,59 @@ def test_a_run_builds_in_full_when_too_many_posts_changed_or_rule_10_is_on(spark
     assert over.mode == "full" and "incremental.max_changed_fraction" in over.reason and over.keys is None
     assert plan(dedup_enabled=True).reason.startswith("rule 10 is on")
     assert plan(full=True).reason == "asked for (--full)"
+
+
+def test_a_copy_of_an_older_snapshot_is_brought_up_to_date_from_the_removal_lists(rounds, tmp_path):
+    """An ML engineer holds a copy of the first snapshot: following the removal lists to the last round's snapshot
+    drops exactly the posts that left the shards in some later snapshot, and keeps the rest."""
+    from click.testing import CliRunner
+
+    from postcurate.cli import main
+    from postcurate.reader import SnapshotError, open_snapshot
+
+    first, results, _, config = rounds
+    root = Path(config.output_root)
+    ids = [first.snapshot_id] + [inc.snapshot_id for _, _, inc, _ in results]
+    snaps = [open_snapshot(root, snapshot_id=i) for i in ids]
+    pids = [set(s.table(columns=["post_pid"]).column("post_pid").to_pylist()) for s in snaps]
+    latest = snaps[-1]
+    assert latest.manifest["removed_since"] == {"snapshot_id": ids[-2], "revision": 0}
+
+    gone = latest.removed_since(first.snapshot_id)
+    left = {p for p in pids[0] if any(p not in later for later in pids[1:])}
+    assert left and set(gone.column("post_pid").to_pylist()) & pids[0] == left
+    for row in gone.to_pylist():  # each is absent from the snapshot it is said to have left in, present before it
+        at = ids.index(row["left_in"])
+        assert row["post_pid"] not in pids[at] and row["post_pid"] in set().union(*pids[:at]), row
+        assert row["left_at_revision"] == 0 and row["reason"]
+    assert gone.num_rows == len(set(gone.column("post_pid").to_pylist()))  # one row per post: where it first left
+
+    copy = snaps[0].table()
+    brought = latest.catch_up(copy, since=first.snapshot_id)
+    assert set(brought.column("post_pid").to_pylist()) == pids[0] - left
+    assert set(brought.column("post_pid").to_pylist()) <= pids[-1]  # the copy holds nothing the newer snapshot does not
+    assert brought.schema == copy.schema
+    # From a snapshot in the middle of the chain; from itself, nothing.
+    mid = latest.removed_since(ids[2])
+    assert set(mid.column("post_pid").to_pylist()) & pids[2] == {p for p in pids[2] if any(p not in later for later in pids[3:])}
+    assert latest.removed_since(ids[-1]).num_rows == 0
+
+    # What cannot be followed says so: a snapshot that is not an earlier one, a revision that never was.
+    with pytest.raises(SnapshotError, match="records no earlier snapshot"):
+        latest.removed_since("20260101T000000Z-0000000000")
+    with pytest.raises(SnapshotError, match="has revisions 0..0"):
+        latest.removed_since(first.snapshot_id, revision=1)
+    with pytest.raises(SnapshotError, match="post_pid"):
+        latest.catch_up(copy.drop(["post_pid"]), since=first.snapshot_id)
+
+    # The command line: counts on stdout, the pseudonyms in the file only.
+    out = tmp_path / "gone.parquet"
+    cli = CliRunner().invoke(main, ["removed", "--root", str(root), ids[-1], "--since", first.snapshot_id, "--out", str(out), "--json"])
+    assert cli.exit_code == 0, cli.output
+    assert json.loads(cli.stdout)["posts"] == gone.num_rows and pq.read_table(out).equals(gone)
+    assert not any(p in cli.output for p in gone.column("post_pid").to_pylist())
+    bad = CliRunner().invoke(main, ["removed", "--root", str(root), "--since", f"{first.snapshot_id}@x"])
+    assert bad.exit_code == 2 and "SNAPSHOT_ID@REVISION" in bad.output
 
 
 def test_a_killed_incremental_run_leaves_the_previous_snapshot_and_the_next_run_completes(spark, rounds):

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
@@ -30,6 +31,7 @@ from postcurate.purge import (
     read_audit,
 )
 from postcurate.purge.index import read_valid_index
+from postcurate.reader import open_snapshot
 from postcurate.snapshot import ShardFile
 
 
@@ -82,6 +84,15 @@ def test_objections_after_release_leave_no_row_and_untouched_shards_keep_their_c
     assert c["by_reason"]["objected"] == before["counts"]["by_reason"]["objected"] + 6 and c["purged"] == {"objected": 6}
     ledger = spark.read.parquet(*[str(p.snapshot_dir / f) for f in entry["ledger_files"]])
     assert {(r["author_pid"], r["reason"]) for r in ledger.collect()} == {(a, "objected") for a in objectors}
+
+    # A reader holding revision 0 learns from the revision's ledger files which posts to drop, and why.
+    latest = open_snapshot(p.out)
+    gone = latest.removed_since(p.snapshot_dir.name, revision=0)
+    assert sorted(gone.column("post_pid").to_pylist()) == sorted(r["post_pid"] for r in ledger.collect())
+    assert set(gone.column("reason").to_pylist()) == {"objected"} and set(gone.column("left_at_revision").to_pylist()) == {1}
+    copy = pa.concat_tables([pq.read_table(p.snapshot_dir / s["path"]) for s in before["shards"]])
+    assert set(latest.catch_up(copy, since=p.snapshot_dir.name).column("post_pid").to_pylist()) == set(latest.table(columns=["post_pid"]).column("post_pid").to_pylist())
+    assert latest.removed_since(p.snapshot_dir.name, revision=1).num_rows == 0
 
     # The audit trail: pseudonymous ids only, rows by shard, the reason.
     audit = read_audit(spark, p.out)

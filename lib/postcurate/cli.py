@@ -258,7 +258,7 @@ def _register_commands() -> None:
     """Commands that live in their own modules, each a thin shell over its part of the library."""
     from postcurate.commands import dedup, inspect, pii, purge, quality
 
-    for command in (pii.redact, pii.pii_eval, dedup.dedup_eval, inspect.inspect, purge.purge, purge.audit, quality.validate):
+    for command in (pii.redact, pii.pii_eval, dedup.dedup_eval, inspect.inspect, inspect.removed, purge.purge, purge.audit, quality.validate):
         main.add_command(command)
 
 

@@ -250,6 +250,9 @@ def write_step(b: Build, _: Stage) -> None:
         removed.coalesce(1).write.parquet(str(b.staging / layout.REMOVED))
         written = b.spark.read.parquet(str(b.staging / layout.REMOVED))
         b.plan.removed = {r["reason"]: r["count"] for r in written.groupBy("reason").count().collect()}
+        assert b.previous is not None
+        b.plan.removed_since = {"snapshot_id": b.previous.snapshot_id, "revision": b.previous.revision or 0}
+        shards.tidy(b.staging / layout.REMOVED)
     b.built = time.time()
 
 

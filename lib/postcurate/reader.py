@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from postcurate.errors import EXIT_QUALITY_GATE_FAILED, PostcurateError
@@ -32,7 +33,7 @@ from postcurate.snapshot.manifest import (
     read_json,
 )
 
-__all__ = ["ChecksumError", "ManifestError", "Shard", "Snapshot", "SnapshotError", "open_snapshot", "read_manifest", "summarize"]
+__all__ = ["ChecksumError", "ManifestError", "Shard", "Snapshot", "SnapshotError", "open_snapshot", "read_manifest", "removals", "summarize"]
 
 SPLITS = ("train", "validation")
 # Hive partition columns: in the shard schema, but stored in the folder names rather than in the Parquet files.
@@ -184,6 +185,27 @@ class Snapshot:
                 checked = "it matches its checksum" if verify else "its checksum was not checked"
                 raise ChecksumError(f"shard {shard.path} cannot be read as Parquet ({type(exc).__name__}; {checked})") from None
 
+    def removed_since(self, snapshot_id: str, revision: int = 0) -> pa.Table:
+        """The posts that left the shards between ``snapshot_id`` at ``revision`` (a copy you hold) and this snapshot
+        as it stands: columns ``post_pid``, ``reason`` and where each left (``left_in``, ``left_at_revision``: the
+        first snapshot or purge revision without it). See ``removals`` and docs/reading.md.
+
+        >>> gone = open_snapshot("var/out").removed_since("20261101T000000Z-3f2a...", revision=0)
+        """
+        return removals(self, snapshot_id, revision)
+
+    def catch_up(self, copy: pa.Table, since: str, revision: int = 0) -> pa.Table:
+        """The rows of ``copy`` (taken from snapshot ``since`` at ``revision``, with its ``post_pid`` column) whose
+        posts are still in the shards here: every post that left since, for any reason, is dropped. Posts added
+        or edited since are not added (read those from this snapshot).
+
+        >>> mine = latest.catch_up(pq.read_table("copy_of_nov_1.parquet"), since="20261101T000000Z-3f2a...")
+        """
+        if "post_pid" not in copy.column_names:
+            raise SnapshotError("the copy has no post_pid column: keep it when you copy a snapshot, it is how removals are matched")
+        gone = self.removed_since(since, revision).column("post_pid")
+        return copy.filter(pc.invert(pc.is_in(copy.column("post_pid"), value_set=gone)))
+
     def table(self, *, columns: list[str] | None = None, verify: bool = True) -> pa.Table:
         """All selected rows as one Arrow table (fine for a selection that fits in memory).
 
@@ -195,6 +217,76 @@ class Snapshot:
             schema = pq.read_schema(pa.BufferReader(first.read_verified()) if verify else first.file)
             batches = [_with_partitions(pa.RecordBatch.from_pylist([], schema=schema), first, columns)]
         return pa.Table.from_batches(batches) if batches else pa.table({})
+
+
+REMOVALS_SCHEMA = pa.schema([("post_pid", pa.string()), ("reason", pa.string()), ("left_in", pa.string()), ("left_at_revision", pa.int64())])
+
+
+def removals(snapshot: Snapshot, since: str, revision: int = 0) -> pa.Table:
+    """Every post pseudonym that left the shards on the way from snapshot ``since`` at ``revision`` to ``snapshot``
+    (its current revision), with the reason (the ledger's, ``invalid`` when quarantined, ``gone`` when the input no
+    longer held it) and the first snapshot or revision without it, oldest first.
+
+    The way is the chain of snapshots each built after the one before (``removed_since`` in its manifest, the
+    ``removed/`` list) and, within each, its purge revisions (their ledger files). A post that left and came back
+    is listed all the same: a copy brought up to date holds no post the newer snapshot does not hold. Raises
+    ``SnapshotError`` when no such chain leads back to ``since`` (another output root, another key, a snapshot
+    that retention removed, or one published before removal lists were kept): then read the new snapshot again.
+    """
+    folder = snapshot.path
+    if folder.parent.name != layout.SNAPSHOTS:
+        raise SnapshotError(f"{folder} is not in an output root's {layout.SNAPSHOTS}/ folder: open the snapshot from its output root to follow its removals")
+    root = folder.parent.parent
+    chain = [Manifest.from_dict(snapshot.manifest)]  # newest first, back to ``since``
+    while chain[-1].snapshot_id != since:
+        at = chain[-1]
+        before = at.removed_since or {}
+        if not before.get("snapshot_id"):
+            raise SnapshotError(
+                f"cannot follow removals from {since} to {snapshot.snapshot_id}: snapshot {at.snapshot_id} records no earlier snapshot it "
+                "was compared with (the first of its output root, built under another key, or before removal lists were kept); "
+                "read the new snapshot instead of updating the copy"
+            )
+        previous = layout.snapshot_dir(root, str(before["snapshot_id"]))
+        if not (previous / MANIFEST).is_file():
+            raise SnapshotError(f"cannot follow removals from {since}: snapshot {before['snapshot_id']}, which {at.snapshot_id} follows, is no longer under {root}")
+        if len(chain) > 10_000 or any(m.snapshot_id == before["snapshot_id"] for m in chain):
+            raise ManifestError(f"the manifests under {root} name earlier snapshots in a loop at {before['snapshot_id']}: damaged manifests")
+        chain.append(Manifest.read(previous))
+    held = chain[-1]
+    if not isinstance(revision, int) or not 0 <= revision <= held.current_revision:
+        raise SnapshotError(f"snapshot {since} has revisions 0..{held.current_revision}, not {revision!r}")
+    parts = _purged(root, held, after=revision)
+    for m in reversed(chain[:-1]):
+        parts.append(_listed(layout.snapshot_dir(root, str(m.snapshot_id)) / layout.REMOVED, str(m.snapshot_id), 0))
+        parts += _purged(root, m, after=0)
+    first: dict[str, dict] = {}
+    for part in parts:  # removal lists grow with what changed, not with the snapshot
+        for row in part.to_pylist():
+            first.setdefault(row["post_pid"], row)
+    return pa.Table.from_pylist(list(first.values()), schema=REMOVALS_SCHEMA)
+
+
+def _listed(path: Path, snapshot_id: str, revision: int) -> pa.Table:
+    """``post_pid`` and ``reason`` of one removal list (a file or a folder of Parquet files), with where they left."""
+    if not path.exists():
+        raise ManifestError(f"{path} is missing: a removal list the manifest of {snapshot_id} names (a damaged snapshot)")
+    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+    tables = [pq.read_table(f, columns=["post_pid", "reason"]) for f in files]
+    rows = pa.concat_tables(tables) if tables else pa.table({"post_pid": pa.array([], pa.string()), "reason": pa.array([], pa.string())})
+    n = rows.num_rows
+    return rows.append_column("left_in", pa.array([snapshot_id] * n, pa.string())).append_column("left_at_revision", pa.array([revision] * n, pa.int64()))
+
+
+def _purged(root: Path, manifest: Manifest, *, after: int) -> list[pa.Table]:
+    """The rows each purge revision of ``manifest`` after revision ``after`` removed (its ledger files), oldest first."""
+    folder = layout.snapshot_dir(root, str(manifest.snapshot_id))
+    return [
+        _listed(folder / file, str(manifest.snapshot_id), int(entry.revision or 0))
+        for entry in sorted(manifest.history, key=lambda e: e.revision or 0)
+        if (entry.revision or 0) > after
+        for file in entry.ledger_files
+    ]
 
 
 def _with_partitions(batch: pa.RecordBatch, shard: Shard, wanted: list[str] | None) -> pa.RecordBatch:
@@ -301,8 +393,6 @@ def summarize(snapshot: Snapshot, *, samples: int = 5, verify: bool = True, text
 
     >>> summarize(open_snapshot("var/out"), samples=3)["approx_tokens"]
     """
-    import pyarrow.compute as pc
-
     if verify:
         snapshot.check_unlisted()
     shards = sorted(snapshot.shards, key=lambda s: s.path)

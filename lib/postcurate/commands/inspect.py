@@ -104,3 +104,39 @@ def inspect(snapshot, root, config_path, split, countries, samples, as_json, no_
     snap = open_snapshot(_locate(snapshot, root, config_path)).select(split=split, countries=countries or None)
     summary = summarize(snap, samples=samples, verify=not no_verify)
     click.echo(json.dumps(summary, indent=2, ensure_ascii=False) if as_json else render(summary))
+
+
+@click.command()
+@click.argument("snapshot", required=False)
+@click.option("--since", "since", required=True, metavar="SNAPSHOT_ID[@REVISION]", help="The snapshot (and revision, default 0) your copy was taken from.")
+@click.option("--root", type=click.Path(file_okay=False), help="The output root; SNAPSHOT is then a snapshot id (default: its LATEST).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="With neither SNAPSHOT nor --root: this config's output_root.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), help="Write the list (post_pid, reason, left_in, left_at_revision) to this Parquet file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def removed(snapshot, since, root, config_path, out, as_json) -> None:
+    """What left since the snapshot a copy was taken from: the post pseudonyms to drop from it, by reason.
+
+    Follows the chain of snapshots from --since to SNAPSHOT (default: the latest) through each one's removal list
+    and purge revisions; prints counts only (the pseudonyms go to --out). Exit 2 when no chain leads back to
+    --since: then read the new snapshot instead of updating the copy.
+    """
+    import pyarrow.parquet as pq
+
+    held, _, revision = since.partition("@")
+    if revision and not revision.isdigit():
+        raise click.BadParameter(f"{since!r}: expected SNAPSHOT_ID or SNAPSHOT_ID@REVISION (a whole number)", param_hint="--since")
+    snap = open_snapshot(_locate(snapshot, root, config_path))
+    gone = snap.removed_since(held, int(revision or 0))
+    by_reason: dict[str, int] = {}
+    for reason in gone.column("reason").to_pylist():
+        by_reason[reason] = by_reason.get(reason, 0) + 1
+    if out:
+        pq.write_table(gone, out)
+    summary = {"snapshot_id": snap.snapshot_id, "since": held, "since_revision": int(revision or 0), "posts": gone.num_rows,
+               "by_reason": dict(sorted(by_reason.items(), key=lambda kv: (-kv[1], kv[0]))), "out": out}
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+        return
+    click.echo(f"{gone.num_rows:,} post(s) left between {held}@{int(revision or 0)} and {snap.snapshot_id}" + (f"; list in {out}" if out else ""))
+    for reason, n in summary["by_reason"].items():
+        click.echo(f"  {reason:<22}{n:>10,}")

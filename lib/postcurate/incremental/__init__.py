@@ -53,6 +53,7 @@ class Plan:
     keys: DataFrame | None = None  # _post_key and post_pid of every post to decide again
     changed_posts: int = 0
     removed: dict[str, int] | None = None  # post pseudonyms that left the shards (removed/), by reason; None: no list
+    removed_since: dict | None = None  # the snapshot (and its revision) that removed/ is counted from
 
     @property
     def incremental(self) -> bool:
@@ -65,6 +66,7 @@ class Plan:
         if self.base is not None:
             manifest.mode_info |= {"base": self.base.snapshot_id, "base_revision": self.base.revision or 0, "changed_posts": self.changed_posts}
         manifest.removed = dict(sorted(self.removed.items())) if self.removed is not None else None
+        manifest.removed_since = self.removed_since if self.removed is not None else None
 
 
 def plan(

@@ -239,6 +239,7 @@ class Manifest(_Record):
     mode: str | None = None  # "full" or "incremental" (postcurate.incremental)
     mode_info: dict[str, Any] | None = None  # why, and for an incremental build its base snapshot and posts decided again
     removed: dict[str, int] | None = None  # posts that left the shards since the previous snapshot (removed/), by reason
+    removed_since: dict[str, Any] | None = None  # the snapshot and revision removed/ is counted from (snapshot_id, revision)
     shards: list[ShardFile] = field(default_factory=list)
     previous: dict[str, Any] | None = None  # postcurate.report.previous_summary of the snapshot this one follows
     publication: dict[str, Any] | None = None  # the publication checks' inputs and verdict
