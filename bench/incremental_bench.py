@@ -26,8 +26,6 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "lib"))
 sys.path.insert(0, str(REPO / "bench"))
@@ -35,7 +33,8 @@ sys.path.insert(0, str(REPO / "bench"))
 from pyspark.sql import Column, DataFrame, SparkSession  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402
 from pyspark.sql.window import Window  # noqa: E402
-from run_bench import KEY, _session, _StageEvents  # noqa: E402
+from run_bench import KEY, _session, _StageEvents, write_report  # noqa: E402
+from run_bench import _config as bench_config  # noqa: E402
 
 from postcurate.config import load_config  # noqa: E402
 from postcurate.job import run as run_job  # noqa: E402
@@ -47,21 +46,9 @@ OBJECTORS_NEW = 0.0005
 
 
 def _config(folder: Path, lake: Path, out: Path, shard_mb: float) -> Path:
-    config = {
-        "environment": "bench",
-        "inputs": {t: str(lake / t) for t in ("posts", "users", "objections")},
-        "output_root": str(out),
-        "geo_rules": str(REPO / "conf" / "geo_rules.yaml"),
-        "detectors": str(REPO / "conf" / "detectors.yaml"),
-        "pseudonyms": {"key_env": "POSTCURATE_BENCH_KEY"},
-        "rules": {"objections_max_staleness_hours": 24 * 365},
-        "output": {"shard_target_mb": shard_mb},
-        "dedup": {"enabled": False},
-        "incremental": {"enabled": True, "max_changed_fraction": 1.0},
-    }
-    path = folder / f"incremental-{out.name}.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
+    """The benchmark's config: rule 10 off, every level incremental (the threshold at 1.0)."""
+    return bench_config(folder, lake, out, shard_mb, dedup=False, name=f"incremental-{out.name}.yaml",
+                        extra={"incremental": {"enabled": True, "max_changed_fraction": 1.0}})
 
 
 def _draw(salt: str, *cols: Column) -> Column:
@@ -211,9 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         inc, ful = level["incremental"], level["full"]
         print(f"{level['posts_changed_share']:>8.1%} {(inc['mode_info'] or {}).get('changed_posts', '-'):>14} {inc['wall_s']:>14} "
               f"{ful['wall_s']:>8} {level['incremental_over_full']:>9}  {level['same_snapshot_and_counts']}")
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(args.json, report)
     return 0
 
 

@@ -78,7 +78,8 @@ def _jvm_peak_heap_mb(spark, reset: bool = False) -> float:
     return total / 2**20
 
 
-def _config(folder: Path, lake: Path, out: Path, shard_mb: float, dedup: bool = True) -> Path:
+def _config(folder: Path, lake: Path, out: Path, shard_mb: float, dedup: bool = True, *, name: str | None = None, extra: dict | None = None) -> Path:
+    """A bench config over ``lake`` into ``out``; ``extra`` adds or replaces top-level sections."""
     config = {
         "environment": "bench",
         "inputs": {t: str(lake / t) for t in ("posts", "users", "objections")},
@@ -90,8 +91,8 @@ def _config(folder: Path, lake: Path, out: Path, shard_mb: float, dedup: bool = 
         "rules": {"objections_max_staleness_hours": 24 * 365},
         "output": {"shard_target_mb": shard_mb},
         "dedup": {"enabled": dedup},
-    }
-    path = folder / f"bench-{lake.name}{'' if dedup else '-nodedup'}.yaml"
+    } | (extra or {})
+    path = folder / (name or f"bench-{lake.name}{'' if dedup else '-nodedup'}.yaml")
     path.write_text(yaml.safe_dump(config))
     return path
 
@@ -396,10 +397,15 @@ def main(argv: list[str] | None = None) -> int:
     report = summarise(results, spark_version)
     report["spark_conf_overrides"] = dict(args.conf)
     _print(report)
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(args.json, report)
     return 0
+
+
+def write_report(path: str | None, report: dict) -> None:
+    """The figures as JSON at ``path`` (a result file, ``bench/results/<date>-<commit>-<what>.json``), if given."""
+    if path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(json.dumps(report, indent=2) + "\n")
 
 
 if __name__ == "__main__":
