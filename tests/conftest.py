@@ -41,7 +41,9 @@ def spark():
 # For the runs a test starts in a JVM of its own (a crash, a full disk, the demo, the UI): such a JVM lives a minute,
 # and on two cores the optimising compiler's threads take CPU from the run for code it barely uses. The quick
 # compiler alone made a cold 300-post run about 15% faster here (51 s against 58-62 s); semantics are the same.
-SHORT_JVM_CONF = {"spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1"}
+# With the quick compiler alone the JVM reserves 48 MB for compiled code instead of 240 MB, and a run filled it once
+# ("Out of space in CodeCache for adapters", a JVM that dies mid-gate): the cache gets the usual size back.
+SHORT_JVM_CONF = {"spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m"}
 
 def staged_shard_files(root: Path) -> list[Path]:
     """Shard files a run has written into its staging folder under output root ``root`` so far."""
