@@ -121,9 +121,18 @@ def _publish(spark, lake_root, folder: Path, **overrides):
 
     config = load_config(write_config(folder, lake_root, folder / "out", **overrides))
     now = dt.datetime.now(dt.timezone.utc)
+    before = cached_by_us(spark)
     result = run(spark, config, key=TEST_KEY, as_of=parse_as_of(REFERENCE_AS_OF, now), now=now)
     assert result.published
+    # A run releases every frame it cached (a cached frame also holds its plan's broadcast tables in the driver).
+    assert cached_by_us(spark) == before
     return result
+
+
+def cached_by_us(spark) -> set[int]:
+    """Ids of the cached RDDs in ``spark`` other than Delta's own caches of its tables' logs."""
+    held = spark.sparkContext._jsc.getPersistentRDDs()
+    return {int(i) for i, rdd in held.items() if not str(rdd.name() or "").startswith("Delta Table State")}
 
 
 @pytest.fixture(scope="session")

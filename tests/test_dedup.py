@@ -133,6 +133,22 @@ def world_duplicates(spark, near):
     found.unpersist()
 
 
+def _persisted(spark) -> set[int]:
+    """Ids of the RDDs Spark holds cached (a cached frame's data once filled)."""
+    return set(spark.sparkContext._jsc.getPersistentRDDs().keySet())
+
+
+def test_finding_duplicates_leaves_nothing_cached_but_its_result(spark, near):
+    # The stages' own frames (exact groups, candidate pairs, similar pairs, components) are released when the
+    # result is filled: a cached frame also keeps its plan's broadcast tables alive, for the rest of the process.
+    before = _persisted(spark)
+    found = duplicates(candidates(spark, WORLD), SETTINGS, near)
+    assert found.where(F.col("duplicate_of").isNotNull()).count() == 5  # the work ran: r1, r3, r4, r5 and b0 go
+    assert len(_persisted(spark) - before) == 1  # the result itself
+    found.unpersist()
+    assert _persisted(spark) == before
+
+
 def test_exact_and_near_duplicates_go_and_the_earliest_post_of_each_cluster_stays(spark, world_duplicates):
     expected = spark.createDataFrame(
         [

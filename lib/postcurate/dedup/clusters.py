@@ -187,6 +187,9 @@ def duplicates(candidates: DataFrame, settings: DedupSettings, near: NearDuplica
         # inside every plan that reads it, and these frames read each other several times over, so the printed
         # plans (which adaptive execution writes for every stage) grew until a 20,000-post demo ran the driver
         # out of memory.
+        # The frame given may be persisted itself (the helpers return theirs filled): it is released with the
+        # rest. Left cached, it kept its plan's broadcast tables alive after the run, about 140 MB a run.
+        cached.append(df)
         df = detached(df).persist(StorageLevel.MEMORY_AND_DISK)
         cached.append(df)
         return df
