@@ -1,6 +1,8 @@
 """spark-submit probe: where do the driver and the executors import postcurate from, and do they find its data files?"""
 
 import json
+import sys
+from pathlib import Path
 
 from pyspark.sql import SparkSession
 
@@ -21,6 +23,7 @@ def where(_=None):
 if __name__ == "__main__":
     spark = SparkSession.builder.appName("postcurate-probe").getOrCreate()
     executors = spark.sparkContext.parallelize(range(4), 4).map(where).collect()
-    # Flushed at once: the JVM writes its log to the same file, and a buffered line can be split by it.
-    print("PROBE " + json.dumps({"driver": where(), "executors": executors}), flush=True)
+    # To a file of its own (the driver runs here, in client mode): on stdout, the JVM's log lines, which go to the
+    # same file, were once written into the middle of it.
+    Path(sys.argv[1]).write_text(json.dumps({"driver": where(), "executors": executors}))
     spark.stop()

@@ -164,11 +164,10 @@ def test_spark_submit_without_the_jvm_classes_says_what_to_pass(dist, tmp_path, 
 def test_driver_and_executors_run_the_shipped_wheel(cluster, dist, tmp_path):
     _, zipped, _, _ = dist
     log = tmp_path / "probe.log"
-    proc = cluster.submit(REPO / "tests" / "cluster_probe.py", [], log=log)
+    found = tmp_path / "probe.json"
+    proc = cluster.submit(REPO / "tests" / "cluster_probe.py", [str(found)], log=log)
     assert _wait(proc, log, 300) == 0, log.read_text()[-4000:]
-    line = next(line for line in log.read_text().splitlines() if line.startswith("PROBE "))
-    # raw_decode: the probe's JSON, even if the JVM's log ran on after it on the same line.
-    probe, _ = json.JSONDecoder().raw_decode(line[len("PROBE "):])
+    probe = json.loads(found.read_text())
     for where in [probe["driver"], *probe["executors"]]:
         assert zipped.name in where["module"], where  # imported from the --py-files zip, not a checkout
         assert where["schemas"] == ["post_id", "author_id"]
