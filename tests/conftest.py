@@ -71,6 +71,28 @@ def kill_when_writing(run, root: Path, log: Path, timeout_s: float = 900) -> Non
         run.wait(timeout=60)
 
 
+def cli_in_this_process(spark, args: list[str], env: dict[str, str]):
+    """``postcurate ARGS`` run by click in this process: its session is the suite's (``getOrCreate``), so it costs
+    no JVM start. The run applies its config's runtime settings to that session (adaptive execution on, among
+    others); they are put back afterwards, so the tests after it see the suite's settings. Returns click's Result
+    (``exit_code``, ``output``)."""
+    from click.testing import CliRunner
+
+    from postcurate.cli import main
+
+    before = dict(spark.conf.getAll)
+    try:
+        return CliRunner().invoke(main, args, env=env)
+    finally:
+        after = dict(spark.conf.getAll)
+        for name in after.keys() - before.keys():
+            if spark.conf.isModifiable(name):
+                spark.conf.unset(name)
+        for name, value in before.items():
+            if after.get(name) != value and spark.conf.isModifiable(name):
+                spark.conf.set(name, value)
+
+
 TEST_KEY = b"tk-7f3a9c2e5b8d1f4a6c0e9b2d7a5f3c8e1b4d"  # random-looking: config.key() refuses weak keys
 REFERENCE_AS_OF = "2026-11-01T00:00:00+00:00"
 

@@ -1,7 +1,8 @@
 """A run killed (SIGKILL) while it writes publishes nothing; the next run cleans up and publishes the same snapshot.
 
-Both runs are real ``python -m postcurate run`` processes with their own JVM (``POSTCURATE_SPARK_JARS`` is passed
-through when set, so they start fast here; without it Spark resolves Delta from Maven Central as in CI).
+The killed run is a real ``python -m postcurate run`` process with its own JVM (``POSTCURATE_SPARK_JARS`` is passed
+through when set, so it starts fast here; without it Spark resolves Delta from Maven Central as in CI). The next run
+is the same command line run in the suite's process (a JVM start saved; the kill is what needs a process of its own).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE_AS_OF, SHORT_JVM_CONF, TEST_KEY, kill_when_writing, write_config
+from conftest import REFERENCE_AS_OF, SHORT_JVM_CONF, TEST_KEY, cli_in_this_process, kill_when_writing, write_config
 
 from postcurate.errors import EXIT_PUBLISHED
 from postcurate.quality.validate import validate_snapshot
@@ -45,7 +46,7 @@ def _tail(log: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def crashed_then_recovered(small_lake, tmp_path_factory):
+def crashed_then_recovered(spark, small_lake, tmp_path_factory):
     folder = tmp_path_factory.mktemp("crash")
     root = folder / "out"
     config = write_config(folder, small_lake.root, root, spark=SPARK)
@@ -61,9 +62,11 @@ def crashed_then_recovered(small_lake, tmp_path_factory):
         "ledger": (root / "ledger").exists(),
     }
 
-    recovered = _start_run(config, log)
-    recovered.wait(timeout=1800)
-    return root, after_kill, recovered.returncode, log
+    args = ["run", "--config", str(config), "--as-of", REFERENCE_AS_OF]
+    recovered = cli_in_this_process(spark, args, env={"POSTCURATE_TEST_KEY": TEST_KEY.decode()})
+    with open(log, "a") as out:
+        out.write(recovered.output)
+    return root, after_kill, recovered.exit_code, log
 
 
 def test_a_killed_run_leaves_only_staging_debris(crashed_then_recovered):
@@ -87,7 +90,8 @@ def test_the_next_run_cleans_up_and_publishes_a_complete_snapshot(spark, crashed
 
 def test_shards_are_deterministic_across_runs(crashed_then_recovered, small_lake_snapshot):
     """Same inputs, rules and key: the same rows, in the same order, in the same files, whatever the Spark settings
-    (the recovered run had its own JVM with adaptive execution on; the fixture's run did not).
+    (the recovered run had adaptive execution on, as the command line sets it; the fixture's run did not. The
+    cluster test compares runs in JVMs of their own).
 
     The files' bytes may still differ: parquet-mr writes each column chunk's set of encodings in hash order,
     which varies between JVMs. So rows are compared, not checksums.
